@@ -1,0 +1,25 @@
+namespace Declarative.Auth;
+
+/// <summary>
+/// Where generated module initializers hand over their manifests. Every assembly built with the generator
+/// registers exactly one manifest when it is loaded.
+/// </summary>
+public static class AuthManifestRegistry
+{
+    private static readonly Lock Gate = new();
+    private static AuthManifest[] s_manifests = [];
+
+    /// <summary>Registers a manifest; a second registration for the same assembly replaces the first.</summary>
+    public static void Register(AuthManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        lock (Gate)
+        {
+            var kept = s_manifests.Where(m => m.AssemblyName != manifest.AssemblyName);
+            s_manifests = [.. kept, manifest];
+        }
+    }
+
+    /// <summary>The manifests registered so far.</summary>
+    public static IReadOnlyList<AuthManifest> Manifests => Volatile.Read(ref s_manifests);
+}
