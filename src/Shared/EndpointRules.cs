@@ -1,0 +1,167 @@
+// Shared by the generator and the analyzers (linked into both), so that the table the generator writes
+// and the warnings the analyzer raises agree on what an endpoint is and what counts as a declaration.
+using System;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace Declarative.Auth.Shared
+{
+    /// <summary>How an endpoint (or a level above it: group, class) is declared.</summary>
+    internal enum DeclarationKind
+    {
+        None = 0,
+        RequiresKey = 1,
+        AllowAnonymous = 2,
+        Authorize = 3,
+    }
+
+    internal static class EndpointRules
+    {
+        public const string RequiresKeyAttribute = "Declarative.Auth.RequiresKeyAttribute";
+        public const string KeyTypeEnum = "Declarative.Auth.KeyType";
+        public const string RequireKeyMethod = "RequireKey";
+        public const string RequireAuthorizationMethod = "RequireAuthorization";
+        public const string AllowAnonymousMethod = "AllowAnonymous";
+        public const string MapGroupMethod = "MapGroup";
+        public const string MapControllersMethod = "MapControllers";
+
+        /// <summary>Endpoint-producing extension methods and the HTTP methods they imply (null: given by an argument or any).</summary>
+        public static readonly ImmutableDictionary<string, string?> MapMethods = ImmutableDictionary.CreateRange(
+            StringComparer.Ordinal,
+            new[]
+            {
+                Pair("MapGet", "GET"),
+                Pair("MapPost", "POST"),
+                Pair("MapPut", "PUT"),
+                Pair("MapPatch", "PATCH"),
+                Pair("MapDelete", "DELETE"),
+                Pair("MapMethods", null),
+                Pair("Map", null),
+                Pair("MapFallback", null),
+            });
+
+        private static System.Collections.Generic.KeyValuePair<string, string?> Pair(string name, string? method)
+            => new System.Collections.Generic.KeyValuePair<string, string?>(name, method);
+
+        /// <summary>
+        /// True when <paramref name="method"/> is one of ASP.NET Core's endpoint-producing <c>Map*</c>
+        /// extensions (declared in <c>Microsoft.AspNetCore.Builder</c>), not a user method that happens to share the name.
+        /// </summary>
+        public static bool IsMapEndpointMethod(IMethodSymbol method)
+        {
+            var original = method.ReducedFrom ?? method;
+            return MapMethods.ContainsKey(original.Name)
+                && original.IsExtensionMethod
+                && original.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Builder"
+                && original.ContainingType is { Name: "EndpointRouteBuilderExtensions" or "RouteHandlerServices" };
+        }
+
+        /// <summary>Classifies one attribute: ours, or ASP.NET Core's by interface (so subclasses count too).</summary>
+        public static DeclarationKind Classify(AttributeData attribute)
+        {
+            var type = attribute.AttributeClass;
+            if (type is null)
+                return DeclarationKind.None;
+            if (type.ToDisplayString() == RequiresKeyAttribute)
+                return DeclarationKind.RequiresKey;
+            foreach (var iface in type.AllInterfaces)
+            {
+                var name = iface.ToDisplayString();
+                if (name == "Microsoft.AspNetCore.Authorization.IAllowAnonymous")
+                    return DeclarationKind.AllowAnonymous;
+                if (name == "Microsoft.AspNetCore.Authorization.IAuthorizeData")
+                    return DeclarationKind.Authorize;
+            }
+            return DeclarationKind.None;
+        }
+
+        /// <summary>
+        /// The declaration made directly on <paramref name="symbol"/> (a method, or a class including its base
+        /// classes). <see cref="DeclarationKind.RequiresKey"/> wins over the others at one level because it is the
+        /// fail-closed reading; a contradiction at one level is reported separately.
+        /// </summary>
+        public static DeclarationKind DeclarationOf(ISymbol symbol)
+        {
+            var result = DeclarationKind.None;
+            for (var current = symbol; current is not null; current = (current as INamedTypeSymbol)?.BaseType)
+            {
+                foreach (var attribute in current.GetAttributes())
+                    result = Strongest(result, Classify(attribute));
+                if (result != DeclarationKind.None || current is not INamedTypeSymbol)
+                    break;
+            }
+            return result;
+        }
+
+        private static DeclarationKind Strongest(DeclarationKind a, DeclarationKind b)
+            => a == DeclarationKind.RequiresKey || b == DeclarationKind.None ? a
+             : b == DeclarationKind.RequiresKey || a == DeclarationKind.None ? b
+             : a;
+
+        /// <summary>The fluent call's declaration: <c>RequireKey</c>, <c>RequireAuthorization</c> or <c>AllowAnonymous</c>.</summary>
+        public static DeclarationKind FluentDeclaration(IMethodSymbol method)
+        {
+            var original = method.ReducedFrom ?? method;
+            if (!original.IsExtensionMethod)
+                return DeclarationKind.None;
+            var ns = original.ContainingNamespace?.ToDisplayString();
+            switch (original.Name)
+            {
+                case RequireKeyMethod when ns == "Declarative.Auth":
+                    return DeclarationKind.RequiresKey;
+                case RequireAuthorizationMethod when ns == "Microsoft.AspNetCore.Builder":
+                    return DeclarationKind.Authorize;
+                case AllowAnonymousMethod when ns == "Microsoft.AspNetCore.Builder":
+                    return DeclarationKind.AllowAnonymous;
+                default:
+                    return DeclarationKind.None;
+            }
+        }
+
+        /// <summary>MVC's own rule for a controller type (ControllerFeatureProvider.IsController).</summary>
+        public static bool IsController(INamedTypeSymbol type)
+        {
+            if (type.TypeKind != TypeKind.Class || type.IsAbstract || type.DeclaredAccessibility != Accessibility.Public
+                || type.IsGenericType || type.IsStatic)
+                return false;
+            if (HasAttribute(type, "Microsoft.AspNetCore.Mvc.NonControllerAttribute", inherit: true))
+                return false;
+            if (type.Name.EndsWith("Controller", StringComparison.OrdinalIgnoreCase))
+                return true;
+            return HasAttribute(type, "Microsoft.AspNetCore.Mvc.ControllerAttribute", inherit: true);
+        }
+
+        /// <summary>MVC's rule for an action (DefaultApplicationModelProvider.IsAction), over a method of a controller.</summary>
+        public static bool IsAction(IMethodSymbol method)
+        {
+            if (method.MethodKind != MethodKind.Ordinary || method.IsStatic || method.IsAbstract || method.IsGenericMethod
+                || method.DeclaredAccessibility != Accessibility.Public)
+                return false;
+            if (HasAttribute(method, "Microsoft.AspNetCore.Mvc.NonActionAttribute", inherit: false))
+                return false;
+            // Methods of object, ControllerBase and Controller are not actions; neither is Dispose.
+            var declaring = method.ContainingType?.ToDisplayString();
+            if (declaring is "object" or "Microsoft.AspNetCore.Mvc.ControllerBase" or "Microsoft.AspNetCore.Mvc.Controller")
+                return false;
+            if (method.Name == "Dispose" && method.Parameters.Length == 0)
+                return false;
+            return true;
+        }
+
+        public static bool HasAttribute(ISymbol symbol, string metadataName, bool inherit)
+        {
+            for (var current = symbol; current is not null; current = inherit ? (current as INamedTypeSymbol)?.BaseType : null)
+            {
+                foreach (var attribute in current.GetAttributes())
+                {
+                    for (var t = attribute.AttributeClass; t is not null; t = t.BaseType)
+                    {
+                        if (t.ToDisplayString() == metadataName)
+                            return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+}
