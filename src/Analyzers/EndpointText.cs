@@ -1,0 +1,124 @@
+using System;
+using System.Text;
+
+namespace Declarative.Auth.Analyzers
+{
+    /// <summary>
+    /// Text the analyzer puts in DAUTH001 and the code fix writes: the suggested key type and scope for an
+    /// endpoint, from its HTTP method and route.
+    /// </summary>
+    internal static class EndpointText
+    {
+        /// <summary>Diagnostic property: the suggested <c>KeyType</c> member name.</summary>
+        public const string KeyTypeProperty = "KeyType";
+
+        /// <summary>Diagnostic property: the suggested scope.</summary>
+        public const string ScopeProperty = "Scope";
+
+        /// <summary>Diagnostic property: what the additional location points at (lambda, method, none).</summary>
+        public const string TargetProperty = "Target";
+
+        public const string TargetLambda = "lambda";
+        public const string TargetMethod = "method";
+
+        public const string AnyMethod = "ANY";
+
+        public const string FallbackScope = "todo";
+
+        /// <summary>GET/HEAD → Read; POST/PUT/PATCH → Write; DELETE → Delete; anything else → Read.</summary>
+        public static string GuessKeyType(string httpMethods)
+        {
+            var first = httpMethods;
+            var comma = first.IndexOf(',');
+            if (comma >= 0)
+                first = first.Substring(0, comma);
+            switch (first.Trim().ToUpperInvariant())
+            {
+                case "POST":
+                case "PUT":
+                case "PATCH":
+                    return "Write";
+                case "DELETE":
+                    return "Delete";
+                default:
+                    return "Read";
+            }
+        }
+
+        /// <summary>
+        /// The route's first literal segment after a version segment (<c>/v1/events</c> → <c>events</c>), or the
+        /// first literal segment other than <c>api</c> when there is no version segment; lowercased, with the
+        /// characters a scope cannot hold dropped. <paramref name="fallback"/> (then <c>todo</c>) when none is left.
+        /// </summary>
+        public static string GuessScope(string? route, string? fallback = null)
+        {
+            string? candidate = null;
+            if (route is not null)
+            {
+                var segments = route.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
+                var start = 0;
+                for (var i = 0; i < segments.Length; i++)
+                {
+                    if (IsVersionSegment(segments[i]))
+                        start = i + 1;
+                }
+                for (var i = start; i < segments.Length && candidate is null; i++)
+                {
+                    var segment = segments[i];
+                    if (segment.IndexOf('{') >= 0 || segment.IndexOf('[') >= 0 || IsVersionSegment(segment))
+                        continue;
+                    if (start == 0 && string.Equals(segment, "api", StringComparison.OrdinalIgnoreCase))
+                        continue;
+                    var cleaned = Clean(segment);
+                    if (cleaned.Length > 0)
+                        candidate = cleaned;
+                }
+            }
+            if (candidate is null && fallback is not null)
+            {
+                var cleaned = Clean(fallback);
+                if (cleaned.Length > 0)
+                    candidate = cleaned;
+            }
+            return candidate ?? FallbackScope;
+        }
+
+        private static bool IsVersionSegment(string segment)
+        {
+            if (segment.Length < 2 || (segment[0] != 'v' && segment[0] != 'V') || !char.IsDigit(segment[1]))
+                return false;
+            for (var i = 1; i < segment.Length; i++)
+            {
+                if (!char.IsDigit(segment[i]) && segment[i] != '.')
+                    return false;
+            }
+            return true;
+        }
+
+        /// <summary>Lowercase ASCII letters, digits, '-', '_', '.', starting with a letter (PermissionName.IsValidScope).</summary>
+        private static string Clean(string text)
+        {
+            var builder = new StringBuilder(text.Length);
+            foreach (var raw in text)
+            {
+                var c = char.ToLowerInvariant(raw);
+                var letter = c >= 'a' && c <= 'z';
+                var other = (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+                if (letter || (other && builder.Length > 0))
+                    builder.Append(c);
+            }
+            return builder.Length > 64 ? builder.ToString(0, 64) : builder.ToString();
+        }
+
+        /// <summary>Joins a group prefix and a pattern the way route groups do: one '/' between them.</summary>
+        public static string CombineRoutes(string prefix, string pattern)
+        {
+            if (prefix.Length == 0)
+                return pattern.Length == 0 || pattern[0] == '/' || pattern[0] == '~' ? pattern : "/" + pattern;
+            var left = prefix.TrimEnd('/');
+            if (pattern.Length == 0 || pattern == "/")
+                return left.Length == 0 ? "/" : left;
+            return left + "/" + pattern.TrimStart('/');
+        }
+    }
+}
