@@ -1,0 +1,50 @@
+namespace Declarative.Auth;
+
+/// <summary>The machine-readable codes of refusals.</summary>
+public static class AuthErrorCodes
+{
+    /// <summary>401: no key, or a key that is not valid.</summary>
+    public const string Unauthorized = "UNAUTHORIZED";
+
+    /// <summary>403: a valid key that lacks what the endpoint requires.</summary>
+    public const string Forbidden = "FORBIDDEN";
+
+    /// <summary>401: the key has expired.</summary>
+    public const string KeyExpired = "KEY_EXPIRED";
+
+    /// <summary>401: the key has been revoked.</summary>
+    public const string KeyRevoked = "KEY_REVOKED";
+
+    /// <summary>503: the key store cannot answer; nothing is let through.</summary>
+    public const string AuthUnavailable = "AUTH_UNAVAILABLE";
+}
+
+/// <summary>A refusal: the status, a code from <see cref="AuthErrorCodes"/>, and a message for people.</summary>
+/// <param name="Status">HTTP status.</param>
+/// <param name="Code">Machine-readable code.</param>
+/// <param name="Message">What went wrong and how to fix it. Never contains a secret.</param>
+/// <param name="RequiredPermissions">For 403: what the endpoint requires.</param>
+public sealed record AuthError(int Status, string Code, string Message, IReadOnlyList<string>? RequiredPermissions = null)
+{
+    internal static readonly AuthError MissingKey = new(401, AuthErrorCodes.Unauthorized,
+        "Missing API key. Send it as 'Authorization: Bearer <key>'.");
+
+    internal static readonly AuthError MalformedHeader = new(401, AuthErrorCodes.Unauthorized,
+        "Malformed Authorization header. Send exactly one 'Authorization: Bearer <key>' header.");
+
+    internal static readonly AuthError InvalidKey = new(401, AuthErrorCodes.Unauthorized, "Invalid API key provided.");
+
+    internal static readonly AuthError Expired = new(401, AuthErrorCodes.KeyExpired, "The API key has expired.");
+
+    internal static readonly AuthError Revoked = new(401, AuthErrorCodes.KeyRevoked, "The API key has been revoked.");
+
+    internal static readonly AuthError Undeclared = new(403, AuthErrorCodes.Forbidden,
+        "This endpoint has no auth declaration, so it is denied.");
+
+    internal static readonly AuthError Unavailable = new(503, AuthErrorCodes.AuthUnavailable,
+        "API keys cannot be verified right now. Retry later.");
+
+    internal static AuthError MissingPermissions(IReadOnlyList<string> required, IEnumerable<string> missing)
+        => new(403, AuthErrorCodes.Forbidden,
+            $"The API key lacks the required permission: {string.Join(", ", missing)}.", required);
+}

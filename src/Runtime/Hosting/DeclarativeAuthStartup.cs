@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Declarative.Auth;
+
+/// <summary>
+/// Fails start-up on misconfiguration, then builds the catalog and reports undeclared endpoints. The web
+/// host builds its pipeline (and so its endpoints) after other hosted services' StartAsync, hence StartedAsync;
+/// a request that arrives earlier initializes the state itself.
+/// </summary>
+internal sealed class DeclarativeAuthStartup(IServiceProvider services, DeclarativeAuthState state) : IHostedLifecycleService
+{
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (services.GetService<IApiKeyStore>() is null)
+        {
+            throw new InvalidOperationException(
+                "Declarative.Auth has no key store. Choose one after AddDeclarativeAuth(): .UseInMemoryStore() for tests and keys from configuration.");
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        state.Initialize();
+        return Task.CompletedTask;
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

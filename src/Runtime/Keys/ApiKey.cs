@@ -1,0 +1,56 @@
+namespace Declarative.Auth;
+
+/// <summary>
+/// A stored API key: everything about it except its secret, which is never stored. Found by
+/// <see cref="KeyHash"/>, the SHA-256 of the secret.
+/// </summary>
+public sealed record ApiKey
+{
+    /// <summary>Stable identifier, e.g. <c>key_8f2c…</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The name given at creation, e.g. <c>monitoring-service</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>SHA-256 of the secret.</summary>
+    public required KeyHash Hash { get; init; }
+
+    /// <summary>A short, non-secret part for display (prefix and first characters).</summary>
+    public string DisplayPart { get; init; } = "";
+
+    /// <summary>What the key holds, e.g. <c>read:monitors</c>, <c>write:incidents</c>, <c>admin</c>.</summary>
+    public required IReadOnlyList<string> Permissions { get; init; }
+
+    /// <summary>When it was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it stops working; null for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>When it was revoked; null while active.</summary>
+    public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>True when <paramref name="now"/> is at or past <see cref="ExpiresAt"/>.</summary>
+    public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } e && now >= e;
+
+    /// <summary>True when revoked at or before <paramref name="now"/>.</summary>
+    public bool IsRevoked(DateTimeOffset now) => RevokedAt is { } r && now >= r;
+
+    /// <summary>True when this key's permissions satisfy <paramref name="permission"/> (admin, write implies read).</summary>
+    public bool Grants(string permission)
+    {
+        foreach (var p in Permissions)
+        {
+            if (p == PermissionName.Admin || p == permission)
+                return true;
+            if (permission.StartsWith("read:", StringComparison.Ordinal) && p.StartsWith("write:", StringComparison.Ordinal)
+                && permission.AsSpan(5).SequenceEqual(p.AsSpan(6)))
+                return true;
+        }
+        return false;
+    }
+
+    // Compiled grants and principal, cached on the instance the store hands out so the hot path
+    // compiles nothing. Not part of equality.
+    internal VerifiedKey? Verified;
+}

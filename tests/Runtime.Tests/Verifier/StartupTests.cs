@@ -1,0 +1,87 @@
+using System.Net;
+using Declarative.Auth.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Declarative.Auth.Tests.Verifier;
+
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task Opting_out_lets_undeclared_endpoints_through_and_says_so()
+    {
+        await using var app = await TestApp.StartAsync(
+            a => a.MapGet("/legacy", () => "legacy"),
+            o => o.UndeclaredEndpoints = UndeclaredEndpointBehavior.Allow);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client().GetAsync("/legacy")).StatusCode);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("GET /legacy") && l.Contains("allowed without a key"));
+    }
+
+    [Fact]
+    public async Task No_store_fails_start_up_naming_the_fix()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddDeclarativeAuth();
+        await using var app = builder.Build();
+        app.UseDeclarativeAuth();
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        Assert.Contains("UseInMemoryStore()", ex.Message);
+    }
+
+    [Fact]
+    public void UseDeclarativeAuth_without_AddDeclarativeAuth_fails_naming_the_fix()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        var app = builder.Build();
+        var ex = Assert.Throws<InvalidOperationException>(() => app.UseDeclarativeAuth());
+        Assert.Contains("AddDeclarativeAuth()", ex.Message);
+    }
+
+    [Fact]
+    public async Task Keys_from_configuration_are_hashes_and_work()
+    {
+        const string Secret = "config_key_0123456789abcdef";
+        var hash = KeyHash.Compute(Secret).ToHex();
+        await using var app = await TestApp.StartAsync(
+            a => a.MapGet("/x", [RequiresKey(KeyType.Read, Scope = "events")] () => "x"),
+            builder: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["DeclarativeAuth:Keys:0:Name"] = "from-config",
+                ["DeclarativeAuth:Keys:0:Sha256"] = hash,
+                ["DeclarativeAuth:Keys:0:Permissions:0"] = "read:events",
+            }));
+        Assert.Equal(HttpStatusCode.OK, (await app.Client(Secret).GetAsync("/x")).StatusCode);
+        Assert.Equal("from-config", app.Store.List().Single().Name);
+    }
+
+    [Fact]
+    public async Task A_secret_in_place_of_a_hash_fails_start_up_without_echoing_it()
+    {
+        const string Secret = "oops_this_is_the_secret_itself";
+        var ex = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => TestApp.StartAsync(
+            a => { },
+            builder: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["DeclarativeAuth:Keys:0:Name"] = "bad",
+                ["DeclarativeAuth:Keys:0:Sha256"] = Secret,
+                ["DeclarativeAuth:Keys:0:Permissions:0"] = "read:events",
+            })));
+        Assert.Contains("DeclarativeAuth:Keys:0:Sha256", ex.Message);
+        Assert.DoesNotContain(Secret, ex.Message);
+    }
+
+    [Fact]
+    public void RequireKey_with_a_bad_scope_fails_when_mapped()
+    {
+        var builder = WebApplication.CreateBuilder();
+        var app = builder.Build();
+        var ex = Assert.Throws<ArgumentException>(() => app.MapGroup("/x").RequireKey(KeyType.Read, "Not A Scope"));
+        Assert.Contains("Scope = \"events\"", ex.Message);
+        Assert.Throws<ArgumentException>(() => app.MapGroup("/y").RequireKey(KeyType.Admin, "events"));
+    }
+}
