@@ -1,0 +1,155 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Declarative.Auth.Shared;
+using Microsoft.CodeAnalysis;
+
+namespace Declarative.Auth.Generator
+{
+    /// <summary>Reads declarations (attributes, fluent calls) into permission strings and levels.</summary>
+    internal static class DeclarationsTransform
+    {
+        /// <summary>ForAttributeWithMetadataName transform: a class, method or local function carrying [RequiresKey].</summary>
+        public static DeclaredSymbolModel Transform(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var permissions = context.Attributes
+                .Select(PermissionOf)
+                .Where(p => p is not null)
+                .Select(p => p!)
+                .Distinct()
+                .OrderBy(p => p, System.StringComparer.Ordinal);
+            return new DeclaredSymbolModel(
+                context.TargetSymbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat),
+                permissions.ToEquatableArray());
+        }
+
+        /// <summary>The permission a [RequiresKey] attribute names, or null when it is not one or its arguments are not constant.</summary>
+        public static string? PermissionOf(AttributeData attribute)
+        {
+            if (EndpointRules.Classify(attribute) != DeclarationKind.RequiresKey || attribute.ConstructorArguments.Length < 1)
+                return null;
+            var type = attribute.ConstructorArguments[0];
+            if (type.Kind != TypedConstantKind.Enum || type.Value is null)
+                return null;
+            string? scope = null;
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Key == "Scope")
+                    scope = named.Value.Value as string;
+            }
+            return Format(System.Convert.ToInt32(type.Value, System.Globalization.CultureInfo.InvariantCulture), scope);
+        }
+
+        /// <summary>
+        /// Formats like the runtime's PermissionName.Format, without throwing: a missing or malformed scope is kept
+        /// as written (the analyzers report it; the runtime refuses it at start-up).
+        /// </summary>
+        public static string Format(int keyType, string? scope)
+        {
+            switch (keyType)
+            {
+                case 0: return "read:" + (scope ?? string.Empty);
+                case 1: return "write:" + (scope ?? string.Empty);
+                case 2: return "delete:" + (scope ?? string.Empty);
+                case 3: return "admin";
+                default: return keyType.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + (scope ?? string.Empty);
+            }
+        }
+
+        /// <summary>The declaration made directly on a method or lambda (one level).</summary>
+        public static Level OfMethod(IMethodSymbol method)
+            => Level.From(EndpointRules.DeclarationOf(method), method.GetAttributes());
+
+        /// <summary>
+        /// The declaration of a class: <see cref="EndpointRules.DeclarationOf"/> stops at the nearest class in the
+        /// base chain that declares anything; the permissions come from that same class.
+        /// </summary>
+        public static Level OfClass(INamedTypeSymbol type)
+        {
+            var kind = EndpointRules.DeclarationOf(type);
+            if (kind == DeclarationKind.None)
+                return Level.None;
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                var attributes = current.GetAttributes();
+                if (attributes.Any(a => EndpointRules.Classify(a) != DeclarationKind.None))
+                    return Level.From(kind, attributes);
+            }
+            return Level.None;
+        }
+
+        /// <summary>One level's declaration: its kind and, for RequiresKey, the permissions.</summary>
+        internal sealed class Level
+        {
+            public static readonly Level None = new Level();
+
+            private readonly SortedSet<string> _permissions = new SortedSet<string>(System.StringComparer.Ordinal);
+
+            public DeclarationKind Kind { get; private set; }
+
+            public IEnumerable<string> Permissions => _permissions;
+
+            public static Level From(DeclarationKind kind, IEnumerable<AttributeData> attributes)
+            {
+                var level = new Level { Kind = kind };
+                if (kind == DeclarationKind.RequiresKey)
+                {
+                    foreach (var attribute in attributes)
+                    {
+                        if (PermissionOf(attribute) is { } permission)
+                            level._permissions.Add(permission);
+                    }
+                }
+                return level;
+            }
+
+            /// <summary>Adds one fluent call; RequiresKey wins at one level, as in <see cref="EndpointRules.DeclarationOf"/>.</summary>
+            public void Add(DeclarationKind kind, string? permission)
+            {
+                if (kind == DeclarationKind.None)
+                    return;
+                if (kind == DeclarationKind.RequiresKey)
+                {
+                    if (Kind != DeclarationKind.RequiresKey)
+                        _permissions.Clear();
+                    Kind = DeclarationKind.RequiresKey;
+                    if (permission is not null)
+                        _permissions.Add(permission);
+                }
+                else if (Kind == DeclarationKind.None)
+                {
+                    Kind = kind;
+                }
+            }
+
+            public void AddAll(Level other)
+            {
+                if (other.Kind == DeclarationKind.RequiresKey && other._permissions.Count == 0)
+                    Add(DeclarationKind.RequiresKey, null);
+                foreach (var permission in other._permissions)
+                    Add(DeclarationKind.RequiresKey, permission);
+                if (other.Kind != DeclarationKind.RequiresKey)
+                    Add(other.Kind, null);
+            }
+        }
+
+        /// <summary>Nearest level with a declaration wins; none → undeclared.</summary>
+        public static DeclarationModel Resolve(IEnumerable<(Level Level, DeclarationLevel Where)> levels)
+        {
+            foreach (var (level, where) in levels)
+            {
+                switch (level.Kind)
+                {
+                    case DeclarationKind.RequiresKey:
+                        return new DeclarationModel(Access.Key, level.Permissions.ToEquatableArray(), where);
+                    case DeclarationKind.AllowAnonymous:
+                        return new DeclarationModel(Access.Public, EquatableArray<string>.Empty, where);
+                    case DeclarationKind.Authorize:
+                        return new DeclarationModel(Access.Authorize, EquatableArray<string>.Empty, where);
+                }
+            }
+            return DeclarationModel.Undeclared;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+// Pipeline models: value-equal records of strings, numbers, enums and EquatableArray, never a symbol,
+// syntax node, location or compilation, so the incremental driver can compare and cache them.
+namespace Declarative.Auth.Generator
+{
+    /// <summary>Mirrors Declarative.Auth.EndpointAccess (the generator cannot reference the runtime).</summary>
+    internal enum Access
+    {
+        Undeclared = 0,
+        Key = 1,
+        Public = 2,
+        Authorize = 3,
+    }
+
+    /// <summary>Where the winning declaration was found; kept for the docs output.</summary>
+    internal enum DeclarationLevel
+    {
+        None = 0,
+        Handler = 1,
+        Endpoint = 2,
+        Group = 3,
+        Action = 4,
+        Controller = 5,
+    }
+
+    /// <summary>How much of an endpoint's route the build knows.</summary>
+    internal enum RouteKind
+    {
+        /// <summary>The full route is a compile-time constant.</summary>
+        Constant = 0,
+
+        /// <summary>The pattern or a group prefix is not a compile-time constant.</summary>
+        NotConstant = 1,
+
+        /// <summary>Mapped on a builder whose prefix is not visible here (e.g. a method parameter); <c>Pattern</c> holds the known part.</summary>
+        PrefixUnknown = 2,
+
+        /// <summary>A controller action without attribute routes: its route comes from conventional routing at run time.</summary>
+        Conventional = 3,
+    }
+
+    /// <summary>The facts of the compilation the generator needs.</summary>
+    internal sealed record CompilationInfoModel(string AssemblyName, bool ReferencesRuntime, bool HasModuleInitializer);
+
+    /// <summary>An endpoint's effective declaration.</summary>
+    internal sealed record DeclarationModel(Access Access, EquatableArray<string> Permissions, DeclarationLevel Level)
+    {
+        public static readonly DeclarationModel Undeclared = new DeclarationModel(Access.Undeclared, EquatableArray<string>.Empty, DeclarationLevel.None);
+    }
+
+    /// <summary>One endpoint found in source. <see cref="FilePath"/> is the tree's path as the compiler sees it.</summary>
+    internal sealed record EndpointModel(
+        EquatableArray<string> HttpMethods,
+        string? Route,
+        string? Pattern,
+        RouteKind RouteKind,
+        DeclarationModel Declaration,
+        string Handler,
+        string FilePath,
+        int Line);
+
+    /// <summary>One controller and the endpoints of its actions (inherited ones included).</summary>
+    internal sealed record ControllerModel(string TypeName, EquatableArray<EndpointModel> Endpoints);
+
+    /// <summary>A symbol carrying [RequiresKey] (found by ForAttributeWithMetadataName) and the permissions it names.</summary>
+    internal sealed record DeclaredSymbolModel(string SymbolName, EquatableArray<string> Permissions);
+
+    /// <summary>
+    /// One permission of the catalog. <see cref="Description"/> is room for
+    /// <c>[assembly: PermissionScope("events", "...")]</c>; always null for now.
+    /// </summary>
+    internal sealed record PermissionModel(string Value, string ConstantName, int Index, string? Description);
+
+    /// <summary>One row of the generated table, with the source file made project-relative.</summary>
+    internal sealed record EntryModel(
+        EquatableArray<string> HttpMethods,
+        string? Route,
+        string? Pattern,
+        RouteKind RouteKind,
+        Access Access,
+        EquatableArray<string> Permissions,
+        DeclarationLevel Level,
+        string Handler,
+        string SourceFile,
+        int Line);
+
+    /// <summary>Everything the rendered file (and later the docs) needs.</summary>
+    internal sealed record ManifestModel(
+        string AssemblyName,
+        bool HasModuleInitializer,
+        EquatableArray<PermissionModel> Permissions,
+        EquatableArray<EntryModel> Endpoints);
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Declarative.Auth.Generator
+{
+    /// <summary>Combines the collected models into the manifest: catalog, constant names, sorted table.</summary>
+    internal static class ManifestTransform
+    {
+        private static readonly string[] s_reservedNames = { "All", "IndexOf", "Permissions", "Count" };
+
+        public static CompilationInfoModel CompilationInfo(Compilation compilation, CancellationToken cancellationToken)
+            => new CompilationInfoModel(
+                compilation.AssemblyName ?? string.Empty,
+                compilation.GetTypeByMetadataName(Shared.EndpointRules.RequiresKeyAttribute) is not null,
+                compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null);
+
+        public static ManifestModel? Build(
+            CompilationInfoModel info,
+            string? projectDirectory,
+            ImmutableArray<DeclaredSymbolModel> declared,
+            ImmutableArray<EndpointModel> minimalApis,
+            ImmutableArray<ControllerModel> controllers)
+        {
+            if (!info.ReferencesRuntime)
+                return null;
+
+            var endpoints = minimalApis.Concat(controllers.SelectMany(c => c.Endpoints));
+
+            var entries = endpoints
+                .Select(e => new EntryModel(
+                    e.HttpMethods,
+                    e.Route,
+                    e.Pattern,
+                    e.RouteKind,
+                    e.Declaration.Access,
+                    e.Declaration.Access == Access.Key ? e.Declaration.Permissions : EquatableArray<string>.Empty,
+                    e.Declaration.Level,
+                    e.Handler,
+                    RelativePath(e.FilePath, projectDirectory),
+                    e.Line))
+                .OrderBy(e => e.Route is null ? 1 : 0)
+                .ThenBy(e => e.Route ?? e.Pattern ?? string.Empty, StringComparer.Ordinal)
+                .ThenBy(e => string.Join(",", e.HttpMethods), StringComparer.Ordinal)
+                .ThenBy(e => e.SourceFile, StringComparer.Ordinal)
+                .ThenBy(e => e.Line)
+                .ThenBy(e => e.Handler, StringComparer.Ordinal)
+                .ToEquatableArray();
+
+            var values = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var symbol in declared)
+                values.UnionWith(symbol.Permissions);
+            foreach (var entry in entries)
+                values.UnionWith(entry.Permissions);
+
+            var used = new HashSet<string>(s_reservedNames, StringComparer.Ordinal);
+            var permissions = values
+                .Select((value, index) => new PermissionModel(value, UniqueName(ConstantName(value), used), index, Description: null))
+                .ToEquatableArray();
+
+            return new ManifestModel(info.AssemblyName, info.HasModuleInitializer, permissions, entries);
+        }
+
+        /// <summary>Relative to the project directory with '/' separators; the file name when outside it or unknown.</summary>
+        internal static string RelativePath(string path, string? projectDirectory)
+        {
+            if (path.Length == 0)
+                return path;
+            var normalized = path.Replace('\\', '/');
+            if (!string.IsNullOrEmpty(projectDirectory))
+            {
+                var root = projectDirectory!.Replace('\\', '/');
+                if (!root.EndsWith("/", StringComparison.Ordinal))
+                    root += "/";
+                if (normalized.StartsWith(root, StringComparison.Ordinal))
+                    return normalized.Substring(root.Length);
+            }
+            var slash = normalized.LastIndexOf('/');
+            return slash < 0 ? normalized : normalized.Substring(slash + 1);
+        }
+
+        /// <summary><c>read:monitor-checks</c> → <c>ReadMonitorChecks</c>; <c>admin</c> → <c>Admin</c>.</summary>
+        internal static string ConstantName(string permission)
+        {
+            var builder = new StringBuilder();
+            foreach (var part in permission.Split(':', '-', '_', '.'))
+            {
+                var upper = true;
+                foreach (var c in part)
+                {
+                    if (!char.IsLetterOrDigit(c))
+                        continue;
+                    builder.Append(upper ? char.ToUpperInvariant(c) : c);
+                    upper = false;
+                }
+            }
+            var name = builder.ToString();
+            if (name.Length == 0 || !SyntaxFacts.IsIdentifierStartCharacter(name[0]))
+                name = "P" + name;
+            return SyntaxFacts.IsValidIdentifier(name) ? name : "Permission";
+        }
+
+        private static string UniqueName(string name, HashSet<string> used)
+        {
+            var candidate = name;
+            for (var suffix = 2; !used.Add(candidate); suffix++)
+                candidate = name + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return candidate;
+        }
+    }
+}

@@ -1,0 +1,384 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Declarative.Auth.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Declarative.Auth.Generator
+{
+    /// <summary>Minimal-API <c>Map*</c> calls → endpoint models (symbols and syntax stay in here).</summary>
+    internal static class MinimalApisTransform
+    {
+        private const string FallbackPattern = "{*path:nonfile}";
+        private const int MaxDepth = 64;
+
+        /// <summary>Cheap syntactic filter: an invocation whose name is one of the Map* names.</summary>
+        public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken)
+            => node is InvocationExpressionSyntax invocation
+               && NameToken(invocation.Expression) is { } name
+               && EndpointRules.MapMethods.ContainsKey(name.ValueText);
+
+        private static SyntaxToken? NameToken(ExpressionSyntax expression) => expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier,
+            SimpleNameSyntax simple => simple.Identifier,
+            _ => null,
+        };
+
+        public static EndpointModel? Transform(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var invocation = (InvocationExpressionSyntax)context.Node;
+            var model = context.SemanticModel;
+            if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
+                || !EndpointRules.IsMapEndpointMethod(operation.TargetMethod))
+                return null;
+
+            var method = operation.TargetMethod.ReducedFrom ?? operation.TargetMethod;
+            var receiver = Receiver(operation);
+
+            // Pattern.
+            string? pattern;
+            var patternKnown = true;
+            if (Argument(operation, "pattern") is { } patternArgument)
+            {
+                pattern = patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
+                patternKnown = pattern is not null;
+            }
+            else
+            {
+                pattern = method.Name == "MapFallback" ? FallbackPattern : null;
+                patternKnown = pattern is not null;
+            }
+
+            // HTTP methods.
+            var httpMethods = EndpointRules.MapMethods[method.Name] is { } implied
+                ? new[] { implied }
+                : method.Name == "MapMethods" ? ConstantStrings(Argument(operation, "httpMethods")?.Value) : System.Array.Empty<string>();
+
+            // Handler and its own attributes.
+            var handlerArgument = Argument(operation, "handler") ?? Argument(operation, "requestDelegate");
+            var (handlerName, handlerSymbol) = Handler(handlerArgument?.Value);
+            var handlerLevel = handlerSymbol is null ? DeclarationsTransform.Level.None : DeclarationsTransform.OfMethod(handlerSymbol);
+
+            // The endpoint's own fluent chain.
+            var endpointLevel = new DeclarationsTransform.Level();
+            CollectFluentUpwards(invocation, operation.Type, model, endpointLevel, cancellationToken);
+
+            // Enclosing groups.
+            var groups = ResolveGroups(receiver, model, cancellationToken);
+
+            var levels = new List<(DeclarationsTransform.Level, DeclarationLevel)>
+            {
+                (handlerLevel, DeclarationLevel.Handler),
+                (endpointLevel, DeclarationLevel.Endpoint),
+            };
+            levels.AddRange(groups.Groups.Select(g => (g.Level, DeclarationLevel.Group)));
+            var declaration = DeclarationsTransform.Resolve(levels);
+
+            // Route: outer prefixes first.
+            string? combined = pattern ?? string.Empty;
+            var constant = patternKnown;
+            foreach (var group in groups.Groups)
+            {
+                if (group.Prefix is null)
+                    constant = false;
+                else
+                    combined = Routes.CombineGroup(group.Prefix, combined);
+            }
+            RouteKind kind;
+            string? route;
+            if (!constant)
+            {
+                kind = RouteKind.NotConstant;
+                route = null;
+                combined = patternKnown ? Routes.Rooted(combined) : null;
+            }
+            else if (!groups.RootKnown)
+            {
+                kind = RouteKind.PrefixUnknown;
+                route = null;
+                combined = Routes.Rooted(combined);
+            }
+            else
+            {
+                kind = RouteKind.Constant;
+                route = Routes.Rooted(combined);
+                combined = route;
+            }
+
+            var nameToken = NameToken(invocation.Expression) ?? invocation.GetFirstToken();
+            var line = nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            return new EndpointModel(
+                httpMethods.ToEquatableArray(),
+                route,
+                combined,
+                kind,
+                declaration,
+                handlerName,
+                invocation.SyntaxTree.FilePath,
+                line);
+        }
+
+        private static IOperation? Receiver(IInvocationOperation operation)
+        {
+            if (operation.Instance is not null)
+                return operation.Instance;
+            var method = operation.TargetMethod;
+            if (method.IsExtensionMethod || method.ReducedFrom is not null)
+                return operation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+            return null;
+        }
+
+        private static IArgumentOperation? Argument(IInvocationOperation operation, string parameterName)
+            => operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameterName);
+
+        private static IOperation? Unwrap(IOperation? operation)
+        {
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        continue;
+                    default:
+                        return operation;
+                }
+            }
+        }
+
+        /// <summary>Upper-case constant strings of an array or collection expression; empty when any is not constant.</summary>
+        private static string[] ConstantStrings(IOperation? operation)
+        {
+            IEnumerable<IOperation>? elements = Unwrap(operation) switch
+            {
+                IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+                ICollectionExpressionOperation collection => collection.Elements,
+                _ => null,
+            };
+            if (elements is null)
+                return System.Array.Empty<string>();
+            var result = new List<string>();
+            foreach (var element in elements)
+            {
+                if (element.ConstantValue is { HasValue: true, Value: string value })
+                    result.Add(value.ToUpperInvariant());
+                else
+                    return System.Array.Empty<string>();
+            }
+            return result.Distinct().OrderBy(m => m, System.StringComparer.Ordinal).ToArray();
+        }
+
+        private static (string Name, IMethodSymbol? Symbol) Handler(IOperation? operation)
+        {
+            operation = Unwrap(operation);
+            if (operation is IDelegateCreationOperation creation)
+                operation = Unwrap(creation.Target);
+            switch (operation)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return ("lambda", lambda.Symbol);
+                case IMethodReferenceOperation reference:
+                    var target = reference.Method;
+                    var name = target.MethodKind == MethodKind.LocalFunction || target.ContainingType is null
+                        ? target.Name
+                        : target.ContainingType.Name + "." + target.Name;
+                    return (name, target);
+                case ILocalReferenceOperation local:
+                    return (local.Local.Name, null);
+                case IParameterReferenceOperation parameter:
+                    return (parameter.Parameter.Name, null);
+                case IFieldReferenceOperation field:
+                    return (field.Field.ContainingType.Name + "." + field.Field.Name, null);
+                case IPropertyReferenceOperation property:
+                    return (property.Property.ContainingType.Name + "." + property.Property.Name, null);
+                default:
+                    return ("delegate", null);
+            }
+        }
+
+        /// <summary>
+        /// Fluent calls made on <paramref name="start"/>'s result: <c>.RequireKey(...)</c>, <c>.AllowAnonymous()</c>,
+        /// ... as long as each call returns the same builder type; when the chain ends as a local's initializer,
+        /// the calls made on that local later count too.
+        /// </summary>
+        private static void CollectFluentUpwards(ExpressionSyntax start, ITypeSymbol? builderType, SemanticModel model,
+            DeclarationsTransform.Level level, CancellationToken cancellationToken)
+        {
+            var top = WalkUp(start, builderType, model, level, cancellationToken);
+            if (top.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
+                && model.GetDeclaredSymbol(declarator, cancellationToken) is ILocalSymbol local)
+            {
+                foreach (var reference in References(local, declarator, model, cancellationToken))
+                    WalkUp(reference, builderType, model, level, cancellationToken);
+            }
+        }
+
+        private static ExpressionSyntax WalkUp(ExpressionSyntax node, ITypeSymbol? builderType, SemanticModel model,
+            DeclarationsTransform.Level level, CancellationToken cancellationToken)
+        {
+            while (node.Parent is MemberAccessExpressionSyntax member && member.Expression == node
+                   && member.Parent is InvocationExpressionSyntax outer && outer.Expression == member
+                   && model.GetOperation(outer, cancellationToken) is IInvocationOperation call
+                   && SymbolEqualityComparer.Default.Equals(call.Type, builderType))
+            {
+                var kind = EndpointRules.FluentDeclaration(call.TargetMethod);
+                level.Add(kind, kind == DeclarationKind.RequiresKey ? FluentPermission(call) : null);
+                node = outer;
+            }
+            return node;
+        }
+
+        /// <summary>The permission of <c>RequireKey(KeyType, scope)</c>; null when its arguments are not constant.</summary>
+        private static string? FluentPermission(IInvocationOperation call)
+        {
+            var type = Argument(call, "type")?.Value.ConstantValue;
+            if (type is not { HasValue: true, Value: not null })
+                return null;
+            var scope = Argument(call, "scope")?.Value.ConstantValue;
+            if (scope is { HasValue: true, Value: not string and not null } || scope is { HasValue: false })
+                return null;
+            return DeclarationsTransform.Format(System.Convert.ToInt32(type.Value.Value, System.Globalization.CultureInfo.InvariantCulture), scope?.Value as string);
+        }
+
+        /// <summary>References to a local in its enclosing body, other than its declaration.</summary>
+        private static IEnumerable<IdentifierNameSyntax> References(ILocalSymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var body = declaration.Ancestors().FirstOrDefault(a =>
+                a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax
+                    or AccessorDeclarationSyntax or CompilationUnitSyntax);
+            if (body is null)
+                yield break;
+            foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (identifier.Identifier.ValueText == local.Name
+                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, local))
+                    yield return identifier;
+            }
+        }
+
+        internal sealed class Group
+        {
+            public Group(string? prefix, DeclarationsTransform.Level level)
+            {
+                Prefix = prefix;
+                Level = level;
+            }
+
+            /// <summary>The constant prefix; null when not constant.</summary>
+            public string? Prefix { get; }
+
+            public DeclarationsTransform.Level Level { get; }
+        }
+
+        internal sealed class GroupChain
+        {
+            public List<Group> Groups { get; } = new List<Group>();
+
+            /// <summary>True when the chain ends at the application itself, so the prefixes are complete.</summary>
+            public bool RootKnown { get; set; }
+        }
+
+        /// <summary>
+        /// Follows a Map call's receiver down to the application: through MapGroup calls (each one a level),
+        /// fluent calls (declarations of the group being built), and locals assigned once.
+        /// </summary>
+        internal static GroupChain ResolveGroups(IOperation? receiver, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var chain = new GroupChain();
+            var pending = new DeclarationsTransform.Level();
+            var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var current = receiver;
+            for (var depth = 0; depth < MaxDepth; depth++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                current = Unwrap(current);
+                if (current is null)
+                    return chain;
+                if (IsApplication(current.Type))
+                {
+                    chain.RootKnown = true;
+                    return chain;
+                }
+                switch (current)
+                {
+                    case IInvocationOperation call:
+                    {
+                        var method = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+                        var next = Receiver(call);
+                        if (IsMapGroup(method))
+                        {
+                            var prefix = Argument(call, "prefix")?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
+                            chain.Groups.Add(new Group(prefix, pending));
+                            pending = new DeclarationsTransform.Level();
+                            current = next;
+                            continue;
+                        }
+                        var kind = EndpointRules.FluentDeclaration(call.TargetMethod);
+                        if (next is not null && (kind != DeclarationKind.None || SymbolEqualityComparer.Default.Equals(call.Type, next.Type)))
+                        {
+                            pending.Add(kind, kind == DeclarationKind.RequiresKey ? FluentPermission(call) : null);
+                            current = next;
+                            continue;
+                        }
+                        return chain;
+                    }
+                    case ILocalReferenceOperation localReference:
+                    {
+                        var local = localReference.Local;
+                        if (!visited.Add(local) || local.DeclaringSyntaxReferences.Length != 1
+                            || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer: { } initializer } declarator
+                            || declarator.SyntaxTree != model.SyntaxTree)
+                            return chain;
+                        foreach (var reference in References(local, declarator, model, cancellationToken))
+                        {
+                            if (reference.Parent is AssignmentExpressionSyntax assignment && assignment.Left == reference)
+                                return chain; // assigned more than once: the prefix is not certain
+                            WalkUp(reference, local.Type, model, pending, cancellationToken);
+                        }
+                        current = model.GetOperation(initializer.Value, cancellationToken);
+                        continue;
+                    }
+                    case IParameterReferenceOperation parameter:
+                        chain.RootKnown = IsUseEndpointsCallback(parameter.Parameter, cancellationToken);
+                        return chain;
+                    default:
+                        return chain;
+                }
+            }
+            return chain;
+        }
+
+        private static bool IsMapGroup(IMethodSymbol method)
+            => method.Name == EndpointRules.MapGroupMethod
+               && method.ContainingType?.ToDisplayString() == "Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions";
+
+        private static bool IsApplication(ITypeSymbol? type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current.ToDisplayString() == "Microsoft.AspNetCore.Builder.WebApplication")
+                    return true;
+            }
+            return false;
+        }
+
+        /// <summary><c>app.UseEndpoints(endpoints => ...)</c>: the callback's builder is the application's.</summary>
+        private static bool IsUseEndpointsCallback(IParameterSymbol parameter, CancellationToken cancellationToken)
+        {
+            if (parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda
+                || lambda.DeclaringSyntaxReferences.Length != 1)
+                return false;
+            var syntax = lambda.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            return syntax.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } }
+                   && NameToken(invocation.Expression) is { ValueText: "UseEndpoints" };
+        }
+    }
+}
