@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace Declarative.Auth.TestKit;
+
+/// <summary>What applying a code fix produced: every document's new text, and the analyzer's diagnostics after it.</summary>
+public sealed record CodeFixResult(IReadOnlyDictionary<string, string> Documents, ImmutableArray<Diagnostic> DiagnosticsAfter, IReadOnlyList<string> Titles);
+
+/// <summary>
+/// Applies a code fix the way an IDE does, in an <see cref="AdhocWorkspace"/>: builds a project with the
+/// references of <see cref="TestCompilation"/>, runs the analyzer, asks the provider for its fixes for one
+/// diagnostic (or a Fix All over the project), applies the chosen action, recompiles (asserting no errors)
+/// and reruns the analyzer.
+/// </summary>
+public static class CodeFixRunner
+{
+    /// <param name="sources">File name → text.</param>
+    /// <param name="globalUsings">Whether to add <see cref="TestCompilation.GlobalUsings"/>; without them the fix must add its own using directive.</param>
+    /// <param name="diagnosticIndex">Which of the analyzer's diagnostics (by file and position) to fix; null: Fix All in the project.</param>
+    public static async Task<CodeFixResult> ApplyAsync(
+        IEnumerable<(string Path, string Text)> sources,
+        DiagnosticAnalyzer analyzer,
+        CodeFixProvider provider,
+        string equivalenceKey,
+        bool globalUsings = true,
+        int? diagnosticIndex = 0)
+    {
+        using var workspace = new AdhocWorkspace();
+        var projectId = ProjectId.CreateNewId();
+        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
+            projectId,
+            VersionStamp.Create(),
+            "TestApp",
+            "TestApp",
+            LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable),
+            parseOptions: TestCompilation.ParseOptions,
+            metadataReferences: References.All));
+        var all = globalUsings ? sources.Append(("GlobalUsings.g.cs", TestCompilation.GlobalUsings)) : sources;
+        foreach (var (path, text) in all)
+            solution = solution.AddDocument(DocumentId.CreateNewId(projectId), path, SourceText.From(text), filePath: path);
+        Assert.True(workspace.TryApplyChanges(solution));
+
+        var project = workspace.CurrentSolution.GetProject(projectId)!;
+        var before = await DiagnosticsAsync(project, analyzer);
+        Assert.NotEmpty(before);
+
+        var titles = new List<string>();
+        Solution changed;
+        if (diagnosticIndex is int index)
+        {
+            var diagnostic = before[index];
+            var document = project.GetDocument(diagnostic.Location.SourceTree)!;
+            var actions = new List<CodeAction>();
+            var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+            await provider.RegisterCodeFixesAsync(context);
+            titles.AddRange(actions.Select(a => a.Title));
+            var chosen = Assert.Single(actions, a => a.EquivalenceKey == equivalenceKey);
+            changed = await ApplyAsync(chosen);
+        }
+        else
+        {
+            var fixAll = provider.GetFixAllProvider();
+            Assert.NotNull(fixAll);
+            var first = project.GetDocument(before[0].Location.SourceTree)!;
+            var context = new FixAllContext(
+                first, provider, FixAllScope.Project, equivalenceKey, provider.FixableDiagnosticIds,
+                new ProjectDiagnostics(before), CancellationToken.None);
+            var action = await fixAll!.GetFixAsync(context);
+            Assert.NotNull(action);
+            titles.Add(action!.Title);
+            changed = await ApplyAsync(action);
+        }
+
+        var fixedProject = changed.GetProject(projectId)!;
+        var compilation = (await fixedProject.GetCompilationAsync())!;
+        var texts = new Dictionary<string, string>();
+        foreach (var document in fixedProject.Documents)
+            texts[document.Name] = (await document.GetTextAsync()).ToString();
+        var errors = TestCompilation.Errors(compilation);
+        Assert.True(errors.Length == 0, "The fixed source does not compile:\n" + string.Join("\n", errors) + "\n\n"
+            + string.Join("\n\n", texts.Select(t => "// " + t.Key + "\n" + t.Value)));
+        var after = await AnalyzerRunner.RunAsync(compilation, analyzer);
+        return new CodeFixResult(texts, after, titles);
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Project project, DiagnosticAnalyzer analyzer)
+        => await AnalyzerRunner.RunAsync((await project.GetCompilationAsync())!, analyzer);
+
+    private static async Task<Solution> ApplyAsync(CodeAction action)
+    {
+        var operations = await action.GetOperationsAsync(CancellationToken.None);
+        var apply = Assert.Single(operations.OfType<ApplyChangesOperation>());
+        return apply.ChangedSolution;
+    }
+
+    private sealed class ProjectDiagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
+            => Task.FromResult(diagnostics.Where(d => d.Location.SourceTree?.FilePath == document.FilePath));
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+            => Task.FromResult(Enumerable.Empty<Diagnostic>());
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+            => Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+    }
+}
