@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -11,11 +12,14 @@ namespace Declarative.Auth;
 /// </summary>
 public sealed class ProblemDetailsAuthErrorWriter : IAuthErrorWriter
 {
+    // The body is JSON, never HTML: keep quotes and angle brackets readable in messages.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <inheritdoc />
     public async Task WriteAsync(HttpContext context, AuthError error)
     {
         context.Response.ContentType = "application/problem+json";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+        await using var json = new Utf8JsonWriter(context.Response.Body, WriterOptions);
         json.WriteStartObject();
         json.WriteString("type", TypeFor(error.Status));
         json.WriteString("title", ReasonPhrases.GetReasonPhrase(error.Status));

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Authorization;
+using Declarative.Auth;
+using Declarative.Auth.Sample;
+using Declarative.Auth.Sample.Endpoints;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddControllers();
+builder.Services.AddDeclarativeAuth().UseInMemoryStore(DemoKeys.Seed);
+
+var app = builder.Build();
+
+app.UseDeclarativeAuth();
+
+app.MapGet("/", [AllowAnonymous] () => Results.Text(DemoKeys.Usage(app.Urls), "text/plain"));
+app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
+
+// Event ingestion (Krenalis-style): write keys only.
+app.MapPost("/v1/events", [RequiresKey(KeyType.Write, Scope = "events")] (EventBatch batch) =>
+    Results.Accepted(value: new { accepted = batch.Events.Count }));
+app.MapGet("/v1/events/stats", [RequiresKey(KeyType.Read, Scope = "events")] () =>
+    Results.Ok(new { received = 0 }));
+
+// Monitors (Kener-style) as a route group: the group's declaration covers its endpoints,
+// a handler's own [RequiresKey] replaces it.
+var monitors = app.MapGroup("/api/monitors").RequireKey(KeyType.Read, "monitors");
+monitors.MapGet("/", MonitorHandlers.List);
+monitors.MapGet("/{id}", MonitorHandlers.Get);
+monitors.MapPost("/", MonitorHandlers.Create);
+monitors.MapDelete("/{id}", MonitorHandlers.Delete);
+
+// Incidents are mapped by an extension method; their declarations sit on the handlers.
+app.MapIncidents();
+
+// Reports (FloKit-style) and workspace settings are controllers.
+app.MapControllers();
+
+app.Run();
+
+/// <summary>The sample's entry point, visible to its tests.</summary>
+public partial class Program;
