@@ -286,6 +286,12 @@ namespace Declarative.Auth.Generator
         /// <summary>The template given to the attribute's constructor parameter named <c>template</c>.</summary>
         private static Template TemplateOf(AttributeData attribute)
         {
+            foreach (var named in attribute.NamedArguments)
+            {
+                // [AcceptVerbs("GET", Route = "...")] names its template with a property.
+                if (named.Key == "Route" && named.Value.Value is string route)
+                    return new Template(route, known: true);
+            }
             var constructor = attribute.AttributeConstructor;
             if (constructor is null)
                 return new Template(null, known: false);
@@ -295,7 +301,8 @@ namespace Declarative.Auth.Generator
                     return new Template(attribute.ConstructorArguments[i].Value as string, known: true);
             }
             // [HttpGet] and friends without a template; a custom provider computing its template is unknown.
-            var known = constructor.Parameters.Length == 0;
+            var known = constructor.Parameters.Length == 0
+                || attribute.AttributeClass?.ToDisplayString() == "Microsoft.AspNetCore.Mvc.AcceptVerbsAttribute";
             return new Template(null, known);
         }
 

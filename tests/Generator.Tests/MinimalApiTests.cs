@@ -1,0 +1,212 @@
+namespace Declarative.Auth.Generator.Tests;
+
+public class MinimalApiTests
+{
+    private const string Handlers = """
+        var builder = WebApplication.CreateBuilder(args);
+        var app = builder.Build();
+
+        app.MapGet("/v1/events", [RequiresKey(KeyType.Read, Scope = "events")] () => "ok");
+        app.MapPost("/v1/events", EventHandlers.Post);
+        app.MapDelete("/v1/events/{id}", DeleteEvent);
+        app.MapPut("/v1/events/{id}", [AllowAnonymous] (int id) => id);
+        app.MapPatch("/v1/events/{id}", [Authorize] (int id) => id);
+        app.MapGet("/health", () => "up");
+        app.Run();
+
+        [RequiresKey(KeyType.Delete, Scope = "events")]
+        static string DeleteEvent(int id) => "deleted";
+
+        static class EventHandlers
+        {
+            [RequiresKey(KeyType.Write, Scope = "events")]
+            [RequiresKey(KeyType.Admin)]
+            public static string Post() => "ok";
+        }
+        """;
+
+    [Fact]
+    public void Lambdas_method_groups_and_local_functions_carry_their_own_attributes()
+    {
+        var app = GeneratorHarness.Run(Handlers);
+
+        var get = app.Single("/v1/events", "GET");
+        Assert.Equal(EndpointAccess.Key, get.Access);
+        Assert.Equal(["read:events"], get.Permissions);
+        Assert.Equal("lambda", get.Handler);
+        Assert.Equal("Program.cs", get.SourceFile);
+        Assert.Equal(GeneratorHarness.LineOf(Handlers, "app.MapGet(\"/v1/events\""), get.Line);
+
+        var post = app.Single("/v1/events", "POST");
+        Assert.Equal(EndpointAccess.Key, post.Access);
+        Assert.Equal(["admin", "write:events"], post.Permissions);
+        Assert.Equal("EventHandlers.Post", post.Handler);
+
+        var delete = app.Single("/v1/events/{id}", "DELETE");
+        Assert.Equal(["delete:events"], delete.Permissions);
+        Assert.Equal("DeleteEvent", delete.Handler);
+
+        Assert.Equal(EndpointAccess.Public, app.Single("/v1/events/{id}", "PUT").Access);
+        Assert.Equal(EndpointAccess.Authorize, app.Single("/v1/events/{id}", "PATCH").Access);
+
+        var health = app.Single("/health", "GET");
+        Assert.Equal(EndpointAccess.Undeclared, health.Access);
+        Assert.Empty(health.Permissions);
+
+        Assert.Equal(["admin", "delete:events", "read:events", "write:events"], app.Manifest.Permissions);
+        Assert.Equal("TestApp", app.Manifest.AssemblyName);
+    }
+
+    [Fact]
+    public void Endpoints_are_ordered_by_route_then_method()
+    {
+        var app = GeneratorHarness.Run(Handlers);
+        var keys = app.Manifest.Endpoints.Select(e => e.Route + " " + string.Join(",", e.HttpMethods)).ToArray();
+        Assert.Equal(
+            ["/health GET", "/v1/events GET", "/v1/events POST", "/v1/events/{id} DELETE", "/v1/events/{id} PATCH", "/v1/events/{id} PUT"],
+            keys);
+    }
+
+    private const string Groups = """
+        var app = WebApplication.Create(args);
+        var api = app.MapGroup("/v1").RequireKey(KeyType.Read, "api");
+        var monitors = api.MapGroup("/monitors");
+        monitors.RequireKey(KeyType.Write, "monitors");
+        monitors.MapGet("/", () => "list");
+        monitors.MapGet("/{id}", [RequiresKey(KeyType.Read, Scope = "monitors")] (int id) => id);
+        monitors.MapDelete("/{id}", (int id) => id).WithName("delete-monitor").RequireKey(KeyType.Delete, "monitors");
+        api.MapGet("/status", () => "ok");
+        var pub = app.MapGroup("public").AllowAnonymous();
+        pub.MapGet("ping", () => "pong");
+        var secured = app.MapGroup("/secure").RequireAuthorization();
+        secured.MapGet("/me", () => "me").AllowAnonymous();
+        secured.MapGet("/profile", () => "p");
+        app.MapGroup("/chain").RequireKey(KeyType.Admin).MapGroup("/inner").WithTags("x").MapGet("/x", () => 1);
+        var open = app.MapGroup("/open");
+        open.MapGet("/", () => "undeclared");
+        var ep = app.MapGet("/later", () => "declared by a later statement");
+        ep.RequireKey(KeyType.Read, "later");
+        app.Run();
+        """;
+
+    [Fact]
+    public void Nested_groups_combine_prefixes_and_the_nearest_declaration_wins()
+    {
+        var app = GeneratorHarness.Run(Groups);
+
+        var list = app.Single("/v1/monitors/", "GET");
+        Assert.Equal(["write:monitors"], list.Permissions);
+
+        var get = app.Single("/v1/monitors/{id}", "GET");
+        Assert.Equal(["read:monitors"], get.Permissions);
+
+        var delete = app.Single("/v1/monitors/{id}", "DELETE");
+        Assert.Equal(["delete:monitors"], delete.Permissions);
+
+        Assert.Equal(["read:api"], app.Single("/v1/status", "GET").Permissions);
+        Assert.Equal(EndpointAccess.Public, app.Single("/public/ping", "GET").Access);
+        Assert.Equal(EndpointAccess.Public, app.Single("/secure/me", "GET").Access);
+        Assert.Equal(EndpointAccess.Authorize, app.Single("/secure/profile", "GET").Access);
+
+        var chained = app.Single("/chain/inner/x", "GET");
+        Assert.Equal(EndpointAccess.Key, chained.Access);
+        Assert.Equal(["admin"], chained.Permissions);
+
+        Assert.Equal(EndpointAccess.Undeclared, app.Single("/open/", "GET").Access);
+        Assert.Equal(["read:later"], app.Single("/later", "GET").Permissions);
+        Assert.Equal(GeneratorHarness.LineOf(Groups, "monitors.MapDelete"), delete.Line);
+    }
+
+    private const string Shapes = """
+        var app = WebApplication.Create(args);
+        app.MapMethods("/v1/items", new[] { "get", "HEAD" }, [RequiresKey(KeyType.Read, Scope = "items")] () => "x");
+        app.MapMethods("/v1/items", ["PUT"], [RequiresKey(KeyType.Write, Scope = "items")] () => "x");
+        string[] verbs = { "POST" };
+        verbs[0] = "PATCH";
+        app.MapMethods("/v1/dynamic", verbs, () => 1);
+        app.Map("/v1/any", [RequiresKey(KeyType.Admin)] () => "x");
+        app.Map("/raw", (HttpContext context) => Task.CompletedTask);
+        app.MapFallback(() => "fallback");
+        app.MapFallback("/docs/{**rest}", [AllowAnonymous] () => "docs");
+        var prefix = Environment.GetEnvironmentVariable("PREFIX") ?? "/x";
+        app.MapGroup(prefix).MapGet("/y", [RequiresKey(KeyType.Read, Scope = "dyn")] () => 1);
+        app.UseEndpoints(endpoints => endpoints.MapGet("/legacy", () => "legacy").AllowAnonymous());
+        EndpointRouteBuilderExtensions.MapGet(app, "/static-call", () => "s");
+        app.Run();
+        """;
+
+    [Fact]
+    public void MapMethods_Map_and_MapFallback_give_their_methods_and_routes()
+    {
+        var app = GeneratorHarness.Run(Shapes);
+
+        Assert.Equal(["read:items"], app.Single("/v1/items", "GET", "HEAD").Permissions);
+        Assert.Equal(["write:items"], app.Single("/v1/items", "PUT").Permissions);
+        // Not a constant array: the methods are unknown, written as "any".
+        Assert.Equal(EndpointAccess.Undeclared, app.Single("/v1/dynamic").Access);
+        Assert.Equal(["admin"], app.Single("/v1/any").Permissions);
+        Assert.Equal(EndpointAccess.Undeclared, app.Single("/raw").Access);
+        Assert.Equal(EndpointAccess.Undeclared, app.Single("/{*path:nonfile}").Access);
+        Assert.Equal(EndpointAccess.Public, app.Single("/docs/{**rest}").Access);
+        Assert.Equal(EndpointAccess.Public, app.Single("/legacy", "GET").Access);
+        Assert.Equal(EndpointAccess.Undeclared, app.Single("/static-call", "GET").Access);
+
+        // A prefix that is not a constant: the route is null, the declaration is still read.
+        var dynamic = app.Single(null, "GET");
+        Assert.Equal(["read:dyn"], dynamic.Permissions);
+        Assert.Equal(GeneratorHarness.LineOf(Shapes, "app.MapGroup(prefix)"), dynamic.Line);
+    }
+
+    [Fact(Skip = "EndpointRules.IsMapEndpointMethod does not accept FallbackEndpointRouteBuilderExtensions (MapFallback with a RequestDelegate); reported, not ours to change")]
+    public void MapFallback_with_a_RequestDelegate_is_an_endpoint()
+    {
+        var app = GeneratorHarness.Run("""
+            var app = WebApplication.Create(args);
+            app.MapFallback(context => Task.CompletedTask);
+            app.Run();
+            """);
+        Assert.Single(app.Manifest.Endpoints);
+    }
+
+    private const string Extension = """
+        var app = WebApplication.Create(args);
+        app.MapGroup("/v1").RequireAuthorization().MapMonitorEndpoints();
+        app.Run();
+
+        static class MonitorEndpoints
+        {
+            public static IEndpointRouteBuilder MapMonitorEndpoints(this IEndpointRouteBuilder routes)
+            {
+                routes.MapGet("/monitors", [RequiresKey(KeyType.Read, Scope = "monitors")] () => "m");
+                var incidents = routes.MapGroup("/incidents").RequireKey(KeyType.Write, "incidents");
+                incidents.MapPost("/", () => "i");
+                routes.MapGet("/line\nbreak", () => "odd");
+                return routes;
+            }
+        }
+        """;
+
+    [Fact]
+    public void Endpoints_mapped_in_an_extension_method_have_no_route_but_keep_their_declarations()
+    {
+        var app = GeneratorHarness.Run(Extension);
+
+        Assert.Equal(3, app.Manifest.Endpoints.Count);
+        Assert.All(app.Manifest.Endpoints, e => Assert.Null(e.Route));
+
+        var monitors = app.Manifest.Endpoints.Single(e => e.Line == GeneratorHarness.LineOf(Extension, "routes.MapGet(\"/monitors\""));
+        Assert.Equal(["read:monitors"], monitors.Permissions);
+
+        var incidents = app.Manifest.Endpoints.Single(e => e.Line == GeneratorHarness.LineOf(Extension, "incidents.MapPost"));
+        Assert.Equal(["write:incidents"], incidents.Permissions);
+        Assert.Equal(["POST"], incidents.HttpMethods);
+
+        // The caller's group is not visible from inside the method: undeclared here (fail closed).
+        var odd = app.Manifest.Endpoints.Single(e => e.Line == GeneratorHarness.LineOf(Extension, "routes.MapGet(\"/line"));
+        Assert.Equal(EndpointAccess.Undeclared, odd.Access);
+
+        // The known part of the route is kept as a comment for readers (and the model, for docs).
+        Assert.Contains("// PrefixUnknown: /monitors", app.Text);
+        Assert.Contains("// PrefixUnknown: /incidents", app.Text);
+    }
+}
