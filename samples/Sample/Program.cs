@@ -6,13 +6,13 @@ using Declarative.Auth.Sample.Endpoints;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddControllers();
-builder.Services.AddDeclarativeAuth().UseInMemoryStore(DemoKeys.Seed);
+builder.Services.AddDeclarativeAuth(o => o.KeyPrefix = "sample").UseInMemoryStore();
 
 var app = builder.Build();
 
 app.UseDeclarativeAuth();
 
-app.MapGet("/", [AllowAnonymous] () => Results.Text(DemoKeys.Usage(app.Urls), "text/plain"));
+app.MapGet("/", [AllowAnonymous] () => Results.Text(DemoKeys.Usage(), "text/plain"));
 app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
 
 // Event ingestion (Krenalis-style): write keys only.
@@ -35,6 +35,7 @@ app.MapIncidents();
 // Reports (FloKit-style) and workspace settings are controllers.
 app.MapControllers();
 
+await DemoKeys.CreateIfEmptyAsync(app);
 app.Run();
 
 /// <summary>The sample's entry point, visible to its tests.</summary>

@@ -15,9 +15,10 @@ public sealed class SampleApiTests(WebApplicationFactory<Program> factory) : ICl
         var client = factory.CreateClient();
         if (permissions.Length > 0)
         {
-            var secret = "sample_" + Guid.NewGuid().ToString("N");
-            factory.Services.GetRequiredService<InMemoryApiKeyStore>().Add(string.Join("+", permissions), secret, permissions);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+            var created = factory.Services.GetRequiredService<ApiKeyService>()
+                .CreateAsync(new CreateApiKeyRequest { Name = string.Join("+", permissions), Permissions = permissions }).GetAwaiter().GetResult();
+            Assert.StartsWith("sample_test_", created.Secret);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.Secret);
         }
         return client;
     }

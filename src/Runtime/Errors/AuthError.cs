@@ -44,6 +44,17 @@ public sealed record AuthError(int Status, string Code, string Message, IReadOnl
     internal static readonly AuthError Unavailable = new(503, AuthErrorCodes.AuthUnavailable,
         "API keys cannot be verified right now. Retry later.");
 
+    internal static AuthError ForFormat(KeyFormatError error, ApiKeyFormat format) => error switch
+    {
+        KeyFormatError.WrongEnvironment => new(401, AuthErrorCodes.Unauthorized,
+            $"This API accepts {ApiKeyFormat.EnvironmentName(format.Environment)} keys; the key sent is for another environment."),
+        KeyFormatError.WrongPrefix => new(401, AuthErrorCodes.Unauthorized,
+            $"Invalid API key provided: keys for this API start with '{format.Prefix}_'."),
+        KeyFormatError.BadChecksum => new(401, AuthErrorCodes.Unauthorized,
+            "Invalid API key provided: its checksum does not match. Check that it was copied whole."),
+        _ => InvalidKey,
+    };
+
     internal static AuthError MissingPermissions(IReadOnlyList<string> required, IEnumerable<string> missing)
         => new(403, AuthErrorCodes.Forbidden,
             $"The API key lacks the required permission: {string.Join(", ", missing)}.", required);

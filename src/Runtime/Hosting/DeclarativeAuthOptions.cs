@@ -12,6 +12,24 @@ public sealed class DeclarativeAuthOptions
     /// </summary>
     public UndeclaredEndpointBehavior UndeclaredEndpoints { get; set; } = UndeclaredEndpointBehavior.Deny;
 
+    /// <summary>
+    /// The prefix of this app's keys: 2 to 16 lowercase ASCII letters naming the product, e.g. <c>kener</c>
+    /// gives keys like <c>kener_live_…</c>. Secret scanners look for it.
+    /// </summary>
+    public string KeyPrefix { get; set; } = "dauth";
+
+    /// <summary>
+    /// The environment of the keys this app accepts and creates. Default: <see cref="KeyEnvironment.Live"/> when
+    /// the host environment is Production, else <see cref="KeyEnvironment.Test"/>.
+    /// </summary>
+    public KeyEnvironment? KeyEnvironment { get; set; }
+
+    /// <summary>How often last-used times are written to the store, in one batch.</summary>
+    public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a verified key is served from memory before the store is asked again (the store's change feed evicts sooner).</summary>
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Keys supplied by configuration, as hashes (never secrets). Loaded into the in-memory store.</summary>
     public List<ConfiguredKey> Keys { get; } = [];
 }

@@ -23,8 +23,29 @@ public static class DeclarativeAuthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAuthErrorWriter, ProblemDetailsAuthErrorWriter>();
         services.TryAddSingleton<DeclarativeAuthState>();
+        services.TryAddSingleton(CreateFormat);
+        services.TryAddSingleton(sp => new ApiKeyService(
+            sp.GetRequiredService<IApiKeyStore>(),
+            sp.GetRequiredService<ApiKeyFormat>(),
+            sp.GetRequiredService<TimeProvider>(),
+            () => sp.GetRequiredService<DeclarativeAuthState>().Catalog.Names));
+        services.TryAddSingleton<KeyUsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyUsageRecorder>());
         services.AddHostedService<DeclarativeAuthStartup>();
         return new DeclarativeAuthBuilder(services);
+    }
+
+    private static ApiKeyFormat CreateFormat(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<DeclarativeAuthOptions>>().Value;
+        var environment = options.KeyEnvironment
+            ?? (services.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.EnvironmentName == "Production" ? KeyEnvironment.Live : KeyEnvironment.Test);
+        if (!ApiKeyFormat.IsValidPrefix(options.KeyPrefix))
+        {
+            throw new OptionsValidationException(nameof(DeclarativeAuthOptions.KeyPrefix), typeof(DeclarativeAuthOptions),
+                [$"{DeclarativeAuthOptions.SectionName}:KeyPrefix must be 2 to 16 lowercase ASCII letters naming the app, e.g. \"kener\"."]);
+        }
+        return new ApiKeyFormat(options.KeyPrefix, environment);
     }
 }
 
@@ -33,6 +54,22 @@ public sealed class DeclarativeAuthBuilder(IServiceCollection services)
 {
     /// <summary>The services being configured.</summary>
     public IServiceCollection Services { get; } = services;
+
+    /// <summary>
+    /// Uses <typeparamref name="TStore"/> as the key store. With <paramref name="cache"/>, found keys are kept in
+    /// memory by <see cref="CachingApiKeyStore"/>, registered as a decorator (the store's change feed evicts).
+    /// </summary>
+    public DeclarativeAuthBuilder UseStore<TStore>(Func<IServiceProvider, TStore> factory, bool cache = true)
+        where TStore : class, IApiKeyStore
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.RemoveAll<IApiKeyStore>();
+        Services.TryAddSingleton(factory);
+        Services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<TStore>());
+        if (cache)
+            Services.Decorate<IApiKeyStore, CachingApiKeyStore>();
+        return this;
+    }
 
     /// <summary>
     /// Keeps keys in memory (hashes only): the keys of the <c>DeclarativeAuth:Keys</c> configuration section,
@@ -93,6 +130,8 @@ public static class DeclarativeAuthApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(app);
         if (app.ApplicationServices.GetService<DeclarativeAuthState>() is null)
             throw new InvalidOperationException("UseDeclarativeAuth() needs builder.Services.AddDeclarativeAuth() first.");
+        if (app.ApplicationServices.GetService<IServiceProviderIsService>() is { } registered && !registered.IsService(typeof(IApiKeyStore)))
+            throw new InvalidOperationException(DeclarativeAuthStartup.NoStoreMessage);
         if (!app.Properties.ContainsKey(RoutingMarker))
             app.UseRouting();
         return app.UseMiddleware<DeclarativeAuthMiddleware>();

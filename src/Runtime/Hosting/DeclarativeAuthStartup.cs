@@ -10,12 +10,15 @@ namespace Declarative.Auth;
 /// </summary>
 internal sealed class DeclarativeAuthStartup(IServiceProvider services, DeclarativeAuthState state) : IHostedLifecycleService
 {
+    internal const string NoStoreMessage =
+        "Declarative.Auth has no key store. Choose one after AddDeclarativeAuth(): .UseSqliteStore(\"keys.db\") (Declarative.Auth.Sqlite), "
+        + ".UsePostgreSqlStore(connectionString) (Declarative.Auth.PostgreSql), or .UseInMemoryStore() for tests and keys from configuration.";
+
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         if (services.GetService<IApiKeyStore>() is null)
         {
-            throw new InvalidOperationException(
-                "Declarative.Auth has no key store. Choose one after AddDeclarativeAuth(): .UseInMemoryStore() for tests and keys from configuration.");
+            throw new InvalidOperationException(NoStoreMessage);
         }
         return Task.CompletedTask;
     }

@@ -21,14 +21,35 @@ public sealed record ApiKey
     /// <summary>What the key holds, e.g. <c>read:monitors</c>, <c>write:incidents</c>, <c>admin</c>.</summary>
     public required IReadOnlyList<string> Permissions { get; init; }
 
+    /// <summary>The environment the key was made for.</summary>
+    public KeyEnvironment Environment { get; init; }
+
+    /// <summary>What kind of credential this is.</summary>
+    public ApiKeyKind Kind { get; init; }
+
+    /// <summary>For a restricted key: the only workspace it may be used in.</summary>
+    public string? Workspace { get; init; }
+
+    /// <summary>For an event write key: the source connection it belongs to.</summary>
+    public string? SourceConnection { get; init; }
+
+    /// <summary>The id of the key this one replaced by rotation.</summary>
+    public string? RotatedFromId { get; init; }
+
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it was last used (written in batches, so up to a few seconds behind).</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
 
     /// <summary>When it stops working; null for never.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
     /// <summary>When it was revoked; null while active.</summary>
     public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>active, expired or revoked at <paramref name="now"/>.</summary>
+    public string StatusAt(DateTimeOffset now) => IsRevoked(now) ? "revoked" : IsExpired(now) ? "expired" : "active";
 
     /// <summary>True when <paramref name="now"/> is at or past <see cref="ExpiresAt"/>.</summary>
     public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } e && now >= e;
@@ -53,4 +74,14 @@ public sealed record ApiKey
     // Compiled grants and principal, cached on the instance the store hands out so the hot path
     // compiles nothing. Not part of equality.
     internal VerifiedKey? Verified;
+}
+
+/// <summary>The kinds of credential the store holds.</summary>
+public enum ApiKeyKind
+{
+    /// <summary>An API key with permissions.</summary>
+    Standard = 0,
+
+    /// <summary>An event write key: tied to one source connection, accepted only by event-ingestion endpoints.</summary>
+    EventWrite = 1,
 }

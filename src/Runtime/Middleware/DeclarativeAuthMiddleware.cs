@@ -12,6 +12,8 @@ internal sealed partial class DeclarativeAuthMiddleware(
     DeclarativeAuthState state,
     IApiKeyStore store,
     IAuthErrorWriter errors,
+    ApiKeyFormat format,
+    KeyUsageRecorder usage,
     TimeProvider time,
     ILogger<DeclarativeAuthMiddleware> logger)
 {
@@ -44,6 +46,9 @@ internal sealed partial class DeclarativeAuthMiddleware(
             case BearerToken.Result.Malformed:
                 return Refuse(context, AuthError.MalformedHeader);
         }
+        var formatError = format.Check(token);
+        if (formatError != KeyFormatError.None)
+            return Refuse(context, AuthError.ForFormat(formatError, format));
         if (!KeyHash.TryCompute(token, out var hash))
             return Refuse(context, AuthError.InvalidKey);
 
@@ -92,6 +97,7 @@ internal sealed partial class DeclarativeAuthMiddleware(
 
         context.User = verified.Principal;
         context.Features.Set<IApiKeyFeature>(verified.Feature);
+        usage.Record(key.Id, now);
         return next(context);
     }
 
@@ -99,6 +105,7 @@ internal sealed partial class DeclarativeAuthMiddleware(
     private async Task AuthenticateOnly(HttpContext context)
     {
         if (BearerToken.TryRead(context.Request.Headers, out var token) == BearerToken.Result.Found
+            && format.Check(token) == KeyFormatError.None
             && KeyHash.TryCompute(token, out var hash))
         {
             try

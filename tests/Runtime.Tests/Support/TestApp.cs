@@ -24,6 +24,8 @@ public sealed class TestApp : IAsyncDisposable
     public WebApplication App { get; }
     public InMemoryApiKeyStore Store { get; }
     public ManualTimeProvider Time { get; }
+    public ApiKeyFormat Format => App.Services.GetRequiredService<ApiKeyFormat>();
+    public ApiKeyService Keys => App.Services.GetRequiredService<ApiKeyService>();
     public LogCollector Logs { get; }
 
     public static async Task<TestApp> StartAsync(
@@ -62,7 +64,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Adds a key and returns its secret.</summary>
     public string Key(params string[] permissions)
     {
-        var secret = "test_" + Guid.NewGuid().ToString("N");
+        var secret = Format.Generate();
         Store.Add("key-" + string.Join("+", permissions), secret, permissions);
         return secret;
     }

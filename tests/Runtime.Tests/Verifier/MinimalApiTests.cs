@@ -48,7 +48,7 @@ public sealed class MinimalApiTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_key_is_401()
     {
-        var response = await _app.Client("test_not_a_key_we_ever_made").GetAsync("/v1/events");
+        var response = await _app.Client(_app.Format.Generate()).GetAsync("/v1/events");
         var body = await response.AssertRefusal(401, "UNAUTHORIZED");
         Assert.Contains("Invalid API key", body.GetProperty("detail").GetString());
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
@@ -194,7 +194,7 @@ public sealed class MinimalApiTests : IAsyncLifetime
     [Fact]
     public async Task The_caller_is_visible_as_claims_and_as_a_feature()
     {
-        var secret = "test_" + Guid.NewGuid().ToString("N");
+        var secret = _app.Format.Generate();
         _app.Store.Add("monitoring-service", secret, ["read:events", "write:incidents"]);
         var text = await (await _app.Client(secret).GetAsync("/whoami")).Content.ReadAsStringAsync();
         Assert.Equal("monitoring-service|read:events,write:incidents|monitoring-service", text);
@@ -210,7 +210,7 @@ public sealed class MinimalApiTests : IAsyncLifetime
     [Fact]
     public async Task Expired_key_is_401_KEY_EXPIRED()
     {
-        var secret = "test_" + Guid.NewGuid().ToString("N");
+        var secret = _app.Format.Generate();
         _app.Store.Add("short-lived", secret, ["read:events"], expiresAt: TestApp.Start.AddHours(1));
         Assert.Equal(HttpStatusCode.OK, (await _app.Client(secret).GetAsync("/v1/events")).StatusCode);
         _app.Time.Advance(TimeSpan.FromHours(1));
@@ -220,7 +220,7 @@ public sealed class MinimalApiTests : IAsyncLifetime
     [Fact]
     public async Task Revoked_key_is_401_KEY_REVOKED_from_the_moment_revoke_returns()
     {
-        var secret = "test_" + Guid.NewGuid().ToString("N");
+        var secret = _app.Format.Generate();
         var key = _app.Store.Add("to-revoke", secret, ["read:events"]);
         Assert.Equal(HttpStatusCode.OK, (await _app.Client(secret).GetAsync("/v1/events")).StatusCode);
         Assert.True(_app.Store.Revoke(key.Id));

@@ -27,8 +27,8 @@ public sealed class StartupTests
         builder.WebHost.UseTestServer();
         builder.Services.AddDeclarativeAuth();
         await using var app = builder.Build();
-        app.UseDeclarativeAuth();
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        var ex = Assert.Throws<InvalidOperationException>(() => app.UseDeclarativeAuth());
+        Assert.Contains("UseSqliteStore", ex.Message);
         Assert.Contains("UseInMemoryStore()", ex.Message);
     }
 
@@ -45,7 +45,7 @@ public sealed class StartupTests
     [Fact]
     public async Task Keys_from_configuration_are_hashes_and_work()
     {
-        const string Secret = "config_key_0123456789abcdef";
+        var Secret = new ApiKeyFormat("dauth", KeyEnvironment.Test).Generate();
         var hash = KeyHash.Compute(Secret).ToHex();
         await using var app = await TestApp.StartAsync(
             a => a.MapGet("/x", [RequiresKey(KeyType.Read, Scope = "events")] () => "x"),

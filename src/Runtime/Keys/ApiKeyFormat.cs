@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+
+namespace Declarative.Auth;
+
+/// <summary>Which environment a key belongs to. A live app refuses test keys and the other way round.</summary>
+public enum KeyEnvironment
+{
+    /// <summary>Production: keys read <c>&lt;prefix&gt;_live_…</c>.</summary>
+    Live = 0,
+
+    /// <summary>Everything else: keys read <c>&lt;prefix&gt;_test_…</c>.</summary>
+    Test = 1,
+}
+
+/// <summary>Why a presented key was refused before any store lookup.</summary>
+public enum KeyFormatError
+{
+    /// <summary>Well formed.</summary>
+    None = 0,
+
+    /// <summary>Not <c>&lt;prefix&gt;_&lt;live|test&gt;_&lt;body&gt;</c>, wrong length or alphabet.</summary>
+    Malformed,
+
+    /// <summary>Another app's prefix.</summary>
+    WrongPrefix,
+
+    /// <summary>A test key sent to a live app, or the reverse.</summary>
+    WrongEnvironment,
+
+    /// <summary>The checksum does not match: a typo or a truncated copy.</summary>
+    BadChecksum,
+}
+
+/// <summary>
+/// The key format: <c>&lt;prefix&gt;_&lt;live|test&gt;_&lt;22 random base62&gt;&lt;6 base62 CRC-32&gt;</c>, e.g.
+/// <c>kener_live_3xT0…Qp1a9Z</c>. 22 base62 digits carry 130 random bits; the checksum covers everything
+/// before it, so a mistyped or truncated key is refused without touching the store (the scheme GitHub uses
+/// for its tokens), and secret scanners can recognise leaked keys by prefix and checksum.
+/// </summary>
+public sealed class ApiKeyFormat
+{
+    /// <summary>Random base62 digits in a key body.</summary>
+    public const int RandomLength = 22;
+
+    /// <summary>Base62 digits of the checksum.</summary>
+    public const int ChecksumLength = 6;
+
+    private readonly string _head; // "<prefix>_<env>_"
+
+    /// <summary>Creates the format for an app prefix (2–16 lowercase ASCII letters) and environment.</summary>
+    public ApiKeyFormat(string prefix, KeyEnvironment environment)
+    {
+        if (!IsValidPrefix(prefix))
+            throw new ArgumentException($"Key prefix '{prefix}' is not valid: use 2 to 16 lowercase ASCII letters, e.g. \"kener\".", nameof(prefix));
+        Prefix = prefix;
+        Environment = environment;
+        _head = $"{prefix}_{EnvironmentName(environment)}_";
+    }
+
+    /// <summary>The app's prefix.</summary>
+    public string Prefix { get; }
+
+    /// <summary>The environment this app accepts and creates keys for.</summary>
+    public KeyEnvironment Environment { get; }
+
+    /// <summary>Total length of a key.</summary>
+    public int Length => _head.Length + RandomLength + ChecksumLength;
+
+    /// <summary>True for 2–16 lowercase ASCII letters.</summary>
+    public static bool IsValidPrefix(string? prefix)
+        => prefix is { Length: >= 2 and <= 16 } && prefix.All(char.IsAsciiLetterLower);
+
+    /// <summary><c>live</c> or <c>test</c>.</summary>
+    public static string EnvironmentName(KeyEnvironment environment) => environment == KeyEnvironment.Live ? "live" : "test";
+
+    /// <summary>A new secret from the OS's CSPRNG.</summary>
+    public string Generate()
+    {
+        Span<char> key = stackalloc char[Length];
+        _head.AsSpan().CopyTo(key);
+        var random = key.Slice(_head.Length, RandomLength);
+        Span<byte> bytes = stackalloc byte[RandomLength];
+        RandomNumberGenerator.Fill(bytes);
+        for (var i = 0; i < RandomLength; i++)
+            random[i] = Base62.Alphabet[bytes[i] % 62]; // 256 % 62 = 8: a bias of < 0.2 bit over 22 digits
+        Base62.Encode(Crc32.Compute(key[..^ChecksumLength]), key[^ChecksumLength..]);
+        return new string(key);
+    }
+
+    /// <summary>Checks a presented key without allocating: prefix, environment, length, alphabet, checksum.</summary>
+    public KeyFormatError Check(ReadOnlySpan<char> key)
+    {
+        // Cheapest checks first; none depends on a secret byte except the checksum, which is not secret.
+        var firstSep = key.IndexOf('_');
+        if (firstSep <= 0 || key.Length < firstSep + 6)
+            return KeyFormatError.Malformed;
+        if (!key[..firstSep].SequenceEqual(Prefix))
+            return KeyFormatError.WrongPrefix;
+        var env = key.Slice(firstSep + 1, 5);
+        if (!(env.SequenceEqual("live_") || env.SequenceEqual("test_")))
+            return KeyFormatError.Malformed;
+        if (key.Length != Length)
+            return KeyFormatError.Malformed;
+        var body = key[_head.Length..];
+        foreach (var c in body)
+        {
+            if (!Base62.IsDigit(c))
+                return KeyFormatError.Malformed;
+        }
+        if (!Base62.TryDecode(body[RandomLength..], out var checksum) || checksum != Crc32.Compute(key[..^ChecksumLength]))
+            return KeyFormatError.BadChecksum;
+        if (!key[.._head.Length].SequenceEqual(_head))
+            return KeyFormatError.WrongEnvironment;
+        return KeyFormatError.None;
+    }
+
+    /// <summary>The part of a key safe to show: prefix, environment and the first 4 random characters.</summary>
+    public static string DisplayPartOf(string secret)
+    {
+        var lastSep = secret.LastIndexOf('_');
+        return lastSep < 0 || secret.Length < lastSep + 5 ? "…" : secret[..(lastSep + 5)] + "…";
+    }
+}

@@ -1,0 +1,185 @@
+using System.Security.Cryptography;
+
+namespace Declarative.Auth;
+
+/// <summary>What <see cref="ApiKeyService.CreateAsync"/> needs.</summary>
+public sealed record CreateApiKeyRequest
+{
+    /// <summary>A name people recognise, e.g. <c>monitoring-service</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>What the key may do, e.g. <c>read:monitors</c>. Checked against the app's catalog.</summary>
+    public IReadOnlyList<string> Permissions { get; init; } = [];
+
+    /// <summary>Optional expiry; must be in the future.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Restricts the key to one workspace.</summary>
+    public string? Workspace { get; init; }
+
+    /// <summary>The kind of credential.</summary>
+    public ApiKeyKind Kind { get; init; }
+
+    /// <summary>For an event write key: its source connection.</summary>
+    public string? SourceConnection { get; init; }
+}
+
+/// <summary>A key just created or rotated: the record, and its secret, which is never available again.</summary>
+public sealed record CreatedApiKey(ApiKey Key, string Secret)
+{
+    /// <summary>Does not print the secret.</summary>
+    public override string ToString() => $"CreatedApiKey {{ Key = {Key.Id}, Secret = (hidden) }}";
+}
+
+/// <summary>A management request that cannot be done; the message says why. HTTP: 400 or 404 with <see cref="Code"/>.</summary>
+public sealed class ApiKeyOperationException(string code, string message) : Exception(message)
+{
+    /// <summary><c>INVALID_REQUEST</c>, <c>NOT_FOUND</c> or <c>CONFLICT</c>.</summary>
+    public string Code { get; } = code;
+}
+
+/// <summary>
+/// Creates, lists, revokes, rotates and expires keys: what the CLI, the management API and app code call.
+/// Secrets are generated here, returned once, and only their hashes reach the store.
+/// </summary>
+public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeProvider time, Func<IReadOnlyCollection<string>>? knownPermissions = null)
+{
+    /// <summary>The format keys are made in.</summary>
+    public ApiKeyFormat Format => format;
+
+    /// <summary>Creates a key and returns its secret (once).</summary>
+    public async Task<CreatedApiKey> CreateAsync(CreateApiKeyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        if (request.ExpiresAt is { } e && e <= now)
+            throw Invalid($"expiresAt must be in the future (got {e:O}).");
+        if (request.Kind == ApiKeyKind.EventWrite && string.IsNullOrWhiteSpace(request.SourceConnection))
+            throw Invalid("An event write key needs the source connection it belongs to.");
+        if (request.Workspace is { } w && (w.Length is 0 or > 128 || w.Any(char.IsControl)))
+            throw Invalid("workspace must be 1 to 128 printable characters.");
+        var permissions = ValidatePermissions(request.Permissions, knownPermissions?.Invoke());
+        if (permissions.Length == 0 && request.Kind == ApiKeyKind.Standard)
+            throw Invalid("A key needs at least one permission, e.g. 'read:events', or 'admin'.");
+
+        var secret = format.Generate();
+        var key = new ApiKey
+        {
+            Id = NewId(),
+            Name = ValidateName(request.Name),
+            Hash = KeyHash.Compute(secret),
+            DisplayPart = ApiKeyFormat.DisplayPartOf(secret),
+            Permissions = permissions,
+            Environment = format.Environment,
+            Kind = request.Kind,
+            Workspace = request.Workspace,
+            SourceConnection = request.SourceConnection,
+            CreatedAt = now,
+            ExpiresAt = request.ExpiresAt,
+        };
+        await store.AddAsync(key, cancellationToken).ConfigureAwait(false);
+        return new CreatedApiKey(key, secret);
+    }
+
+    /// <summary>Every key (no secrets: none are kept).</summary>
+    public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken = default) => store.ListAsync(cancellationToken);
+
+    /// <summary>One key, or null.</summary>
+    public Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
+
+    /// <summary>Revokes a key: refused from the moment this returns. Revoking twice keeps the first time.</summary>
+    public async Task<ApiKey> RevokeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var key = await Existing(id, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (key.RevokedAt is { } at && at <= now)
+            return key;
+        await store.RevokeAsync(id, now, cancellationToken).ConfigureAwait(false);
+        return key with { RevokedAt = now };
+    }
+
+    /// <summary>Sets the key's expiry (now when <paramref name="at"/> is null).</summary>
+    public async Task<ApiKey> ExpireAsync(string id, DateTimeOffset? at = null, CancellationToken cancellationToken = default)
+    {
+        var key = await Existing(id, cancellationToken).ConfigureAwait(false);
+        var when = at ?? time.GetUtcNow();
+        await store.SetExpiryAsync(id, when, cancellationToken).ConfigureAwait(false);
+        return key with { ExpiresAt = when };
+    }
+
+    /// <summary>
+    /// Replaces a key's secret. The old key is refused at once, or after <paramref name="grace"/> — never
+    /// after its own expiry. The new key expires at <paramref name="expiresAt"/> if given, else when the old
+    /// one would have: rotation never lengthens a key's life beyond what was asked.
+    /// </summary>
+    public async Task<CreatedApiKey> RotateAsync(string id, TimeSpan grace = default, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
+    {
+        if (grace < TimeSpan.Zero || grace > TimeSpan.FromDays(7))
+            throw Invalid("grace must be between 0 and 7 days.");
+        var old = await Existing(id, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (old.IsRevoked(now) || old.IsExpired(now))
+            throw new ApiKeyOperationException("CONFLICT", $"Key '{id}' is {old.StatusAt(now)}; only an active key can be rotated. Create a new one instead.");
+        if (expiresAt is { } e && e <= now)
+            throw Invalid($"expiresAt must be in the future (got {e:O}).");
+
+        var oldEnds = now + grace;
+        if (old.ExpiresAt is { } oldExpiry && oldExpiry < oldEnds)
+            oldEnds = oldExpiry;
+        if (old.RevokedAt is { } scheduled && scheduled < oldEnds)
+            oldEnds = scheduled;
+
+        var secret = format.Generate();
+        var replacement = old with
+        {
+            Id = NewId(),
+            Hash = KeyHash.Compute(secret),
+            DisplayPart = ApiKeyFormat.DisplayPartOf(secret),
+            Environment = format.Environment,
+            CreatedAt = now,
+            ExpiresAt = expiresAt ?? old.ExpiresAt,
+            RevokedAt = null,
+            LastUsedAt = null,
+            RotatedFromId = old.Id,
+        };
+        if (!await store.RotateAsync(old.Id, replacement, oldEnds, cancellationToken).ConfigureAwait(false))
+            throw NotFound(id);
+        return new CreatedApiKey(replacement, secret);
+    }
+
+    internal static string NewId() => "key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+
+    internal static string ValidateName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Any(char.IsControl))
+            throw Invalid("name is required: 1 to 100 printable characters, e.g. \"monitoring-service\".");
+        return name.Trim();
+    }
+
+    internal static string[] ValidatePermissions(IEnumerable<string>? permissions, IReadOnlyCollection<string>? known)
+    {
+        var list = (permissions ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        foreach (var p in list)
+        {
+            if (!PermissionName.TryParse(p, out _, out _))
+                throw Invalid($"'{p}' is not a permission; write 'read:<scope>', 'write:<scope>', 'delete:<scope>' or 'admin'.");
+            // write:x is meaningful when only read:x is used (it implies it), so compare scopes, not strings.
+            if (known is { Count: > 1 } && p != PermissionName.Admin && !KnownScopes(known).Contains(p[(p.IndexOf(':') + 1)..]))
+            {
+                var scopes = string.Join(", ", KnownScopes(known).Order(StringComparer.Ordinal));
+                throw Invalid($"'{p}' names a scope no endpoint of this app uses; known scopes: {scopes}.");
+            }
+        }
+        return list;
+    }
+
+    private static HashSet<string> KnownScopes(IReadOnlyCollection<string> known)
+        => [.. known.Select(k => PermissionName.TryParse(k, out _, out var scope) ? scope : null).OfType<string>()];
+
+    private async Task<ApiKey> Existing(string id, CancellationToken cancellationToken)
+        => await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+
+    private static ApiKeyOperationException Invalid(string message) => new("INVALID_REQUEST", message);
+
+    private static ApiKeyOperationException NotFound(string id) => new("NOT_FOUND", $"No key with id '{id}'.");
+}

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Declarative.Auth;
+
+/// <summary>
+/// Collects last-used times on the request path (one in-place dictionary write, no allocation once a key
+/// has been seen) and writes them to the store in one batch per interval, never per request.
+/// </summary>
+internal sealed partial class KeyUsageRecorder(
+    IApiKeyStore store,
+    TimeProvider time,
+    IOptions<DeclarativeAuthOptions> options,
+    ILogger<KeyUsageRecorder> logger) : BackgroundService
+{
+    // long (UTC ticks) rather than DateTimeOffset: updating a value of pointer size or less reuses the node.
+    private readonly ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
+
+    public void Record(string keyId, DateTimeOffset at) => _pending[keyId] = at.UtcTicks;
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.IsEmpty)
+            return;
+        var batch = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out var ticks))
+                batch[id] = new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+        try
+        {
+            await store.RecordUsageAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFlushFailed(logger, batch.Count, ex.GetType().Name);
+            foreach (var (id, at) in batch)
+                _pending.AddOrUpdate(id, at.UtcTicks, (_, existing) => Math.Max(existing, at.UtcTicks));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.UsageFlushInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+                await FlushAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(20, LogLevel.Warning, "Could not write last-used times of {Count} keys ({Kind}); will retry.")]
+    private static partial void LogFlushFailed(ILogger logger, int count, string kind);
+}
