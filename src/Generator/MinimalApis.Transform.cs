@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Declarative.Auth.Shared;
@@ -61,7 +62,7 @@ namespace Declarative.Auth.Generator
 
             // Handler and its own attributes.
             var handlerArgument = Argument(operation, "handler") ?? Argument(operation, "requestDelegate");
-            var (handlerName, handlerSymbol) = Handler(handlerArgument?.Value);
+            var (handlerName, handlerSymbol) = Handler(handlerArgument?.Value, model, 0, cancellationToken);
             var handlerLevel = handlerSymbol is null ? DeclarationsTransform.Level.None : DeclarationsTransform.OfMethod(handlerSymbol);
 
             // The endpoint's own fluent chain.
@@ -176,13 +177,20 @@ namespace Declarative.Auth.Generator
             return result.Distinct().OrderBy(m => m, System.StringComparer.Ordinal).ToArray();
         }
 
-        private static (string Name, IMethodSymbol? Symbol) Handler(IOperation? operation)
+        /// <summary>The handler's display name and method: lambda, method group, local function, or a local holding one.</summary>
+        private static (string Name, IMethodSymbol? Symbol) Handler(IOperation? operation, SemanticModel model, int depth, CancellationToken cancellationToken)
         {
             operation = Unwrap(operation);
-            if (operation is IDelegateCreationOperation creation)
+            while (operation is IDelegateCreationOperation creation)
                 operation = Unwrap(creation.Target);
             switch (operation)
             {
+                case ILocalReferenceOperation local when depth < MaxDepth
+                    && local.Local.DeclaringSyntaxReferences.Length == 1
+                    && local.Local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer } declarator
+                    && declarator.SyntaxTree == model.SyntaxTree:
+                    var resolved = Handler(model.GetOperation(initializer.Value, cancellationToken), model, depth + 1, cancellationToken);
+                    return resolved.Symbol is null ? (local.Local.Name, null) : resolved;
                 case IAnonymousFunctionOperation lambda:
                     return ("lambda", lambda.Symbol);
                 case IMethodReferenceOperation reference:
@@ -229,11 +237,84 @@ namespace Declarative.Auth.Generator
                    && model.GetOperation(outer, cancellationToken) is IInvocationOperation call
                    && SymbolEqualityComparer.Default.Equals(call.Type, builderType))
             {
-                var kind = EndpointRules.FluentDeclaration(call.TargetMethod);
-                level.Add(kind, kind == DeclarationKind.RequiresKey ? FluentPermission(call) : null);
+                AddFluent(call, level);
                 node = outer;
             }
             return node;
+        }
+
+        /// <summary>
+        /// Adds a fluent declaration to <paramref name="level"/>: RequireKey, RequireAuthorization, AllowAnonymous
+        /// (<see cref="EndpointRules.FluentDeclaration"/>), or WithMetadata(auth attribute) as the analyzer counts it.
+        /// </summary>
+        /// <returns>True when the call declares something.</returns>
+        private static bool AddFluent(IInvocationOperation call, DeclarationsTransform.Level level)
+        {
+            var kind = EndpointRules.FluentDeclaration(call.TargetMethod);
+            if (kind != DeclarationKind.None)
+            {
+                level.Add(kind, kind == DeclarationKind.RequiresKey ? FluentPermission(call) : null);
+                return true;
+            }
+            var original = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+            if (original.Name != "WithMetadata" || original.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Builder")
+                return false;
+            var declared = false;
+            foreach (var argument in call.Arguments)
+            {
+                if (call.Instance is null && original.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
+                    continue;
+                var value = Unwrap(argument.Value);
+                var items = value is IArrayCreationOperation { Initializer: { } initializer }
+                    ? initializer.ElementValues.Select(e => Unwrap(e))
+                    : new[] { value };
+                foreach (var item in items)
+                {
+                    var itemKind = ClassifyMetadata(item?.Type);
+                    if (itemKind == DeclarationKind.None)
+                        continue;
+                    level.Add(itemKind, itemKind == DeclarationKind.RequiresKey ? CreatedPermission(item) : null);
+                    declared = true;
+                }
+            }
+            return declared;
+        }
+
+        /// <summary><see cref="EndpointRules.Classify"/> for a metadata object's type.</summary>
+        private static DeclarationKind ClassifyMetadata(ITypeSymbol? type)
+        {
+            if (type is null)
+                return DeclarationKind.None;
+            if (type.ToDisplayString() == EndpointRules.RequiresKeyAttribute)
+                return DeclarationKind.RequiresKey;
+            foreach (var iface in type.AllInterfaces)
+            {
+                var name = iface.ToDisplayString();
+                if (name == "Microsoft.AspNetCore.Authorization.IAllowAnonymous")
+                    return DeclarationKind.AllowAnonymous;
+                if (name == "Microsoft.AspNetCore.Authorization.IAuthorizeData")
+                    return DeclarationKind.Authorize;
+            }
+            return DeclarationKind.None;
+        }
+
+        /// <summary>The permission of <c>new RequiresKeyAttribute(KeyType.X) { Scope = "y" }</c>; null when not constant.</summary>
+        private static string? CreatedPermission(IOperation? operation)
+        {
+            if (operation is not IObjectCreationOperation creation
+                || creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "type")?.Value.ConstantValue is not { HasValue: true, Value: not null } type)
+                return null;
+            string? scope = null;
+            foreach (var initializer in creation.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
+            {
+                if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Scope" } } assignment)
+                {
+                    if (assignment.Value.ConstantValue is not { HasValue: true } constant || constant.Value is not (string or null))
+                        return null;
+                    scope = constant.Value as string;
+                }
+            }
+            return DeclarationsTransform.Format(System.Convert.ToInt32(type.Value, System.Globalization.CultureInfo.InvariantCulture), scope);
         }
 
         /// <summary>The permission of <c>RequireKey(KeyType, scope)</c>; null when its arguments are not constant.</summary>
@@ -248,8 +329,8 @@ namespace Declarative.Auth.Generator
             return DeclarationsTransform.Format(System.Convert.ToInt32(type.Value.Value, System.Globalization.CultureInfo.InvariantCulture), scope?.Value as string);
         }
 
-        /// <summary>References to a local in its enclosing body, other than its declaration.</summary>
-        private static IEnumerable<IdentifierNameSyntax> References(ILocalSymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
+        /// <summary>References to a local or parameter in its enclosing body, other than its declaration.</summary>
+        private static IEnumerable<IdentifierNameSyntax> References(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
         {
             var body = declaration.Ancestors().FirstOrDefault(a =>
                 a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax
@@ -321,10 +402,8 @@ namespace Declarative.Auth.Generator
                             current = next;
                             continue;
                         }
-                        var kind = EndpointRules.FluentDeclaration(call.TargetMethod);
-                        if (next is not null && (kind != DeclarationKind.None || SymbolEqualityComparer.Default.Equals(call.Type, next.Type)))
+                        if (next is not null && (AddFluent(call, pending) || SymbolEqualityComparer.Default.Equals(call.Type, next.Type)))
                         {
-                            pending.Add(kind, kind == DeclarationKind.RequiresKey ? FluentPermission(call) : null);
                             current = next;
                             continue;
                         }
@@ -346,9 +425,22 @@ namespace Declarative.Auth.Generator
                         current = model.GetOperation(initializer.Value, cancellationToken);
                         continue;
                     }
-                    case IParameterReferenceOperation parameter:
-                        chain.RootKnown = IsUseEndpointsCallback(parameter.Parameter, cancellationToken);
+                    case IParameterReferenceOperation parameterReference:
+                    {
+                        var parameter = parameterReference.Parameter;
+                        chain.RootKnown = IsUseEndpointsCallback(parameter, cancellationToken);
+                        // Fluent calls on the parameter inside its method declare what it holds (prefix unknown).
+                        if (parameter.DeclaringSyntaxReferences.Length == 1
+                            && parameter.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is { } declaration
+                            && declaration.SyntaxTree == model.SyntaxTree)
+                        {
+                            foreach (var reference in References(parameter, declaration, model, cancellationToken))
+                                WalkUp(reference, parameter.Type, model, pending, cancellationToken);
+                        }
+                        if (pending.Kind != DeclarationKind.None)
+                            chain.Groups.Add(new Group(string.Empty, pending));
                         return chain;
+                    }
                     default:
                         return chain;
                 }

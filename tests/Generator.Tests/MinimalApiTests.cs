@@ -209,4 +209,44 @@ public class MinimalApiTests
         Assert.Contains("// PrefixUnknown: /monitors", app.Text);
         Assert.Contains("// PrefixUnknown: /incidents", app.Text);
     }
+
+    private const string Metadata = """
+        var app = WebApplication.Create(args);
+        app.MapGet("/meta/anon", () => 1).WithMetadata(new AllowAnonymousAttribute());
+        app.MapGet("/meta/key", () => 1).WithMetadata(new RequiresKeyAttribute(KeyType.Write) { Scope = "meta" });
+        app.MapGroup("/g").WithMetadata(new AuthorizeAttribute()).MapGet("/x", () => 1);
+        var handler = [RequiresKey(KeyType.Read, Scope = "local")] () => "h";
+        app.MapGet("/via-local", handler);
+        app.MapGroup("/admin").MapAdmin();
+        app.Run();
+
+        static class AdminEndpoints
+        {
+            public static void MapAdmin(this RouteGroupBuilder group)
+            {
+                group.RequireKey(KeyType.Admin);
+                group.MapGet("/stats", () => 1);
+            }
+        }
+        """;
+
+    [Fact]
+    public void WithMetadata_locals_holding_handlers_and_declared_parameters_count_as_the_analyzer_counts_them()
+    {
+        var app = GeneratorHarness.Run(Metadata);
+
+        Assert.Equal(EndpointAccess.Public, app.Single("/meta/anon", "GET").Access);
+        Assert.Equal(["write:meta"], app.Single("/meta/key", "GET").Permissions);
+        Assert.Equal(EndpointAccess.Authorize, app.Single("/g/x", "GET").Access);
+
+        var local = app.Single("/via-local", "GET");
+        Assert.Equal(["read:local"], local.Permissions);
+        Assert.Equal("lambda", local.Handler);
+
+        // Mapped on a parameter: prefix unknown (route null), but the fluent call on the parameter declares it.
+        var stats = app.Manifest.Endpoints.Single(e => e.Line == GeneratorHarness.LineOf(Metadata, "group.MapGet"));
+        Assert.Null(stats.Route);
+        Assert.Equal(["admin"], stats.Permissions);
+        Assert.Contains("// PrefixUnknown: /stats", app.Text);
+    }
 }
