@@ -32,22 +32,8 @@ public static class CodeFixRunner
         int? diagnosticIndex = 0)
     {
         using var workspace = new AdhocWorkspace();
-        var projectId = ProjectId.CreateNewId();
-        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
-            projectId,
-            VersionStamp.Create(),
-            "TestApp",
-            "TestApp",
-            LanguageNames.CSharp,
-            compilationOptions: new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable),
-            parseOptions: TestCompilation.ParseOptions,
-            metadataReferences: References.All));
-        var all = globalUsings ? sources.Append(("GlobalUsings.g.cs", TestCompilation.GlobalUsings)) : sources;
-        foreach (var (path, text) in all)
-            solution = solution.AddDocument(DocumentId.CreateNewId(projectId), path, SourceText.From(text), filePath: path);
-        Assert.True(workspace.TryApplyChanges(solution));
-
-        var project = workspace.CurrentSolution.GetProject(projectId)!;
+        var project = CreateProject(workspace, sources, globalUsings);
+        var projectId = project.Id;
         var before = await DiagnosticsAsync(project, analyzer);
         Assert.NotEmpty(before);
 
@@ -88,6 +74,42 @@ public static class CodeFixRunner
             + string.Join("\n\n", texts.Select(t => "// " + t.Key + "\n" + t.Value)));
         var after = await AnalyzerRunner.RunAsync(compilation, analyzer);
         return new CodeFixResult(texts, after, titles);
+    }
+
+    /// <summary>The titles of the fixes <paramref name="provider"/> offers for each of the analyzer's diagnostics, in order.</summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<string>>> OfferedAsync(
+        IEnumerable<(string Path, string Text)> sources, DiagnosticAnalyzer analyzer, CodeFixProvider provider, bool globalUsings = true)
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = CreateProject(workspace, sources, globalUsings);
+        var offered = new List<IReadOnlyList<string>>();
+        foreach (var diagnostic in await DiagnosticsAsync(project, analyzer))
+        {
+            var titles = new List<string>();
+            var context = new CodeFixContext(project.GetDocument(diagnostic.Location.SourceTree)!, diagnostic, (action, _) => titles.Add(action.Title), CancellationToken.None);
+            await provider.RegisterCodeFixesAsync(context);
+            offered.Add(titles);
+        }
+        return offered;
+    }
+
+    private static Project CreateProject(AdhocWorkspace workspace, IEnumerable<(string Path, string Text)> sources, bool globalUsings)
+    {
+        var projectId = ProjectId.CreateNewId();
+        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
+            projectId,
+            VersionStamp.Create(),
+            "TestApp",
+            "TestApp",
+            LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable),
+            parseOptions: TestCompilation.ParseOptions,
+            metadataReferences: References.All));
+        var all = globalUsings ? sources.Append(("GlobalUsings.g.cs", TestCompilation.GlobalUsings)) : sources;
+        foreach (var (path, text) in all)
+            solution = solution.AddDocument(DocumentId.CreateNewId(projectId), path, SourceText.From(text), filePath: path);
+        Assert.True(workspace.TryApplyChanges(solution));
+        return workspace.CurrentSolution.GetProject(projectId)!;
     }
 
     private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Project project, DiagnosticAnalyzer analyzer)
