@@ -43,6 +43,14 @@ public readonly struct KeyHash : IEquatable<KeyHash>
         return true;
     }
 
+    /// <summary>The hash from its 32 bytes (as stores keep it).</summary>
+    public static KeyHash FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != SHA256.HashSizeInBytes)
+            throw new FormatException("A key hash is 32 bytes (SHA-256).");
+        return new KeyHash(bytes);
+    }
+
     /// <summary>Parses 64 hex digits (as written in configuration).</summary>
     public static KeyHash FromHex(string hex)
     {
