@@ -73,7 +73,7 @@ namespace Declarative.Auth.Generator
                     tokens["area"] = area;
 
                 var (filePath, line) = Position(action, cancellationToken);
-                foreach (var selector in Selectors(action.GetAttributes()))
+                foreach (var selector in Selectors(InheritedAttributes(action)))
                 {
                     foreach (var classTemplate in classTemplates)
                     {
@@ -170,6 +170,52 @@ namespace Declarative.Auth.Generator
             public Template Template { get; }
 
             public EquatableArray<string> Methods { get; }
+        }
+
+        /// <summary>
+        /// An action's attributes as MVC reads them (GetCustomAttributes(inherit: true)): its own, plus inheritable
+        /// ones from the methods it overrides (a single-use attribute only when the override does not repeat it).
+        /// Used for routes and HTTP methods; declarations follow <see cref="EndpointRules.DeclarationOf"/>.
+        /// </summary>
+        private static IReadOnlyList<AttributeData> InheritedAttributes(IMethodSymbol method)
+        {
+            var result = new List<AttributeData>(method.GetAttributes());
+            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                foreach (var attribute in overridden.GetAttributes())
+                {
+                    var (inherited, allowMultiple) = Usage(attribute.AttributeClass);
+                    if (!inherited)
+                        continue;
+                    if (!allowMultiple && result.Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute.AttributeClass)))
+                        continue;
+                    result.Add(attribute);
+                }
+            }
+            return result;
+        }
+
+        private static (bool Inherited, bool AllowMultiple) Usage(INamedTypeSymbol? attributeClass)
+        {
+            for (var type = attributeClass; type is not null; type = type.BaseType)
+            {
+                foreach (var attribute in type.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString() != "System.AttributeUsageAttribute")
+                        continue;
+                    var inherited = true;
+                    var allowMultiple = false;
+                    foreach (var named in attribute.NamedArguments)
+                    {
+                        if (named.Key == "Inherited" && named.Value.Value is bool i)
+                            inherited = i;
+                        else if (named.Key == "AllowMultiple" && named.Value.Value is bool m)
+                            allowMultiple = m;
+                    }
+                    return (inherited, allowMultiple);
+                }
+            }
+            return (true, false);
         }
 
         /// <summary>The controller's route templates (class and base classes: RouteAttribute is inherited); [null] when none.</summary>

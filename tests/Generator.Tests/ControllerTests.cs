@@ -197,4 +197,31 @@ public class ControllerTests
         Assert.Equal("B.cs", b.SourceFile);
         Assert.Equal(4, b.Line);
     }
+
+    [Fact]
+    public void An_override_inherits_the_route_of_the_action_it_overrides()
+    {
+        var app = GeneratorHarness.Run([
+            ("Program.cs", Program),
+            ("Versioned.cs", """
+                [Route("api")]
+                public abstract class VersionedBase : ControllerBase
+                {
+                    [HttpGet("version")]
+                    public virtual string Version() => "1";
+                }
+
+                [AllowAnonymous]
+                public class ReleaseController : VersionedBase
+                {
+                    public override string Version() => "2";
+                }
+                """),
+        ]);
+
+        var version = app.Single("/api/version", "GET");
+        Assert.Equal("ReleaseController.Version", version.Handler);
+        Assert.Equal(EndpointAccess.Public, version.Access);
+        Assert.Equal(11, version.Line);
+    }
 }
