@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Declarative.Auth;
+
+/// <summary>The HTTP management API: create, list, get, revoke, rotate and expire keys, for <c>admin</c> keys only.</summary>
+public static class ApiKeyManagementEndpoints
+{
+    /// <summary>
+    /// Maps <c>POST {prefix}</c> (create), <c>GET {prefix}</c> (list), <c>GET {prefix}/{id}</c>,
+    /// <c>POST {prefix}/{id}/revoke</c>, <c>POST {prefix}/{id}/rotate</c> and <c>POST {prefix}/{id}/expire</c>,
+    /// all requiring an <c>admin</c> key. Errors are problem details with a <c>code</c>.
+    /// </summary>
+    public static RouteGroupBuilder MapApiKeyManagement(this IEndpointRouteBuilder endpoints, string prefix = "/auth/keys")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(prefix).RequireKey(KeyType.Admin);
+        group.MapPost("/", (RequestDelegate)Create).WithName("DeclarativeAuth.CreateKey");
+        group.MapGet("/", (RequestDelegate)List).WithName("DeclarativeAuth.ListKeys");
+        group.MapGet("/{id}", (RequestDelegate)Get).WithName("DeclarativeAuth.GetKey");
+        group.MapPost("/{id}/revoke", (RequestDelegate)Revoke).WithName("DeclarativeAuth.RevokeKey");
+        group.MapPost("/{id}/rotate", (RequestDelegate)Rotate).WithName("DeclarativeAuth.RotateKey");
+        group.MapPost("/{id}/expire", (RequestDelegate)Expire).WithName("DeclarativeAuth.ExpireKey");
+        return group;
+    }
+
+    private static Task Create(HttpContext context) => Handle(context, async (service, now) =>
+    {
+        var body = await ReadAsync(context, ManagementJsonContext.Default.CreateKeyBody).ConfigureAwait(false);
+        var created = await service.CreateAsync(new CreateApiKeyRequest
+        {
+            Name = body.Name ?? "",
+            Permissions = body.Permissions ?? [],
+            ExpiresAt = body.ExpiresAt,
+            Workspace = body.Workspace,
+            Kind = body.Kind,
+            SourceConnection = body.SourceConnection,
+        }, context.RequestAborted).ConfigureAwait(false);
+        context.Response.Headers.Location = $"{context.Request.PathBase}{context.Request.Path.Value?.TrimEnd('/')}/{created.Key.Id}";
+        await WriteSecret(context, created, now).ConfigureAwait(false);
+    });
+
+    private static Task List(HttpContext context) => Handle(context, async (service, now) =>
+    {
+        var keys = await service.ListAsync(context.RequestAborted).ConfigureAwait(false);
+        IReadOnlyList<KeyView> views = [.. keys.Select(k => KeyView.Of(k, now))];
+        await context.Response.WriteAsJsonAsync(views, ManagementJsonContext.Default.IReadOnlyListKeyView, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+    });
+
+    private static Task Get(HttpContext context) => Handle(context, async (service, now) =>
+    {
+        var key = await service.GetAsync(Id(context), context.RequestAborted).ConfigureAwait(false)
+            ?? throw new ApiKeyOperationException("NOT_FOUND", $"No key with id '{Id(context)}'.");
+        await WriteKey(context, key, now).ConfigureAwait(false);
+    });
+
+    private static Task Revoke(HttpContext context) => Handle(context, async (service, now) =>
+        await WriteKey(context, await service.RevokeAsync(Id(context), context.RequestAborted).ConfigureAwait(false), now).ConfigureAwait(false));
+
+    private static Task Expire(HttpContext context) => Handle(context, async (service, now) =>
+        await WriteKey(context, await service.ExpireAsync(Id(context), null, context.RequestAborted).ConfigureAwait(false), now).ConfigureAwait(false));
+
+    private static Task Rotate(HttpContext context) => Handle(context, async (service, now) =>
+    {
+        var body = context.Request.ContentLength is 0 || context.Request.ContentType is null
+            ? new RotateKeyBody()
+            : await ReadAsync(context, ManagementJsonContext.Default.RotateKeyBody).ConfigureAwait(false);
+        var rotated = await service.RotateAsync(Id(context), TimeSpan.FromSeconds(body.GraceSeconds), body.ExpiresAt, context.RequestAborted).ConfigureAwait(false);
+        await WriteSecret(context, rotated, now).ConfigureAwait(false);
+    });
+
+    private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? "";
+
+    private static async Task Handle(HttpContext context, Func<ApiKeyService, DateTimeOffset, Task> action)
+    {
+        var services = context.RequestServices;
+        try
+        {
+            await action(services.GetRequiredService<ApiKeyService>(), services.GetRequiredService<TimeProvider>().GetUtcNow()).ConfigureAwait(false);
+        }
+        catch (ApiKeyOperationException ex)
+        {
+            var status = ex.Code switch { "NOT_FOUND" => 404, "CONFLICT" => 409, _ => 400 };
+            context.Response.StatusCode = status;
+            await services.GetRequiredService<IAuthErrorWriter>().WriteAsync(context, new AuthError(status, ex.Code, ex.Message)).ConfigureAwait(false);
+        }
+        catch (KeyStoreUnavailableException)
+        {
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "1";
+            await services.GetRequiredService<IAuthErrorWriter>().WriteAsync(context, AuthError.Unavailable).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        if (!context.Request.HasJsonContentType())
+            throw new ApiKeyOperationException("INVALID_REQUEST", "Send a JSON body with 'Content-Type: application/json'.");
+        try
+        {
+            return await context.Request.ReadFromJsonAsync(type, context.RequestAborted).ConfigureAwait(false)
+                ?? throw new ApiKeyOperationException("INVALID_REQUEST", "The JSON body is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new ApiKeyOperationException("INVALID_REQUEST", $"The JSON body is not valid: {ex.Message}");
+        }
+    }
+
+    private static Task WriteKey(HttpContext context, ApiKey key, DateTimeOffset now)
+        => context.Response.WriteAsJsonAsync(KeyView.Of(key, now), ManagementJsonContext.Default.KeyView, cancellationToken: context.RequestAborted);
+
+    private static Task WriteSecret(HttpContext context, CreatedApiKey created, DateTimeOffset now)
+    {
+        context.Response.StatusCode = StatusCodes.Status201Created;
+        context.Response.Headers.CacheControl = "no-store";
+        var view = new CreatedKeyView(KeyView.Of(created.Key, now), created.Secret, CreatedKeyView.CopyWarning);
+        return context.Response.WriteAsJsonAsync(view, ManagementJsonContext.Default.CreatedKeyView, cancellationToken: context.RequestAborted);
+    }
+}
