@@ -6,7 +6,9 @@ using Declarative.Auth.Sample.Endpoints;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddControllers();
-builder.Services.AddDeclarativeAuth(o => o.KeyPrefix = "sample").UseInMemoryStore();
+// Keys live in one SQLite file next to the app (only hashes); KeysDb overrides the path.
+builder.Services.AddDeclarativeAuth(o => o.KeyPrefix = "sample")
+    .UseSqliteStore(builder.Configuration["KeysDb"] ?? "keys.db");
 
 var app = builder.Build();
 
@@ -34,6 +36,9 @@ app.MapIncidents();
 
 // Reports (FloKit-style) and workspace settings are controllers.
 app.MapControllers();
+
+// Key management over HTTP for admin keys: POST/GET /auth/keys, /auth/keys/{id}/revoke|rotate|expire.
+app.MapApiKeyManagement();
 
 await DemoKeys.CreateIfEmptyAsync(app);
 app.Run();

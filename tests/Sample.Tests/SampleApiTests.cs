@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Declarative.Auth.Sample.Tests;
 
 /// <summary>The sample over its real host: the behaviours the README's quick start promises.</summary>
-public sealed class SampleApiTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class SampleApiTests(SampleFactory factory) : IClassFixture<SampleFactory>
 {
     private HttpClient Client(params string[] permissions)
     {
@@ -100,12 +100,30 @@ public sealed class SampleApiTests(WebApplicationFactory<Program> factory) : ICl
         var manifest = Assert.Single(AuthManifestRegistry.Manifests, m => m.AssemblyName == "Declarative.Auth.Sample");
         var routes = manifest.Endpoints.Select(e => $"{string.Join(",", e.HttpMethods)} {e.Route} [{string.Join(",", e.Permissions)}]").ToArray();
         Assert.Contains("POST /v1/events [write:events]", routes);
-        Assert.Contains("GET /api/monitors [read:monitors]", routes);
-        Assert.Contains("POST /api/monitors [write:monitors]", routes);
+        Assert.Contains("GET /api/monitors/ [read:monitors]", routes);
+        Assert.Contains("POST /api/monitors/ [write:monitors]", routes);
         Assert.Contains("GET /v1/reports [read:reports]", routes);
         Assert.Contains("POST /v1/reports/sync [write:reports]", routes);
         Assert.Contains("GET /v1/workspace [admin]", routes);
         Assert.DoesNotContain(manifest.Endpoints, e => e.Access == EndpointAccess.Undeclared);
         Assert.Contains("write:events", manifest.Permissions);
+    }
+}
+
+/// <summary>The sample on a temporary key database, so tests never touch samples/Sample/keys.db.</summary>
+public sealed class SampleFactory : WebApplicationFactory<Program>
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("dauth-sample-").FullName;
+
+    public string KeysDb => Path.Combine(_dir, "keys.db");
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        => builder.UseSetting("KeysDb", KeysDb);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }
