@@ -55,7 +55,10 @@ internal static class GeneratorHarness
 
     public static GeneratedApp Run(IEnumerable<(string Path, string Text)> sources, string assemblyName = "TestApp", AnalyzerConfigOptionsProvider? options = null)
     {
-        var compilation = TestCompilation.Create(sources, assemblyName);
+        // Documentation comments are checked too (CS1570 etc.), as in a project with GenerateDocumentationFile.
+        var parseOptions = TestCompilation.ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+        var created = TestCompilation.Create(sources, assemblyName);
+        var compilation = created.RemoveAllSyntaxTrees().AddSyntaxTrees(created.SyntaxTrees.Select(t => t.WithRootAndOptions(t.GetRoot(), parseOptions)));
         var inputErrors = TestCompilation.Errors(compilation);
         Assert.True(inputErrors.Length == 0, "The test app itself does not compile:\n" + string.Join("\n", inputErrors));
 

@@ -50,17 +50,18 @@ public class ManifestTests
     {
         const string program = """
             var app = WebApplication.Create(args);
-            app.MapGet("/v1/caf\u00e9/\\path/\u2028", [RequiresKey(KeyType.Read, Scope = "ev\"il\\scope")] () => 1);
+            app.MapGet("/v1/caf\u00e9/\\path/\u2028", [RequiresKey(KeyType.Read, Scope = "ev\"il\\sc<o>pe&")] () => 1);
             app.MapGet("/tab\there", [RequiresKey(KeyType.Read, Scope = "x\"); System.Environment.Exit(1); //")] () => 1);
             app.Run();
             """;
         var app = GeneratorHarness.Run(program);
 
         var odd = app.Single("/v1/caf\u00e9/\\path/\u2028", "GET");
-        Assert.Equal(["read:ev\"il\\scope"], odd.Permissions);
+        Assert.Equal(["read:ev\"il\\sc<o>pe&"], odd.Permissions);
         Assert.Equal(["read:x\"); System.Environment.Exit(1); //"], app.Single("/tab\there", "GET").Permissions);
-        Assert.Equal("read:ev\"il\\scope", app.Constants["ReadEvilscope"]);
-        Assert.Contains("\"read:ev\\\"il\\\\scope\"", app.Text);
+        Assert.Equal("read:ev\"il\\sc<o>pe&", app.Constants["ReadEvilscope"]);
+        Assert.Contains("\"read:ev\\\"il\\\\sc<o>pe&\"", app.Text);
+        Assert.Contains("/// <summary>read:ev\"il\\sc&lt;o&gt;pe&amp; (index", app.Text);
     }
 
     [Fact]
