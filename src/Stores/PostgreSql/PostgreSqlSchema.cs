@@ -1,0 +1,109 @@
+using System.Text;
+using Npgsql;
+
+namespace Declarative.Auth.PostgreSql;
+
+/// <summary>
+/// Creates and upgrades the schema: numbered scripts, each applied once, all in one transaction that first takes
+/// a transaction-scoped advisory lock, so instances starting together migrate one after the other.
+/// </summary>
+internal static class PostgreSqlSchema
+{
+    // "DAUT": the advisory lock's class id; the object id is a hash of the schema name.
+    private const int LockClass = 0x44415554;
+
+    // Append only: a shipped script is never edited, a change is a new version. {s} is the quoted schema.
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE {s}.api_keys (
+            id                text        NOT NULL PRIMARY KEY,
+            name              text        NOT NULL,
+            hash              bytea       NOT NULL UNIQUE,
+            display_part      text        NOT NULL,
+            permissions       text[]      NOT NULL,
+            environment       integer     NOT NULL,
+            kind              integer     NOT NULL,
+            workspace         text        NULL,
+            source_connection text        NULL,
+            rotated_from_id   text        NULL,
+            created_at        timestamptz NOT NULL,
+            expires_at        timestamptz NULL,
+            revoked_at        timestamptz NULL,
+            last_used_at      timestamptz NULL
+        );
+        """,
+    ];
+
+    public static int LatestVersion => Migrations.Length;
+
+    /// <summary>The schema name as a SQL identifier.</summary>
+    public static string Quote(string schema) => "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public static async Task ApplyAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        var s = Quote(schema);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(@class, @object);", cancellationToken,
+            ("class", LockClass), ("object", LockObject(schema))).ConfigureAwait(false);
+        // Only DDL that is needed: an app whose role may not create anything still starts on a migrated database.
+        bool exists;
+        await using (var probe = new NpgsqlCommand(
+            "SELECT to_regnamespace(@quoted) IS NOT NULL, to_regclass(@table) IS NOT NULL;", connection, tx))
+        {
+            probe.Parameters.AddWithValue("quoted", s);
+            probe.Parameters.AddWithValue("table", s + ".declarative_auth_schema");
+            await using var reader = await probe.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var schemaExists = reader.GetBoolean(0);
+            exists = reader.GetBoolean(1);
+            await reader.CloseAsync().ConfigureAwait(false);
+            if (!schemaExists)
+                await ExecuteAsync(connection, tx, $"CREATE SCHEMA {s};", cancellationToken).ConfigureAwait(false);
+        }
+        if (!exists)
+        {
+            await ExecuteAsync(connection, tx,
+                $"""
+                CREATE TABLE {s}.declarative_auth_schema (
+                    version    integer     NOT NULL PRIMARY KEY,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                );
+                """, cancellationToken).ConfigureAwait(false);
+        }
+
+        int current;
+        await using (var read = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {s}.declarative_auth_schema;", connection, tx))
+            current = (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        if (current > Migrations.Length)
+        {
+            throw new InvalidOperationException(
+                $"The key database schema \"{schema}\" is at version {current}, newer than this version of Declarative.Auth.PostgreSql understands ({Migrations.Length}). Upgrade the package.");
+        }
+        for (var v = current; v < Migrations.Length; v++)
+        {
+            await ExecuteAsync(connection, tx,
+                Migrations[v].Replace("{s}", s, StringComparison.Ordinal) + $"\nINSERT INTO {s}.declarative_auth_schema (version) VALUES ({v + 1});",
+                cancellationToken).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // FNV-1a: stable across processes and runtimes (string.GetHashCode is not).
+    private static int LockObject(string schema)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(schema))
+            hash = (hash ^ b) * 16777619u;
+        return unchecked((int)hash);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
