@@ -225,4 +225,34 @@ public class CodeFixTests
         Assert.Empty(offered[1]);
         Assert.Equal(["Add [RequiresKey(KeyType.Read, Scope = \"z\")]", "Add [AllowAnonymous]"], offered[2]);
     }
+
+    [Fact]
+    public async Task Fix_all_adds_one_attribute_when_several_endpoints_share_a_handler()
+    {
+        var result = await CodeFixRunner.ApplyAsync(
+            [
+                ("Program.cs", """
+                    var app = WebApplication.Create(args);
+                    app.MapGet("/v1/a", Shared);
+                    app.MapGet("/v1/b", Shared);
+                    app.Run();
+
+                    static string Shared() => "x";
+                    """),
+                ("Controllers.cs", """
+                    public abstract class ApiBase : ControllerBase
+                    {
+                        public IActionResult Ping() => Ok();
+                    }
+
+                    public sealed class OneController : ApiBase { }
+                    public sealed class TwoController : ApiBase { }
+                    """),
+            ],
+            new MissingAuthDeclarationAnalyzer(), new AddAuthDeclarationCodeFixProvider(), AllowAnonymous, globalUsings: true, diagnosticIndex: null);
+
+        Assert.Empty(result.DiagnosticsAfter);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(result.Documents["Program.cs"], "AllowAnonymous"));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(result.Documents["Controllers.cs"], "AllowAnonymous"));
+    }
 }
