@@ -82,7 +82,8 @@ namespace Declarative.Auth.Generator
         /// <summary>One level's declaration: its kind and, for RequiresKey, the permissions.</summary>
         internal sealed class Level
         {
-            public static readonly Level None = new Level();
+            /// <summary>A fresh, empty level (levels are mutable while a chain is read, so never shared).</summary>
+            public static Level None => new Level();
 
             private readonly SortedSet<string> _permissions = new SortedSet<string>(System.StringComparer.Ordinal);
 
@@ -121,16 +122,6 @@ namespace Declarative.Auth.Generator
                 {
                     Kind = kind;
                 }
-            }
-
-            public void AddAll(Level other)
-            {
-                if (other.Kind == DeclarationKind.RequiresKey && other._permissions.Count == 0)
-                    Add(DeclarationKind.RequiresKey, null);
-                foreach (var permission in other._permissions)
-                    Add(DeclarationKind.RequiresKey, permission);
-                if (other.Kind != DeclarationKind.RequiresKey)
-                    Add(other.Kind, null);
             }
         }
 

@@ -50,4 +50,38 @@ public class PipelineTests
         Assert.Equal(Microsoft.CodeAnalysis.IncrementalStepRunReason.Modified, manifest.Outputs.Single().Reason);
         Assert.Contains("\"read:b\"", second.Source(GeneratorHarness.HintName));
     }
+
+    [Theory]
+    [InlineData("Handlers.cs", "public static class Handlers { [RequiresKey(KeyType.Read, Scope = \"a\")] public static int Get() => 1; }", "Scope = \"a\"", "Scope = \"b\"")]
+    [InlineData("Base.cs", "[RequiresKey(KeyType.Read, Scope = \"a\")] public abstract class BaseApi : ControllerBase { }", "Scope = \"a\"", "Scope = \"b\"")]
+    public void An_edit_in_another_file_updates_the_endpoints_that_depend_on_it(string path, string source, string from, string to)
+    {
+        const string program = """
+            var app = WebApplication.Create(args);
+            app.MapGet("/handler", Handlers.Get);
+            app.MapControllers();
+            app.Run();
+
+            [Route("api")]
+            public class ThingsController : BaseApi
+            {
+                [HttpGet("things")]
+                public int List() => 1;
+            }
+            """;
+        var other = path == "Handlers.cs"
+            ? "[RequiresKey(KeyType.Read, Scope = \"a\")] public abstract class BaseApi : ControllerBase { }"
+            : "public static class Handlers { [RequiresKey(KeyType.Read, Scope = \"a\")] public static int Get() => 1; }";
+        var compilation = TestCompilation.Create([("Program.cs", program), (path, source), ("Other.cs", other)]);
+        var first = GeneratorDriverRunner.Run(new DeclarativeAuthGenerator(), compilation);
+        Assert.DoesNotContain("read:b", first.Source(GeneratorHarness.HintName), StringComparison.Ordinal);
+
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        var edited = tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(tree.GetText().ToString().Replace(from, to, StringComparison.Ordinal)));
+        var second = GeneratorDriverRunner.RunAgain(first.Driver, compilation.ReplaceSyntaxTree(tree, edited));
+
+        var (manifest, _, _) = GeneratorHarness.Load(second.Output);
+        var changedRoute = path == "Handlers.cs" ? "/handler" : "/api/things";
+        Assert.Equal(["read:b"], manifest.Endpoints.Single(e => e.Route == changedRoute).Permissions);
+    }
 }
