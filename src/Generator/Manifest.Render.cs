@@ -66,8 +66,8 @@ namespace Declarative.Auth.Generator
                         .Append(Literal(entry.Handler)).Append(", ")
                         .Append(Literal(entry.SourceFile)).Append(", ")
                         .Append(Int(entry.Line)).Append("),");
-                    if (entry.Route is null && entry.Pattern is not null)
-                        w.Append(" // ").Append(Comment(entry.RouteKind.ToString() + ": " + entry.Pattern));
+                    if (entry.Route is null)
+                        w.Append(" // ").Append(Comment(entry.RouteKind.ToString() + (entry.Pattern is null ? string.Empty : ": " + entry.Pattern)));
                     w.Append('\n');
                 }
                 w.Append("            });\n");

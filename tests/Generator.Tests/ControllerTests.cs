@@ -156,6 +156,7 @@ public class ControllerTests
         var home = app.ByHandler("HomeController.Index");
         Assert.Null(home.Route);
         Assert.Equal(EndpointAccess.Undeclared, home.Access);
+        Assert.Contains("\"HomeController.Index\", \"Monitors.cs\", " + home.Line + "), // Conventional", app.Text);
 
         Assert.Equal(EndpointAccess.Authorize, app.Single("/admin/stats").Access);
         Assert.Equal(EndpointAccess.Public, app.Single("/admin/public", "GET").Access);
@@ -223,5 +224,30 @@ public class ControllerTests
         Assert.Equal("ReleaseController.Version", version.Handler);
         Assert.Equal(EndpointAccess.Public, version.Access);
         Assert.Equal(11, version.Line);
+    }
+
+    [Fact]
+    public void Area_tokens_and_escaped_brackets_are_replaced_as_MVC_does()
+    {
+        var app = GeneratorHarness.Run([
+            ("Program.cs", Program),
+            ("Areas.cs", """
+                [Area("Billing")]
+                [Route("[area]/[controller]")]
+                public class InvoicesController : ControllerBase
+                {
+                    [HttpGet("[action]/[[literal]]"), RequiresKey(KeyType.Read, Scope = "invoices")]
+                    public string Export() => "";
+
+                    [HttpGet("[unknown]")]
+                    public string Broken() => "";
+                }
+                """),
+        ]);
+
+        Assert.Equal(["read:invoices"], app.Single("/Billing/Invoices/Export/[literal]", "GET").Permissions);
+        // An unknown token makes MVC refuse the route at start-up: no route here either.
+        Assert.Null(app.ByHandler("InvoicesController.Broken").Route);
+        Assert.Contains("// NotConstant", app.Text);
     }
 }
