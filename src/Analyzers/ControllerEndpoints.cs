@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -14,16 +15,18 @@ namespace Declarative.Auth.Analyzers
     /// itself (or on the base method it overrides). An undeclared action declared in the controller is
     /// reported on its name; one inherited from a base class is reported on the derived controller's name,
     /// once per action, because the base class alone is not an endpoint and another controller deriving
-    /// from it may well be declared.
+    /// from it may well be declared. A declaration on <c>app.MapControllers()</c> covers every controller.
     /// </summary>
     internal sealed class ControllerEndpoints
     {
         private readonly KnownTypes _types;
         private readonly INamedTypeSymbol? _controller;
+        private readonly Lazy<bool> _mapControllersDeclared;
 
-        public ControllerEndpoints(KnownTypes types)
+        public ControllerEndpoints(KnownTypes types, Compilation compilation, CancellationToken ct)
         {
             _types = types;
+            _mapControllersDeclared = new Lazy<bool>(() => MapControllersConventions.AnyDeclared(compilation, ct), LazyThreadSafetyMode.ExecutionAndPublication);
             _controller = types.ControllerBase?.ContainingAssembly.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.Controller");
         }
 
@@ -34,6 +37,9 @@ namespace Declarative.Auth.Analyzers
             if (type.ContainingType is not null || !EndpointRules.IsController(type))
                 return;
             if (EndpointRules.DeclarationOf(type) != DeclarationKind.None)
+                return;
+            // app.MapControllers().RequireAuthorization() / .RequireKey(...) covers every controller.
+            if (_mapControllersDeclared.Value)
                 return;
             var typeLocation = type.Locations.FirstOrDefault(l => l.IsInSource);
             if (typeLocation is null)

@@ -30,7 +30,7 @@ namespace Declarative.Auth.Analyzers
                 }
                 if (types.HasMvc)
                 {
-                    var controllers = new ControllerEndpoints(types);
+                    var controllers = new ControllerEndpoints(types, start.Compilation, start.CancellationToken);
                     start.RegisterSymbolAction(controllers.AnalyzeType, SymbolKind.NamedType);
                 }
             });

@@ -242,4 +242,34 @@ public class ControllerTests
                 public override IActionResult Declared() => Ok();
             }
             """);
+
+    private const string UndeclaredController = """
+        public sealed class OrdersController : ControllerBase
+        {
+            public IActionResult {|DAUTH001:List|}() => Ok();
+        }
+        """;
+
+    [Theory]
+    [InlineData("app.MapControllers().RequireAuthorization();")]
+    [InlineData("app.MapControllers().WithTags(\"api\").RequireKey(KeyType.Read, \"orders\");")]
+    [InlineData("var controllers = app.MapControllers();\ncontrollers.AllowAnonymous();")]
+    public Task A_declaration_on_MapControllers_covers_every_controller(string mapping)
+        => Verify.FilesAsync(
+            [
+                ("Program.cs", "var app = WebApplication.Create(args);\n" + mapping + "\napp.Run();"),
+                ("Controllers.cs", UndeclaredController.Replace("{|DAUTH001:List|}", "List", StringComparison.Ordinal)),
+            ]);
+
+    [Theory]
+    [InlineData("app.MapControllers();")]
+    [InlineData("app.MapControllers().WithMetadata(\"not auth\");")]
+    [InlineData("var controllers = app.MapControllers();\ncontrollers.WithTags(\"x\");")]
+    [InlineData("app.MapControllerRoute(\"default\", \"{controller}/{action}\").RequireAuthorization();")]
+    public Task MapControllers_without_a_declaration_covers_nothing(string mapping)
+        => Verify.FilesAsync(
+            [
+                ("Program.cs", "var app = WebApplication.Create(args);\n" + mapping + "\napp.Run();"),
+                ("Controllers.cs", UndeclaredController),
+            ]);
 }
