@@ -58,7 +58,9 @@ internal static class GeneratorHarness
         // Documentation comments are checked too (CS1570 etc.), as in a project with GenerateDocumentationFile.
         var parseOptions = TestCompilation.ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
         var created = TestCompilation.Create(sources, assemblyName);
-        var compilation = created.RemoveAllSyntaxTrees().AddSyntaxTrees(created.SyntaxTrees.Select(t => t.WithRootAndOptions(t.GetRoot(), parseOptions)));
+        var compilation = created.RemoveAllSyntaxTrees()
+            .AddSyntaxTrees(created.SyntaxTrees.Select(t => t.WithRootAndOptions(t.GetRoot(), parseOptions)))
+            .WithOptions(created.Options.WithWarningLevel(9999)); // every warning wave, as the SDK's latest analysis level
         var inputErrors = TestCompilation.Errors(compilation);
         Assert.True(inputErrors.Length == 0, "The test app itself does not compile:\n" + string.Join("\n", inputErrors));
 
