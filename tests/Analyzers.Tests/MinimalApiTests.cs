@@ -252,4 +252,34 @@ public class MinimalApiTests
                     }
                     """),
             ]);
+
+    [Fact]
+    public Task A_declaration_on_one_endpoint_or_a_child_group_does_not_leak_to_the_group_or_its_siblings()
+        => Verify.ProgramAsync("""
+            var app = WebApplication.Create(args);
+            var api = app.MapGroup("/v1");
+            api.MapGet("/declared", () => "a").RequireAuthorization();
+            api.MapGroup("/child").AllowAnonymous();
+            api.MapGroup("/child2").MapGet("/x", () => "b").RequireKey(KeyType.Read, "x");
+            api.{|DAUTH001:MapGet|}("/undeclared", () => "c");
+            app.MapGroup("/v2").RequireAuthorization();
+            app.{|DAUTH001:MapGet|}("/v2/x", () => "d");
+            app.Run();
+            """,
+            Msg("GET /v1/undeclared", "Read", "undeclared"),
+            Msg("GET /v2/x", "Read", "x"));
+
+    [Fact]
+    public Task Endpoints_mapped_in_a_UseEndpoints_callback_follow_the_same_rules()
+        => Verify.ProgramAsync("""
+            var app = WebApplication.Create(args);
+            app.UseRouting();
+            app.UseEndpoints(endpoints =>
+            {
+                endpoints.MapGet("/v1/a", () => "a").RequireAuthorization();
+                endpoints.MapGroup("/v1/b").AllowAnonymous().MapGet("/", () => "b");
+                endpoints.{|DAUTH001:MapGet|}("/v1/c", () => "c");
+            });
+            app.Run();
+            """);
 }
