@@ -68,12 +68,18 @@ public static class CliApp
         {
             return context.Fail(ExitCodes.Failed, $"unexpected {ex.GetType().Name}: {KeyStores.OneLine(ex.Message)}");
         }
+        finally
+        {
+            await context.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
 
 /// <summary>Where a run writes, what it reads from the environment, and its clock.</summary>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<string, string?> environment, TimeProvider time)
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<string, string?> environment, TimeProvider time) : IAsyncDisposable
 {
+    private readonly List<object> _opened = [];
+
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Error { get; } = stderr;
@@ -81,6 +87,21 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<stri
     public TimeProvider Time { get; } = time;
 
     public string? Variable(string name) => environment(name);
+
+    /// <summary>Closes <paramref name="resource"/> (a store's connection pool) when the run ends.</summary>
+    public void Track(object resource) => _opened.Add(resource);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var resource in _opened)
+        {
+            if (resource is IAsyncDisposable asyncDisposable)
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            else if (resource is IDisposable disposable)
+                disposable.Dispose();
+        }
+        _opened.Clear();
+    }
 
     public int Fail(int exitCode, string message)
     {

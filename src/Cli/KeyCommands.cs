@@ -92,7 +92,7 @@ internal sealed class KeyCommands(CliContext context)
                 throw CliException.Usage($"--expires {TimeInput.Iso(e)} is in the past: give a future date, e.g. --expires 30d.");
             var keyFormat = format.Resolve(parse, context);
             var target = store.Resolve(parse, context.Variable);
-            var keyStore = KeyStores.Open(target, mayCreate: true);
+            var keyStore = OpenStore(target, mayCreate: true);
             var service = new ApiKeyService(keyStore, keyFormat, context.Time);
 
             var created = await Operation(() => service.CreateAsync(new CreateApiKeyRequest
@@ -150,7 +150,7 @@ internal sealed class KeyCommands(CliContext context)
         command.SetAction(async (parse, ct) =>
         {
             var target = store.Resolve(parse, context.Variable);
-            var service = new ApiKeyService(KeyStores.Open(target, mayCreate: false), DefaultFormat, context.Time);
+            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
             var keys = await Operation(() => service.ListAsync(ct), target).ConfigureAwait(false);
             var now = context.Time.GetUtcNow();
             if (parse.GetValue(json))
@@ -177,7 +177,7 @@ internal sealed class KeyCommands(CliContext context)
         {
             var keyId = RequireId(parse.GetValue(id));
             var target = store.Resolve(parse, context.Variable);
-            var service = new ApiKeyService(KeyStores.Open(target, mayCreate: false), DefaultFormat, context.Time);
+            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
             var key = await Operation(() => service.GetAsync(keyId, ct), target).ConfigureAwait(false)
                 ?? throw NotFound(keyId);
             var now = context.Time.GetUtcNow();
@@ -204,7 +204,7 @@ internal sealed class KeyCommands(CliContext context)
         {
             var keyId = RequireId(parse.GetValue(id));
             var target = store.Resolve(parse, context.Variable);
-            var service = new ApiKeyService(KeyStores.Open(target, mayCreate: false), DefaultFormat, context.Time);
+            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
             var before = await Operation(() => service.GetAsync(keyId, ct), target).ConfigureAwait(false) ?? throw NotFound(keyId);
             var now = context.Time.GetUtcNow();
             if (before.IsRevoked(now))
@@ -239,7 +239,7 @@ internal sealed class KeyCommands(CliContext context)
             var now = context.Time.GetUtcNow();
             var when = ParseTime(parse.GetValue(at), "--at", now) ?? now;
             var target = store.Resolve(parse, context.Variable);
-            var service = new ApiKeyService(KeyStores.Open(target, mayCreate: false), DefaultFormat, context.Time);
+            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
             var key = await Operation(() => service.ExpireAsync(keyId, when, ct), target).ConfigureAwait(false);
             context.Out.WriteLine(when <= now
                 ? $"Key {key.Id} ({key.Name}) expired at {TimeInput.Show(when)}: it is refused with 401 KEY_EXPIRED."
@@ -286,7 +286,7 @@ internal sealed class KeyCommands(CliContext context)
             if (expiresAt is { } e && e <= now)
                 throw CliException.Usage($"--expires {TimeInput.Iso(e)} is in the past: give a future date, e.g. --expires 30d.");
             var target = store.Resolve(parse, context.Variable);
-            var keyStore = KeyStores.Open(target, mayCreate: false);
+            var keyStore = OpenStore(target, mayCreate: false);
             var old = await Operation(() => keyStore.GetAsync(keyId, ct), target).ConfigureAwait(false) ?? throw NotFound(keyId);
             var keyFormat = format.ResolveForRotation(parse, context, old);
             var service = new ApiKeyService(keyStore, keyFormat, context.Time);
@@ -310,6 +310,13 @@ internal sealed class KeyCommands(CliContext context)
     }
 
     // ---- shared pieces --------------------------------------------------------------------------------
+
+    private IApiKeyStore OpenStore(StoreTarget target, bool mayCreate)
+    {
+        var store = KeyStores.Open(target, mayCreate);
+        context.Track(store);
+        return store;
+    }
 
     // list/get/revoke/expire never generate a key, so the format is irrelevant to them.
     private static readonly ApiKeyFormat DefaultFormat = new(DefaultPrefix, KeyEnvironment.Test);

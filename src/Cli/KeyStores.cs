@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Declarative.Auth.PostgreSql;
 using Declarative.Auth.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -22,10 +23,17 @@ internal sealed class StoreOptions
         Description = $"The app's PostgreSQL connection string, e.g. \"Host=db;Database=app;Username=app;Password=…\". Default: ${PostgresVariable}.",
     };
 
+    public Option<string> PostgresSchema { get; } = new("--postgres-schema")
+    {
+        HelpName = "name",
+        Description = "With --postgres: the schema holding the key tables, if the app sets PostgreSqlStoreOptions.Schema. Default: public.",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Sqlite);
         command.Options.Add(Postgres);
+        command.Options.Add(PostgresSchema);
     }
 
     /// <summary>The store the command line (or else the environment) names; exactly one.</summary>
@@ -39,6 +47,9 @@ internal sealed class StoreOptions
             sqlite = NullIfBlank(environment(SqliteVariable));
             postgres = NullIfBlank(environment(PostgresVariable));
         }
+        var schema = parse.GetValue(PostgresSchema);
+        if (schema is not null && postgres is null)
+            throw CliException.Usage("--postgres-schema goes with --postgres <connection string>; drop it for a SQLite store.");
         var source = fromCommandLine ? "on the command line" : $"in the environment (${SqliteVariable} and ${PostgresVariable})";
         return (sqlite, postgres) switch
         {
@@ -48,7 +59,7 @@ internal sealed class StoreOptions
             ({ } s, null) when string.IsNullOrWhiteSpace(s) => throw CliException.Usage("--sqlite needs a file path, e.g. --sqlite keys.db."),
             (null, { } p) when string.IsNullOrWhiteSpace(p) => throw CliException.Usage("--postgres needs a connection string, e.g. --postgres \"Host=localhost;Database=app;Username=app\"."),
             ({ } s, null) => new StoreTarget(StoreKind.Sqlite, s),
-            _ => new StoreTarget(StoreKind.Postgres, postgres!),
+            _ => new StoreTarget(StoreKind.Postgres, postgres!, schema),
         };
     }
 
@@ -62,9 +73,22 @@ internal enum StoreKind
 }
 
 /// <summary>Which store, and where. <see cref="ToString"/> never shows a password.</summary>
-internal sealed record StoreTarget(StoreKind Kind, string Value)
+internal sealed record StoreTarget(StoreKind Kind, string Value, string? Schema = null)
 {
-    public override string ToString() => Kind == StoreKind.Sqlite ? $"SQLite file '{SqliteFile(Value)}'" : "the PostgreSQL database";
+    public override string ToString() => Kind == StoreKind.Sqlite ? $"SQLite file '{SqliteFile(Value)}'" : PostgresDescription(Value);
+
+    private static string PostgresDescription(string connectionString)
+    {
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return $"PostgreSQL database '{builder.Database ?? builder.Username}' on {builder.Host}";
+        }
+        catch (ArgumentException)
+        {
+            return "the PostgreSQL database";
+        }
+    }
 
     internal static string SqliteFile(string pathOrConnectionString)
     {
@@ -123,13 +147,29 @@ internal static class KeyStores
         }
     }
 
-    // TODO(issue 4): wire Declarative.Auth.PostgreSql once src/Stores/PostgreSql builds: reference the project and
-    // return its store here (the option, environment variable and messages are already in place).
-    private static IApiKeyStore OpenPostgres(StoreTarget target)
+    // The connection string is checked here (a usage error); reaching the server is the first operation's job,
+    // which reports an unreachable one as "unavailable" (exit 1). The password is never echoed.
+    private static PostgreSqlApiKeyStore OpenPostgres(StoreTarget target)
     {
-        _ = target;
-        throw CliException.Failed("this build of declarative-auth has no PostgreSQL support yet; use --sqlite <file>, or manage keys through the app's management API.");
+        try
+        {
+            var options = new PostgreSqlStoreOptions();
+            if (target.Schema is { } schema)
+                options.Schema = schema;
+            return new PostgreSqlApiKeyStore(target.Value, options);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == nameof(PostgreSqlStoreOptions.Schema))
+        {
+            throw CliException.Usage($"--postgres-schema '{target.Schema}' is not a schema name: use the app's PostgreSqlStoreOptions.Schema, lowercase letters, digits or underscores, e.g. --postgres-schema auth.");
+        }
+        catch (ArgumentException ex)
+        {
+            throw CliException.Usage($"--postgres: {OneLine(WithoutParameter(ex))} Write a connection string like \"Host=db;Database=app;Username=app;Password=…\".");
+        }
     }
+
+    private static string WithoutParameter(ArgumentException ex)
+        => ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
 
     internal static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -281,6 +281,8 @@ public sealed class KeyCommandTests : IDisposable
     [InlineData("keys create -n bot -p read:events", "add --sqlite <file>")]
     [InlineData("keys list", "add --sqlite <file>")]
     [InlineData("keys list --sqlite {db} --postgres Host=localhost", "keep only the one the app uses")]
+    [InlineData("keys list --sqlite {db} --postgres-schema auth", "goes with --postgres")]
+    [InlineData("keys list --postgres Host=localhost --postgres-schema Bad-Name", "--postgres-schema auth")]
     [InlineData("keys list --sqlite {db} --bogus", "See 'declarative-auth keys list --help'")]
     [InlineData("keys get --sqlite {db}", "write 'declarative-auth keys get <id>'")]
     [InlineData("keys revoke", "write 'declarative-auth keys revoke <id>'")]
@@ -304,11 +306,24 @@ public sealed class KeyCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task PostgreSQL_without_support_in_this_build_or_with_a_bad_server_fails_with_exit_1()
+    public async Task An_unreachable_PostgreSQL_server_fails_with_exit_1_without_echoing_the_password()
     {
-        var run = await _cli.RunAsync("keys", "list", "--postgres", "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=hunter2;Timeout=1");
-        Assert.Equal(1, run.ExitCode);
+        var run = await _cli.RunAsync("keys", "list", "--postgres", "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=hunter2;Timeout=2");
+        Assert.True(run.ExitCode == 1, run.ToString());
         var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("unavailable", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Host=localhost;Bogus=1")]
+    [InlineData("Database=app")]
+    public async Task A_bad_PostgreSQL_connection_string_is_a_usage_error(string connectionString)
+    {
+        var run = await _cli.RunAsync("keys", "list", "--postgres", connectionString + ";Password=hunter2");
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Host=db;Database=app", line, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
     }
 
@@ -336,6 +351,7 @@ public sealed class KeyCommandTests : IDisposable
             {
                 Assert.Contains("--sqlite", run.Out, StringComparison.Ordinal);
                 Assert.Contains("--postgres", run.Out, StringComparison.Ordinal);
+                Assert.Contains("--postgres-schema", run.Out, StringComparison.Ordinal);
             }
         }
     }
