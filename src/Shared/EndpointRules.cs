@@ -18,6 +18,17 @@ namespace Declarative.Auth.Shared
     internal static class EndpointRules
     {
         public const string RequiresKeyAttribute = "Declarative.Auth.RequiresKeyAttribute";
+
+        /// <summary>Our other attributes that are declarations in their own right: each names who may call.</summary>
+        public static readonly ImmutableHashSet<string> OtherKeyDeclarations = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Declarative.Auth.RequiresAnyKeyAttribute",
+            "Declarative.Auth.RequiresOrganizationsKeyAttribute",
+            "Declarative.Auth.EventIngestionAttribute");
+
+        /// <summary>Our fluent calls that declare, besides RequireKey.</summary>
+        public static readonly ImmutableHashSet<string> OtherFluentKeyDeclarations = ImmutableHashSet.Create(
+            StringComparer.Ordinal, "RequireAnyKey", "RequireOrganizationsKey", "AcceptEventWriteKeys");
         public const string KeyTypeEnum = "Declarative.Auth.KeyType";
         public const string RequireKeyMethod = "RequireKey";
         public const string RequireAuthorizationMethod = "RequireAuthorization";
@@ -62,7 +73,8 @@ namespace Declarative.Auth.Shared
             var type = attribute.AttributeClass;
             if (type is null)
                 return DeclarationKind.None;
-            if (type.ToDisplayString() == RequiresKeyAttribute)
+            var typeName = type.ToDisplayString();
+            if (typeName == RequiresKeyAttribute || OtherKeyDeclarations.Contains(typeName))
                 return DeclarationKind.RequiresKey;
             foreach (var iface in type.AllInterfaces)
             {
@@ -108,6 +120,8 @@ namespace Declarative.Auth.Shared
             switch (original.Name)
             {
                 case RequireKeyMethod when ns == "Declarative.Auth":
+                    return DeclarationKind.RequiresKey;
+                case var name when ns == "Declarative.Auth" && OtherFluentKeyDeclarations.Contains(name):
                     return DeclarationKind.RequiresKey;
                 case RequireAuthorizationMethod when ns == "Microsoft.AspNetCore.Builder":
                     return DeclarationKind.Authorize;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace Declarative.Auth;
 
@@ -20,4 +21,24 @@ public static class DeclarativeAuthEndpointConventionExtensions
         builder.Add(endpoint => endpoint.Metadata.Add(attribute));
         return builder;
     }
+
+    /// <summary>Requires any valid API key, whatever it holds.</summary>
+    public static TBuilder RequireAnyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new RequiresAnyKeyAttribute());
+
+    /// <summary>Makes the endpoints workspace-scoped (see <see cref="RequiresWorkspaceAttribute"/>).</summary>
+    public static TBuilder RequireWorkspace<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new RequiresWorkspaceAttribute());
+
+    /// <summary>Accepts only the organizations key (see <see cref="RequiresOrganizationsKeyAttribute"/>).</summary>
+    public static TBuilder RequireOrganizationsKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new RequiresOrganizationsKeyAttribute());
+
+    /// <summary>Marks event-ingestion endpoints (see <see cref="EventIngestionAttribute"/>).</summary>
+    public static TBuilder AcceptEventWriteKeys<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new EventIngestionAttribute());
+
+    /// <summary>Sets this endpoint's per-key rate limit (requests per minute).</summary>
+    public static TBuilder WithKeyRateLimit<TBuilder>(this TBuilder builder, int requestsPerMinute) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new KeyRateLimitAttribute(requestsPerMinute));
 }

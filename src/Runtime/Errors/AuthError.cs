@@ -15,6 +15,12 @@ public static class AuthErrorCodes
     /// <summary>401: the key has been revoked.</summary>
     public const string KeyRevoked = "KEY_REVOKED";
 
+    /// <summary>429: too many requests for this key, or too many failed attempts from this address.</summary>
+    public const string RateLimited = "RATE_LIMITED";
+
+    /// <summary>400: a workspace-scoped endpoint was called without naming a workspace.</summary>
+    public const string WorkspaceRequired = "WORKSPACE_REQUIRED";
+
     /// <summary>503: the key store cannot answer; nothing is let through.</summary>
     public const string AuthUnavailable = "AUTH_UNAVAILABLE";
 }
@@ -32,7 +38,7 @@ public sealed record AuthError(int Status, string Code, string Message, IReadOnl
     internal static readonly AuthError MalformedHeader = new(401, AuthErrorCodes.Unauthorized,
         "Malformed Authorization header. Send exactly one 'Authorization: Bearer <key>' header.");
 
-    internal static readonly AuthError InvalidKey = new(401, AuthErrorCodes.Unauthorized, "Invalid API key provided.");
+    internal static readonly AuthError InvalidKey = new(401, AuthErrorCodes.Unauthorized, "Invalid API key provided");
 
     internal static readonly AuthError Expired = new(401, AuthErrorCodes.KeyExpired, "The API key has expired.");
 
@@ -43,6 +49,27 @@ public sealed record AuthError(int Status, string Code, string Message, IReadOnl
 
     internal static readonly AuthError Unavailable = new(503, AuthErrorCodes.AuthUnavailable,
         "API keys cannot be verified right now. Retry later.");
+
+    internal static readonly AuthError EventWriteKeyElsewhere = new(403, AuthErrorCodes.Forbidden,
+        "Event write keys are accepted only by event ingestion endpoints. Use an API key for this endpoint.");
+
+    internal static readonly AuthError EventWriteKeyOnly = new(403, AuthErrorCodes.Forbidden,
+        "This event ingestion endpoint accepts event write keys only.");
+
+    internal static readonly AuthError TooManyFailures = new(429, AuthErrorCodes.RateLimited,
+        "Too many failed authentication attempts from this address. Retry after the time in Retry-After.");
+
+    internal static AuthError RateLimited(int limit) => new(429, AuthErrorCodes.RateLimited,
+        $"Rate limit of {limit} requests per minute exceeded for this API key. Retry after the time in Retry-After.");
+
+    internal static AuthError WorkspaceRequired(string howToPass) => new(400, AuthErrorCodes.WorkspaceRequired,
+        $"This endpoint works inside a workspace: pass its id in {howToPass}.");
+
+    internal static AuthError WorkspaceMalformed(string howToPass) => new(400, AuthErrorCodes.WorkspaceRequired,
+        $"The workspace id is empty, repeated or too long: pass one id (at most 128 characters) in {howToPass}.");
+
+    internal static AuthError WrongWorkspace(string restricted, string named) => new(403, AuthErrorCodes.Forbidden,
+        $"This API key is restricted to workspace '{restricted}' and cannot be used in workspace '{named}'.");
 
     internal static AuthError ForFormat(KeyFormatError error, ApiKeyFormat format) => error switch
     {

@@ -39,6 +39,9 @@ public enum EndpointAccess
 
     /// <summary><c>[Authorize]</c> / <c>RequireAuthorization()</c>: left to ASP.NET Core authorization.</summary>
     Authorize = 3,
+
+    /// <summary><see cref="RequiresOrganizationsKeyAttribute"/>: only the organizations key.</summary>
+    OrganizationsKey = 4,
 }
 
 /// <summary>One row of the generated route → permission table.</summary>

@@ -30,6 +30,18 @@ public sealed class DeclarativeAuthOptions
     /// <summary>How long a verified key is served from memory before the store is asked again (the store's change feed evicts sooner).</summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Where workspace-scoped endpoints read the workspace from.</summary>
+    public WorkspaceOptions Workspace { get; } = new();
+
+    /// <summary>The organizations key's environment variable.</summary>
+    public OrganizationsKeyOptions OrganizationsKey { get; } = new();
+
+    /// <summary>CORS for event-ingestion endpoints.</summary>
+    public EventIngestionOptions EventIngestion { get; } = new();
+
+    /// <summary>Per-key rate limits and the brute-force guard.</summary>
+    public KeyRateLimitOptions RateLimits { get; } = new();
+
     /// <summary>Keys supplied by configuration, as hashes (never secrets). Loaded into the in-memory store.</summary>
     public List<ConfiguredKey> Keys { get; } = [];
 }

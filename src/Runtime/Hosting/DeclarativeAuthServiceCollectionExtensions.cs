@@ -30,6 +30,23 @@ public static class DeclarativeAuthServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             () => sp.GetRequiredService<DeclarativeAuthState>().Catalog.Names));
         services.TryAddSingleton<KeyUsageRecorder>();
+        services.TryAddSingleton<OrganizationsKey>();
+        services.TryAddSingleton<WorkspaceResolver>();
+        services.TryAddSingleton<KeyRateLimiter>();
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<IOptions<DeclarativeAuthOptions>>((cors, auth) => cors.AddPolicy(EventIngestionAttribute.CorsPolicyName, policy =>
+            {
+                // Browser SDKs send events with a bearer key, never cookies: no credentials mode.
+                var origins = auth.Value.EventIngestion.AllowedOrigins;
+                if (origins.Count == 0)
+                    policy.AllowAnyOrigin();
+                else
+                    policy.WithOrigins([.. origins]);
+                policy.AllowAnyHeader().WithMethods("POST", "PUT", "OPTIONS")
+                    .WithExposedHeaders("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After")
+                    .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
+            }));
         services.AddHostedService(sp => sp.GetRequiredService<KeyUsageRecorder>());
         services.AddHostedService<DeclarativeAuthStartup>();
         return new DeclarativeAuthBuilder(services);
@@ -54,6 +71,15 @@ public sealed class DeclarativeAuthBuilder(IServiceCollection services)
 {
     /// <summary>The services being configured.</summary>
     public IServiceCollection Services { get; } = services;
+
+    /// <summary>Writes refusals with <paramref name="writer"/> instead of problem details (e.g. <see cref="EnvelopeAuthErrorWriter"/>).</summary>
+    public DeclarativeAuthBuilder UseErrorWriter(IAuthErrorWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Services.RemoveAll<IAuthErrorWriter>();
+        Services.AddSingleton(writer);
+        return this;
+    }
 
     /// <summary>
     /// Uses <typeparamref name="TStore"/> as the key store. With <paramref name="cache"/>, found keys are kept in
@@ -134,6 +160,8 @@ public static class DeclarativeAuthApplicationBuilderExtensions
             throw new InvalidOperationException(DeclarativeAuthStartup.NoStoreMessage);
         if (!app.Properties.ContainsKey(RoutingMarker))
             app.UseRouting();
+        // Event-ingestion endpoints carry CORS metadata; preflights are answered here, before any key is asked for.
+        app.UseCors();
         return app.UseMiddleware<DeclarativeAuthMiddleware>();
     }
 }

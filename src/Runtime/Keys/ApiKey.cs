@@ -33,6 +33,9 @@ public sealed record ApiKey
     /// <summary>For an event write key: the source connection it belongs to.</summary>
     public string? SourceConnection { get; init; }
 
+    /// <summary>This key's own rate limit (requests per minute); null for the app's default.</summary>
+    public int? RateLimitPerMinute { get; init; }
+
     /// <summary>The id of the key this one replaced by rotation.</summary>
     public string? RotatedFromId { get; init; }
 

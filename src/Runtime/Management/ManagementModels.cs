@@ -50,4 +50,5 @@ public sealed record CreatedKeyView(KeyView Key, string Secret, string Warning)
 [JsonSerializable(typeof(KeyView))]
 [JsonSerializable(typeof(IReadOnlyList<KeyView>))]
 [JsonSerializable(typeof(CreatedKeyView))]
+[JsonSerializable(typeof(KeyIntrospection))]
 internal sealed partial class ManagementJsonContext : JsonSerializerContext;

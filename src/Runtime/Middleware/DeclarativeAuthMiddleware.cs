@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -5,7 +6,7 @@ namespace Declarative.Auth;
 
 /// <summary>
 /// Enforces each endpoint's declaration. The common case — a declared endpoint and a valid cached key —
-/// runs synchronously: one header read, one SHA-256, one store lookup, one bit test, no allocation.
+/// runs synchronously: one header read, a format check, one SHA-256, one lookup, one bit test.
 /// </summary>
 internal sealed partial class DeclarativeAuthMiddleware(
     RequestDelegate next,
@@ -14,6 +15,9 @@ internal sealed partial class DeclarativeAuthMiddleware(
     IAuthErrorWriter errors,
     ApiKeyFormat format,
     KeyUsageRecorder usage,
+    OrganizationsKey organizationsKey,
+    WorkspaceResolver workspaces,
+    KeyRateLimiter limiter,
     TimeProvider time,
     ILogger<DeclarativeAuthMiddleware> logger)
 {
@@ -32,6 +36,8 @@ internal sealed partial class DeclarativeAuthMiddleware(
                 return state.AllowUndeclared ? next(context) : Refuse(context, AuthError.Undeclared);
             case EndpointAccess.Authorize:
                 return AuthenticateOnly(context);
+            case EndpointAccess.OrganizationsKey:
+                return EnforceOrganizationsKey(context);
             default:
                 return Enforce(context, policy);
         }
@@ -39,18 +45,21 @@ internal sealed partial class DeclarativeAuthMiddleware(
 
     private Task Enforce(HttpContext context, EndpointPolicy policy)
     {
+        if (limiter.Enabled && IsBlocked(context, out var blocked))
+            return Refuse(context, AuthError.TooManyFailures, blocked);
+
         switch (BearerToken.TryRead(context.Request.Headers, out var token))
         {
             case BearerToken.Result.Missing:
                 return Refuse(context, AuthError.MissingKey);
             case BearerToken.Result.Malformed:
-                return Refuse(context, AuthError.MalformedHeader);
+                return Fail(context, AuthError.MalformedHeader);
         }
         var formatError = format.Check(token);
         if (formatError != KeyFormatError.None)
-            return Refuse(context, AuthError.ForFormat(formatError, format));
+            return Fail(context, AuthError.ForFormat(formatError, format));
         if (!KeyHash.TryCompute(token, out var hash))
-            return Refuse(context, AuthError.InvalidKey);
+            return Fail(context, AuthError.InvalidKey);
 
         ValueTask<ApiKey?> lookup;
         try
@@ -84,22 +93,88 @@ internal sealed partial class DeclarativeAuthMiddleware(
     private Task Decide(HttpContext context, EndpointPolicy policy, ApiKey? key)
     {
         if (key is null)
-            return Refuse(context, AuthError.InvalidKey);
+            return Fail(context, AuthError.InvalidKey);
         var now = time.GetUtcNow();
         if (key.IsRevoked(now))
-            return Refuse(context, AuthError.Revoked);
+            return Fail(context, AuthError.Revoked);
         if (key.IsExpired(now))
-            return Refuse(context, AuthError.Expired);
+            return Fail(context, AuthError.Expired);
 
         var verified = VerifiedKey.For(key, state.Catalog);
-        if (!policy.IsSatisfiedBy(verified))
+        if (key.Kind == ApiKeyKind.EventWrite)
+        {
+            if (!policy.EventIngestion)
+                return Refuse(context, AuthError.EventWriteKeyElsewhere);
+        }
+        else if (policy.EventIngestion && policy.Permissions.Length == 0 && !verified.IsAdmin)
+        {
+            return Refuse(context, AuthError.EventWriteKeyOnly);
+        }
+        else if (!policy.IsSatisfiedBy(verified))
+        {
             return Refuse(context, AuthError.MissingPermissions(policy.Permissions, policy.MissingFrom(verified)));
+        }
+
+        if (policy.RequiresWorkspace || key.Workspace is not null)
+        {
+            var named = workspaces.Resolve(context, out var malformed);
+            if (malformed)
+                return Refuse(context, AuthError.WorkspaceMalformed(workspaces.HowToPass));
+            if (key.Workspace is { } restricted)
+            {
+                if (named is not null && !string.Equals(named, restricted, StringComparison.Ordinal))
+                    return Refuse(context, AuthError.WrongWorkspace(restricted, named));
+                named = restricted;
+            }
+            else if (named is null)
+            {
+                return Refuse(context, AuthError.WorkspaceRequired(workspaces.HowToPass));
+            }
+            context.Features.Set<IWorkspaceFeature>(new WorkspaceFeature(named));
+        }
+
+        if (limiter.Enabled)
+        {
+            var limit = policy.RateLimitPerMinute ?? key.RateLimitPerMinute ?? limiter.DefaultLimit;
+            var decision = limiter.Acquire(policy.RatePartitionSuffix.Length == 0 ? key.Id : key.Id + policy.RatePartitionSuffix, limit);
+            SetRateHeaders(context, decision);
+            if (!decision.Allowed)
+                return Refuse(context, AuthError.RateLimited(decision.Limit), decision);
+        }
 
         context.User = verified.Principal;
         context.Features.Set<IApiKeyFeature>(verified.Feature);
         usage.Record(key.Id, now);
         return next(context);
     }
+
+    private Task EnforceOrganizationsKey(HttpContext context)
+    {
+        if (!organizationsKey.IsEnabled)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+        if (limiter.Enabled && IsBlocked(context, out var blocked))
+            return Refuse(context, AuthError.TooManyFailures, blocked);
+        return BearerToken.TryRead(context.Request.Headers, out var token) switch
+        {
+            BearerToken.Result.Missing => Refuse(context, AuthError.MissingKey),
+            BearerToken.Result.Found when organizationsKey.Matches(token) => NextAsOrganizations(context),
+            _ => Fail(context, AuthError.InvalidKey),
+        };
+    }
+
+    private Task NextAsOrganizations(HttpContext context)
+    {
+        context.User = OrganizationsPrincipal;
+        return next(context);
+    }
+
+    private static readonly System.Security.Claims.ClaimsPrincipal OrganizationsPrincipal = new(
+        new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "organizations")],
+            DeclarativeAuthDefaults.AuthenticationType));
 
     // [Authorize] endpoints: ASP.NET Core authorization decides; a valid key only makes the caller known.
     private async Task AuthenticateOnly(HttpContext context)
@@ -112,7 +187,7 @@ internal sealed partial class DeclarativeAuthMiddleware(
             {
                 var key = await store.FindAsync(hash, context.RequestAborted).ConfigureAwait(false);
                 var now = time.GetUtcNow();
-                if (key is not null && !key.IsRevoked(now) && !key.IsExpired(now))
+                if (key is not null && !key.IsRevoked(now) && !key.IsExpired(now) && key.Kind == ApiKeyKind.Standard)
                 {
                     var verified = VerifiedKey.For(key, state.Catalog);
                     context.User = verified.Principal;
@@ -126,6 +201,39 @@ internal sealed partial class DeclarativeAuthMiddleware(
             }
         }
         await next(context).ConfigureAwait(false);
+    }
+
+    private bool IsBlocked(HttpContext context, out KeyRateLimiter.Decision decision)
+        => limiter.IsExhausted(ClientPartition(context), limiter.FailedAttemptsLimit, out decision);
+
+    // A failed authentication counts against the client's address; past the limit it becomes a 429.
+    private Task Fail(HttpContext context, AuthError error)
+    {
+        if (limiter.Enabled)
+        {
+            var decision = limiter.Acquire(ClientPartition(context), limiter.FailedAttemptsLimit);
+            if (!decision.Allowed)
+                return Refuse(context, AuthError.TooManyFailures, decision);
+        }
+        return Refuse(context, error);
+    }
+
+    private static string ClientPartition(HttpContext context)
+        => "ip|" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    private static void SetRateHeaders(HttpContext context, KeyRateLimiter.Decision decision)
+    {
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = decision.ResetUnixSeconds.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private Task Refuse(HttpContext context, AuthError error, KeyRateLimiter.Decision limited)
+    {
+        SetRateHeaders(context, limited);
+        context.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return Refuse(context, error);
     }
 
     private Task Refuse(HttpContext context, AuthError error)

@@ -26,6 +26,23 @@ internal sealed partial class DeclarativeAuthState(
     public EndpointPolicy PolicyFor(Endpoint endpoint)
         => _policies.TryGetValue(endpoint, out var policy) ? policy : _policies.GetOrAdd(endpoint, e => EndpointPolicyBuilder.Build(e, Catalog));
 
+    /// <summary>
+    /// "METHOD /route" of every key endpoint <paramref name="key"/> may call, from the generated table when the
+    /// build wrote one, else from the live endpoints.
+    /// </summary>
+    public IReadOnlyList<string> EndpointsFor(ApiKey key)
+    {
+        var manifests = AuthManifestRegistry.Manifests;
+        IEnumerable<(string Methods, string Route, IReadOnlyList<string> Permissions)> rows = manifests.Count > 0
+            ? manifests.SelectMany(m => m.Endpoints)
+                .Where(e => e.Access == EndpointAccess.Key && e.Route is not null)
+                .Select(e => (e.HttpMethods.Count == 0 ? "*" : string.Join(",", e.HttpMethods), e.Route!, e.Permissions))
+            : endpoints.Endpoints
+                .Where(e => PolicyFor(e).Access == EndpointAccess.Key)
+                .Select(e => { var (m, r) = EndpointDescription.Of(e); return (m, r, (IReadOnlyList<string>)PolicyFor(e).Permissions); });
+        return [.. rows.Where(r => r.Permissions.All(key.Grants)).Select(r => $"{r.Methods} {r.Route}").Distinct().Order(StringComparer.Ordinal)];
+    }
+
     public PermissionCatalog Initialize()
     {
         lock (_gate)

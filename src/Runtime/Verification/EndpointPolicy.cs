@@ -3,28 +3,46 @@ namespace Declarative.Auth;
 /// <summary>What the verifier does for one endpoint, compiled once from its metadata.</summary>
 internal sealed class EndpointPolicy
 {
-    public static readonly EndpointPolicy Public = new(EndpointAccess.Public, [], default, compiled: true);
-    public static readonly EndpointPolicy Undeclared = new(EndpointAccess.Undeclared, [], default, compiled: true);
-    public static readonly EndpointPolicy Delegated = new(EndpointAccess.Authorize, [], default, compiled: true);
+    public static readonly EndpointPolicy Public = new(EndpointAccess.Public);
+    public static readonly EndpointPolicy Undeclared = new(EndpointAccess.Undeclared);
+    public static readonly EndpointPolicy Delegated = new(EndpointAccess.Authorize);
+    public static readonly EndpointPolicy Organizations = new(EndpointAccess.OrganizationsKey);
 
-    public EndpointPolicy(EndpointAccess access, string[] permissions, PermissionSet required, bool compiled)
+    private EndpointPolicy(EndpointAccess access) => Access = access;
+
+    public EndpointPolicy(string[] permissions, PermissionSet required, bool compiled, bool workspace, bool ingestion, int? rateLimit, string partitionSuffix)
     {
-        Access = access;
+        Access = EndpointAccess.Key;
         Permissions = permissions;
         Required = required;
         IsCompiled = compiled;
+        RequiresWorkspace = workspace;
+        EventIngestion = ingestion;
+        RateLimitPerMinute = rateLimit;
+        RatePartitionSuffix = partitionSuffix;
     }
 
     public EndpointAccess Access { get; }
 
-    /// <summary>Every permission required (all of them), for messages and docs.</summary>
-    public string[] Permissions { get; }
+    /// <summary>Every permission required (all of them), for messages and docs. Empty: any valid key.</summary>
+    public string[] Permissions { get; } = [];
 
     /// <summary>The same as a bit set over the catalog, when <see cref="IsCompiled"/>.</summary>
     public PermissionSet Required { get; }
 
     /// <summary>False when a permission was not in the catalog (an endpoint added after start-up): checked by name.</summary>
-    public bool IsCompiled { get; }
+    public bool IsCompiled { get; } = true;
+
+    public bool RequiresWorkspace { get; }
+
+    /// <summary>Accepts event write keys (and answers CORS).</summary>
+    public bool EventIngestion { get; }
+
+    /// <summary>This endpoint's own per-key limit, or null for the key's or the app's.</summary>
+    public int? RateLimitPerMinute { get; }
+
+    /// <summary>Appended to the key id to partition an endpoint with its own limit; empty otherwise.</summary>
+    public string RatePartitionSuffix { get; } = "";
 
     public bool IsSatisfiedBy(VerifiedKey key)
         => IsCompiled ? key.Grants.Covers(Required) : key.IsAdmin || Permissions.All(key.Key.Grants);

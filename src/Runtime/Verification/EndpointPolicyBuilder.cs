@@ -15,7 +15,17 @@ internal static class EndpointPolicyBuilder
 {
     public static EndpointPolicy Build(Endpoint endpoint, PermissionCatalog catalog)
     {
+        var policy = Declared(endpoint, catalog);
+        return policy.Access == EndpointAccess.Undeclared && endpoint.Metadata.GetMetadata<IEventIngestionMetadata>() is not null
+            ? KeyPolicy(endpoint, [], catalog) // [EventIngestion] alone: event write keys only
+            : policy;
+    }
+
+    private static EndpointPolicy Declared(Endpoint endpoint, PermissionCatalog catalog)
+    {
         var metadata = endpoint.Metadata;
+        if (metadata.GetMetadata<IRequiresOrganizationsKeyMetadata>() is not null)
+            return EndpointPolicy.Organizations;
         var method = metadata.GetMetadata<ControllerActionDescriptor>()?.MethodInfo ?? metadata.GetMetadata<MethodInfo>();
 
         if (method is not null)
@@ -23,7 +33,7 @@ internal static class EndpointPolicyBuilder
             var own = method.GetCustomAttributes(inherit: true);
             var ownKeys = own.OfType<IRequiresKeyMetadata>().ToArray();
             if (ownKeys.Length > 0)
-                return KeyPolicy(ownKeys, catalog);
+                return KeyPolicy(endpoint, ownKeys, catalog);
             if (own.OfType<IAllowAnonymous>().Any())
                 return EndpointPolicy.Public;
         }
@@ -51,19 +61,29 @@ internal static class EndpointPolicyBuilder
             }
         }
         if (keys.Count > 0)
-            return KeyPolicy(keys, catalog);
+            return KeyPolicy(endpoint, keys, catalog);
         if (authorize)
             return EndpointPolicy.Delegated;
         return EndpointPolicy.Undeclared;
     }
 
     public static IEnumerable<string> PermissionsOf(Endpoint endpoint)
-        => endpoint.Metadata.GetOrderedMetadata<IRequiresKeyMetadata>().Select(m => m.Permission);
+        => endpoint.Metadata.GetOrderedMetadata<IRequiresKeyMetadata>().Select(m => m.Permission).Where(p => p.Length > 0);
 
-    private static EndpointPolicy KeyPolicy(IEnumerable<IRequiresKeyMetadata> declarations, PermissionCatalog catalog)
+    private static EndpointPolicy KeyPolicy(Endpoint endpoint, IEnumerable<IRequiresKeyMetadata> declarations, PermissionCatalog catalog)
     {
-        var permissions = declarations.Select(d => d.Permission).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var permissions = declarations.Select(d => d.Permission).Where(p => p.Length > 0)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var compiled = catalog.TryCompileRequirement(permissions, out var required);
-        return new EndpointPolicy(EndpointAccess.Key, permissions, required, compiled);
+        var metadata = endpoint.Metadata;
+        var limit = metadata.GetMetadata<KeyRateLimitAttribute>()?.RequestsPerMinute;
+        return new EndpointPolicy(
+            permissions,
+            required,
+            compiled,
+            workspace: metadata.GetMetadata<IRequiresWorkspaceMetadata>() is not null,
+            ingestion: metadata.GetMetadata<IEventIngestionMetadata>() is not null,
+            rateLimit: limit,
+            partitionSuffix: limit is null ? "" : "|" + (endpoint.DisplayName ?? endpoint.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 }

@@ -14,6 +14,7 @@ public sealed class RevocationRaceTests(ITestOutputHelper output)
         // The in-memory store behind the caching decorator, as a database store would be.
         await using var app = await TestApp.StartAsync(
             a => a.MapGet("/x", [RequiresKey(KeyType.Read, Scope = "events")] () => "x"),
+            options: o => o.RateLimits.Enabled = false, // 429s must not stand in for revocation
             builder: b => new DeclarativeAuthBuilder(b.Services).UseStore(sp => sp.GetRequiredService<InMemoryApiKeyStore>(), cache: true));
         Assert.IsType<CachingApiKeyStore>(app.App.Services.GetRequiredService<IApiKeyStore>());
 
@@ -36,8 +37,13 @@ public sealed class RevocationRaceTests(ITestOutputHelper output)
             }
         }
 
+        var probe = await client.GetAsync("/x");
+        Assert.True(probe.StatusCode == HttpStatusCode.OK, await probe.Content.ReadAsStringAsync());
         var clients = Enumerable.Range(0, 8).Select(_ => Task.Run(Hammer)).ToArray();
-        await Task.Delay(300);
+        // Revoke mid-stream: once the key has demonstrably been working (bounded wait, for slow CI machines).
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Volatile.Read(ref okBefore) < 50 && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
         await app.Keys.RevokeAsync(created.Key.Id);
         Volatile.Write(ref revoked, 1);
         await Task.Delay(300);

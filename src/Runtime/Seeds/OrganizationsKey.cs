@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Declarative.Auth;
+
+/// <summary>
+/// The organizations key, read once from its environment variable and kept only as a SHA-256; requests are
+/// compared against it in constant time. Absent variable: the feature is off and its endpoints answer 404.
+/// </summary>
+internal sealed class OrganizationsKey
+{
+    private const string Prefix = "org_";
+    private const int BodyLength = 43;
+    private readonly byte[]? _hash;
+
+    public OrganizationsKey(IOptions<DeclarativeAuthOptions> options)
+    {
+        Variable = options.Value.OrganizationsKey.EnvironmentVariable;
+        if (string.IsNullOrEmpty(Variable))
+            return;
+        var value = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(value))
+            return;
+        if (!IsWellFormed(value))
+        {
+            // Never echo the value: it is a secret even when it is malformed.
+            throw new OptionsValidationException(Variable, typeof(DeclarativeAuthOptions),
+                [$"Environment variable {Variable} does not hold a valid organizations key: it must be 'org_' followed by 43 ASCII letters or digits (e.g. generated with: python -c \"import string, secrets; a=string.ascii_letters+string.digits; print('org_'+''.join(secrets.choice(a) for i in range(43)))\")."]);
+        }
+        _hash = SHA256.HashData(Encoding.ASCII.GetBytes(value));
+    }
+
+    public string? Variable { get; }
+
+    public bool IsEnabled => _hash is not null;
+
+    public static bool IsWellFormed(ReadOnlySpan<char> value)
+    {
+        if (value.Length != Prefix.Length + BodyLength || !value.StartsWith(Prefix, StringComparison.Ordinal))
+            return false;
+        foreach (var c in value[Prefix.Length..])
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>Constant time in the key's content: both sides are hashed to 32 bytes, then compared with FixedTimeEquals.</summary>
+    public bool Matches(ReadOnlySpan<char> presented)
+    {
+        if (_hash is null || presented.Length > 256)
+            return false;
+        Span<byte> ascii = stackalloc byte[256];
+        var n = Encoding.ASCII.GetBytes(presented, ascii);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(ascii[..n], hash);
+        return CryptographicOperations.FixedTimeEquals(hash, _hash);
+    }
+}
