@@ -62,6 +62,12 @@ internal sealed class KeyCommands(CliContext context)
             HelpName = "id",
             Description = "Restricts the key to one workspace: it works there only, with no workspace header needed.",
         };
+        var eventWrite = new Option<string>("--event-write")
+        {
+            HelpName = "source-connection",
+            Description = "Makes an event write key for that source connection instead: accepted only by event-ingestion endpoints "
+                + "(AcceptEventWriteKeys()), refused everywhere else. --permission is optional then.",
+        };
         var store = new StoreOptions();
         var format = new FormatOptions();
         var json = JsonOption("Print {\"id\":…,\"secret\":…,…} for scripts instead of text.");
@@ -69,6 +75,7 @@ internal sealed class KeyCommands(CliContext context)
         command.Options.Add(permissions);
         command.Options.Add(expires);
         command.Options.Add(workspace);
+        command.Options.Add(eventWrite);
         format.AddTo(command);
         store.AddTo(command);
         command.Options.Add(json);
@@ -79,7 +86,10 @@ internal sealed class KeyCommands(CliContext context)
             if (string.IsNullOrWhiteSpace(keyName))
                 throw CliException.Usage("a key needs a name: add --name <name>, e.g. --name monitoring-service.");
             var granted = SplitPermissions(parse.GetValue(permissions));
-            if (granted.Length == 0)
+            var source = parse.GetValue(eventWrite);
+            if (source is not null && string.IsNullOrWhiteSpace(source))
+                throw CliException.Usage("--event-write needs the source connection the key belongs to, e.g. --event-write src_web.");
+            if (granted.Length == 0 && source is null)
                 throw CliException.Usage("a key needs at least one permission: add --permission read:<scope> (repeatable), e.g. -p read:events, or -p admin.");
             foreach (var p in granted)
             {
@@ -101,6 +111,8 @@ internal sealed class KeyCommands(CliContext context)
                 Permissions = granted,
                 ExpiresAt = expiresAt,
                 Workspace = parse.GetValue(workspace),
+                Kind = source is null ? ApiKeyKind.Standard : ApiKeyKind.EventWrite,
+                SourceConnection = source,
             }, ct), target).ConfigureAwait(false);
 
             await WarnIfFormatDiffersAsync(keyStore, created.Key, keyFormat, ct).ConfigureAwait(false);

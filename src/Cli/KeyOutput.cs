@@ -74,7 +74,7 @@ internal static class KeyOutput
             k.Id,
             k.Name,
             k.DisplayPart,
-            string.Join(',', k.Permissions),
+            PermissionsCell(k),
             ApiKeyFormat.EnvironmentName(k.Environment),
             k.Workspace ?? "-",
             TimeInput.Show(k.CreatedAt),
@@ -86,6 +86,14 @@ internal static class KeyOutput
         WriteRow(output, header, widths);
         foreach (var row in rows)
             WriteRow(output, row, widths);
+    }
+
+    private static string PermissionsCell(ApiKey key)
+    {
+        var permissions = key.Permissions.Count == 0 ? "" : string.Join(',', key.Permissions);
+        if (key.Kind == ApiKeyKind.EventWrite)
+            permissions = $"event-write({key.SourceConnection})" + (permissions.Length > 0 ? "," + permissions : "");
+        return permissions.Length == 0 ? "-" : permissions;
     }
 
     /// <summary>active, expired or revoked; an old key in a rotation's grace period says until when it works.</summary>
@@ -116,7 +124,7 @@ internal static class KeyOutput
             ("id", key.Id),
             ("name", key.Name),
             ("key", key.DisplayPart),
-            ("permissions", string.Join(' ', key.Permissions)),
+            ("permissions", key.Permissions.Count == 0 ? "none" : string.Join(' ', key.Permissions)),
             ("environment", ApiKeyFormat.EnvironmentName(key.Environment)),
         };
         if (key.Kind != ApiKeyKind.Standard)

@@ -54,6 +54,20 @@ public sealed class KeyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Event_write_keys_are_tied_to_their_source_connection()
+    {
+        var json = (await _cli.OkAsync("keys", "create", "--sqlite", _cli.Db, "--prefix", CliHarness.Prefix, "-n", "web-events", "--event-write", "src_web", "--json")).Json;
+        Assert.Equal("event-write", json.GetProperty("kind").GetString());
+        var stored = (await _cli.Store().GetAsync(json.GetProperty("id").GetString()!))!;
+        Assert.Equal(ApiKeyKind.EventWrite, stored.Kind);
+        Assert.Equal("src_web", stored.SourceConnection);
+        var details = await _cli.OkAsync("keys", "get", stored.Id, "--sqlite", _cli.Db);
+        Assert.Contains("src_web", details.Out, StringComparison.Ordinal);
+        var list = await _cli.OkAsync("keys", "list", "--sqlite", _cli.Db);
+        Assert.Contains("event-write(src_web)", list.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Permissions_may_be_repeated_or_comma_separated()
     {
         var (id, _) = await _cli.CreateAsync("p", "-p", "write:events,delete:events");
@@ -330,7 +344,7 @@ public sealed class KeyCommandTests : IDisposable
     [Theory]
     [InlineData("", "keys")]
     [InlineData("keys", "create")]
-    [InlineData("keys create", "--name", "--permission", "--expires", "--workspace", "--prefix", "--env", "--json", "Copy it then")]
+    [InlineData("keys create", "--name", "--permission", "--expires", "--workspace", "--event-write", "--prefix", "--env", "--json", "Copy it then")]
     [InlineData("keys list", "--json", "status")]
     [InlineData("keys get", "<id>", "--json")]
     [InlineData("keys revoke", "<id>", "KEY_REVOKED")]
