@@ -95,15 +95,23 @@ namespace Declarative.Auth.Shared
         public static DeclarationKind DeclarationOf(ISymbol symbol)
         {
             var result = DeclarationKind.None;
-            for (var current = symbol; current is not null; current = (current as INamedTypeSymbol)?.BaseType)
+            for (var current = symbol; current is not null; current = Inherited(current))
             {
                 foreach (var attribute in current.GetAttributes())
                     result = Strongest(result, Classify(attribute));
-                if (result != DeclarationKind.None || current is not INamedTypeSymbol)
+                if (result != DeclarationKind.None)
                     break;
             }
             return result;
         }
+
+        // Where MVC inherits attributes from: a class's base class, an overriding method's overridden method.
+        private static ISymbol? Inherited(ISymbol symbol) => symbol switch
+        {
+            INamedTypeSymbol type => type.BaseType,
+            IMethodSymbol method => method.OverriddenMethod,
+            _ => null,
+        };
 
         private static DeclarationKind Strongest(DeclarationKind a, DeclarationKind b)
             => a == DeclarationKind.RequiresKey || b == DeclarationKind.None ? a
@@ -135,8 +143,9 @@ namespace Declarative.Auth.Shared
         /// <summary>MVC's own rule for a controller type (ControllerFeatureProvider.IsController).</summary>
         public static bool IsController(INamedTypeSymbol type)
         {
+            // MVC only considers top-level public types.
             if (type.TypeKind != TypeKind.Class || type.IsAbstract || type.DeclaredAccessibility != Accessibility.Public
-                || type.IsGenericType || type.IsStatic)
+                || type.IsGenericType || type.IsStatic || type.ContainingType is not null)
                 return false;
             if (HasAttribute(type, "Microsoft.AspNetCore.Mvc.NonControllerAttribute", inherit: true))
                 return false;
@@ -151,10 +160,16 @@ namespace Declarative.Auth.Shared
             if (method.MethodKind != MethodKind.Ordinary || method.IsStatic || method.IsAbstract || method.IsGenericMethod
                 || method.DeclaredAccessibility != Accessibility.Public)
                 return false;
-            if (HasAttribute(method, "Microsoft.AspNetCore.Mvc.NonActionAttribute", inherit: false))
-                return false;
-            // Methods of object, ControllerBase and Controller are not actions; neither is Dispose.
-            var declaring = method.ContainingType?.ToDisplayString();
+            var root = method;
+            for (var m = method; m is not null; m = m.OverriddenMethod)
+            {
+                // [NonAction] is inherited by overrides, as MVC reads it with inherit: true.
+                if (HasAttribute(m, "Microsoft.AspNetCore.Mvc.NonActionAttribute", inherit: false))
+                    return false;
+                root = m;
+            }
+            // Methods first declared on object, ControllerBase or Controller (ToString, Equals overrides…) are not actions; neither is Dispose.
+            var declaring = root.ContainingType?.ToDisplayString();
             if (declaring is "object" or "Microsoft.AspNetCore.Mvc.ControllerBase" or "Microsoft.AspNetCore.Mvc.Controller")
                 return false;
             if (method.Name == "Dispose" && method.Parameters.Length == 0)
