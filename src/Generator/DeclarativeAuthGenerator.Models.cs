@@ -56,7 +56,22 @@ namespace Declarative.Auth.Generator
         DeclarationModel Declaration,
         string Handler,
         string FilePath,
-        int Line);
+        int Line)
+    {
+        /// <summary>
+        /// For <see cref="RouteKind.PrefixUnknown"/>: the method parameter the endpoint was mapped on
+        /// (<see cref="CallSiteModel.ParameterKey"/>), so its call sites can supply the prefix.
+        /// </summary>
+        public string? ReceiverParameter { get; init; }
+    }
+
+    /// <summary>
+    /// A call that passes a route builder to a method of this compilation (e.g. <c>app.MapGroup("/v1").MapIncidents()</c>):
+    /// the prefix the builder carries there. <see cref="Known"/> is false when the prefix is not a constant or
+    /// the builder's origin is not visible; <see cref="ParentParameter"/> names the caller's own parameter when the
+    /// builder came from one (resolved transitively).
+    /// </summary>
+    internal sealed record CallSiteModel(string ParameterKey, string Prefix, bool Known, string? ParentParameter);
 
     /// <summary>One controller and the endpoints of its actions (inherited ones included).</summary>
     internal sealed record ControllerModel(string TypeName, EquatableArray<EndpointModel> Endpoints);

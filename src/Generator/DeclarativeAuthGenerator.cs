@@ -43,6 +43,16 @@ namespace Declarative.Auth.Generator
                 .Collect()
                 .WithTrackingName(TrackingNames.AllMinimalEndpoints);
 
+            // Calls that hand a route builder to a method of this compilation, so endpoints mapped on a parameter
+            // (extension methods like app.MapIncidents()) get the prefix of the builder passed in.
+            var callSites = context.SyntaxProvider
+                .CreateSyntaxProvider(MinimalApisTransform.IsCallSiteCandidate, MinimalApisTransform.CallSites)
+                .WithTrackingName(TrackingNames.Invocations)
+                .Where(static sites => sites.Count > 0)
+                .WithTrackingName(TrackingNames.CallSites)
+                .Collect()
+                .WithTrackingName(TrackingNames.AllCallSites);
+
             var controllers = context.SyntaxProvider
                 .CreateSyntaxProvider(ControllersTransform.IsCandidate, ControllersTransform.Transform)
                 .WithTrackingName(TrackingNames.Controllers)
@@ -56,10 +66,12 @@ namespace Declarative.Auth.Generator
                 .Combine(projectDirectory)
                 .Combine(declared)
                 .Combine(minimalApis)
+                .Combine(callSites)
                 .Combine(controllers)
                 .WithTrackingName(TrackingNames.Inputs)
                 .Select(static (input, _) => ManifestTransform.Build(
-                    input.Left.Left.Left.Left,
+                    input.Left.Left.Left.Left.Left,
+                    input.Left.Left.Left.Left.Right,
                     input.Left.Left.Left.Right,
                     input.Left.Left.Right,
                     input.Left.Right,

@@ -25,12 +25,15 @@ namespace Declarative.Auth.Generator
             string? projectDirectory,
             ImmutableArray<DeclaredSymbolModel> declared,
             ImmutableArray<EndpointModel> minimalApis,
+            ImmutableArray<EquatableArray<CallSiteModel>> callSites,
             ImmutableArray<ControllerModel> controllers)
         {
             if (!info.ReferencesRuntime)
                 return null;
 
-            var endpoints = minimalApis.Concat(controllers.SelectMany(c => c.Endpoints));
+            var sitesByParameter = callSites.SelectMany(s => s).ToLookup(s => s.ParameterKey, StringComparer.Ordinal);
+            var endpoints = minimalApis.SelectMany(e => WithCallerPrefixes(e, sitesByParameter))
+                .Concat(controllers.SelectMany(c => c.Endpoints));
 
             var entries = endpoints
                 .Select(e => new EntryModel(
@@ -64,6 +67,51 @@ namespace Declarative.Auth.Generator
                 .ToEquatableArray();
 
             return new ManifestModel(info.AssemblyName, info.HasModuleInitializer, permissions, entries);
+        }
+
+        /// <summary>
+        /// An endpoint mapped on a method parameter, once per distinct prefix its call sites pass in (ASP.NET Core
+        /// maps it once per call); unchanged when there is no call site or a prefix is not known.
+        /// </summary>
+        private static IEnumerable<EndpointModel> WithCallerPrefixes(EndpointModel endpoint, ILookup<string, CallSiteModel> sites)
+        {
+            if (endpoint.RouteKind != RouteKind.PrefixUnknown || endpoint.ReceiverParameter is null || endpoint.Pattern is null)
+                return new[] { endpoint };
+            var prefixes = Prefixes(endpoint.ReceiverParameter, sites, 0);
+            if (prefixes.Count == 0 || prefixes.Contains(null))
+                return new[] { endpoint };
+            return prefixes
+                .Select(p => Routes.Rooted(Routes.CombineGroup(p!, endpoint.Pattern)))
+                .Distinct(StringComparer.Ordinal)
+                .Select(route => endpoint with { Route = route, Pattern = route, RouteKind = RouteKind.Constant, ReceiverParameter = null });
+        }
+
+        /// <summary>The prefixes a parameter receives from its call sites; null stands for one that is not known.</summary>
+        private static HashSet<string?> Prefixes(string parameter, ILookup<string, CallSiteModel> sites, int depth)
+        {
+            var result = new HashSet<string?>();
+            if (depth > 16 || !sites.Contains(parameter))
+            {
+                result.Add(null);
+                return result;
+            }
+            foreach (var site in sites[parameter])
+            {
+                if (site.Known)
+                {
+                    result.Add(site.Prefix);
+                }
+                else if (site.ParentParameter is not null)
+                {
+                    foreach (var outer in Prefixes(site.ParentParameter, sites, depth + 1))
+                        result.Add(outer is null ? null : Routes.CombineGroup(outer, site.Prefix));
+                }
+                else
+                {
+                    result.Add(null);
+                }
+            }
+            return result;
         }
 
         /// <summary>Relative to the project directory with '/' separators; the file name when outside it or unknown.</summary>

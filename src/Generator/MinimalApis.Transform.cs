@@ -113,6 +113,7 @@ namespace Declarative.Auth.Generator
 
             var nameToken = NameToken(invocation.Expression) ?? invocation.GetFirstToken();
             var line = nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            var receiverParameter = kind == RouteKind.PrefixUnknown ? groups.UnresolvedParameter : null;
             return new EndpointModel(
                 httpMethods.ToEquatableArray(),
                 route,
@@ -121,7 +122,68 @@ namespace Declarative.Auth.Generator
                 declaration,
                 handlerName,
                 invocation.SyntaxTree.FilePath,
-                line);
+                line)
+            {
+                ReceiverParameter = receiverParameter,
+            };
+        }
+
+        /// <summary>Cheap syntactic filter for call sites: an invocation with a receiver or an argument.</summary>
+        public static bool IsCallSiteCandidate(SyntaxNode node, CancellationToken cancellationToken)
+            => node is InvocationExpressionSyntax invocation
+               && (invocation.ArgumentList.Arguments.Count > 0 || invocation.Expression is MemberAccessExpressionSyntax)
+               && !IsCandidate(node, cancellationToken);
+
+        /// <summary>
+        /// A call passing a route builder to a method declared in this compilation: one model per such argument,
+        /// with the prefix the builder carries at the call.
+        /// </summary>
+        public static EquatableArray<CallSiteModel> CallSites(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var model = context.SemanticModel;
+            if (model.GetSymbolInfo(context.Node, cancellationToken).Symbol is not IMethodSymbol target)
+                return EquatableArray<CallSiteModel>.Empty;
+            var definition = (target.ReducedFrom ?? target).OriginalDefinition;
+            if (!definition.Locations.Any(l => l.IsInSource) || !definition.Parameters.Any(p => IsRouteBuilder(p.Type))
+                || model.GetOperation(context.Node, cancellationToken) is not IInvocationOperation call)
+                return EquatableArray<CallSiteModel>.Empty;
+
+            var sites = new List<CallSiteModel>();
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is not { } parameter || !IsRouteBuilder(parameter.Type))
+                    continue;
+                var chain = ResolveGroups(argument.Value, model, cancellationToken);
+                var prefix = string.Empty;
+                var constant = true;
+                foreach (var group in chain.Groups)
+                {
+                    if (group.Prefix is null)
+                        constant = false;
+                    else
+                        prefix = Routes.CombineGroup(group.Prefix, prefix);
+                }
+                sites.Add(new CallSiteModel(
+                    ParameterKey(definition, parameter.Ordinal),
+                    prefix,
+                    constant && chain.RootKnown,
+                    constant && !chain.RootKnown ? chain.UnresolvedParameter : null));
+            }
+            return sites.ToEquatableArray();
+        }
+
+        private static bool IsRouteBuilder(ITypeSymbol type)
+            => type.ToDisplayString() == "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder"
+               || type.AllInterfaces.Any(i => i.ToDisplayString() == "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
+
+        /// <summary>Names a parameter of a source method across the compilation.</summary>
+        internal static string ParameterKey(IMethodSymbol method, int ordinal)
+        {
+            var definition = (method.ReducedFrom ?? method).OriginalDefinition;
+            var id = definition.MethodKind == MethodKind.LocalFunction
+                ? definition.ContainingSymbol.ToDisplayString() + "/" + definition.ToDisplayString()
+                : definition.GetDocumentationCommentId() ?? definition.ToDisplayString();
+            return id + "#" + ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         private static IOperation? Receiver(IInvocationOperation operation)
@@ -365,6 +427,9 @@ namespace Declarative.Auth.Generator
 
             /// <summary>True when the chain ends at the application itself, so the prefixes are complete.</summary>
             public bool RootKnown { get; set; }
+
+            /// <summary>When the chain ends at a parameter of a source method: its <see cref="ParameterKey"/>.</summary>
+            public string? UnresolvedParameter { get; set; }
         }
 
         /// <summary>
@@ -429,6 +494,8 @@ namespace Declarative.Auth.Generator
                     {
                         var parameter = parameterReference.Parameter;
                         chain.RootKnown = IsUseEndpointsCallback(parameter, cancellationToken);
+                        if (!chain.RootKnown && parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } owner)
+                            chain.UnresolvedParameter = ParameterKey(owner, parameter.Ordinal);
                         // Fluent calls on the parameter inside its method declare what it holds (prefix unknown).
                         if (parameter.DeclaringSyntaxReferences.Length == 1
                             && parameter.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is { } declaration

@@ -15,8 +15,15 @@ public class ExpectedFileTests
         v1.MapGet("/monitors", [RequiresKey(KeyType.Read, Scope = "monitors")] () => "list");
         v1.MapGet("/status", [AllowAnonymous] () => "ok");
         app.MapGet("/undeclared", () => "?");
+        v1.MapIncidents();
         app.MapControllers();
         app.Run();
+
+        static class IncidentEndpoints
+        {
+            public static void MapIncidents(this IEndpointRouteBuilder routes)
+                => routes.MapGet("/incidents", [RequiresKey(KeyType.Read, Scope = "incidents")] () => "incidents");
+        }
 
         [Route("api/[controller]")]
         [RequiresKey(KeyType.Admin)]

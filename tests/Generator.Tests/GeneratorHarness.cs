@@ -46,6 +46,7 @@ internal static class GeneratorHarness
     public static readonly IReadOnlyCollection<string> PerItemTrackingNames =
     [
         TrackingNames.DeclaredSymbols, TrackingNames.MapCalls, TrackingNames.MinimalEndpoints, TrackingNames.Controllers, TrackingNames.ControllerModels,
+        TrackingNames.Invocations, TrackingNames.CallSites,
     ];
 
     /// <summary>Steps that run for every compilation.</summary>

@@ -187,27 +187,65 @@ public class MinimalApiTests
         """;
 
     [Fact]
-    public void Endpoints_mapped_in_an_extension_method_have_no_route_but_keep_their_declarations()
+    public void Endpoints_mapped_in_an_extension_method_get_the_prefix_of_its_call_site()
     {
         var app = GeneratorHarness.Run(Extension);
 
         Assert.Equal(3, app.Manifest.Endpoints.Count);
-        Assert.All(app.Manifest.Endpoints, e => Assert.Null(e.Route));
 
-        var monitors = app.Manifest.Endpoints.Single(e => e.Line == GeneratorHarness.LineOf(Extension, "routes.MapGet(\"/monitors\""));
+        var monitors = app.Single("/v1/monitors", "GET");
         Assert.Equal(["read:monitors"], monitors.Permissions);
+        Assert.Equal(GeneratorHarness.LineOf(Extension, "routes.MapGet(\"/monitors\""), monitors.Line);
 
-        var incidents = app.Manifest.Endpoints.Single(e => e.Line == GeneratorHarness.LineOf(Extension, "incidents.MapPost"));
+        var incidents = app.Single("/v1/incidents/", "POST");
         Assert.Equal(["write:incidents"], incidents.Permissions);
-        Assert.Equal(["POST"], incidents.HttpMethods);
 
-        // The caller's group is not visible from inside the method: undeclared here (fail closed).
-        var odd = app.Manifest.Endpoints.Single(e => e.Line == GeneratorHarness.LineOf(Extension, "routes.MapGet(\"/line"));
+        // Declarations of the caller's group are not followed into the method (as DAUTH001 does not): undeclared here.
+        var odd = app.Single("/v1/line\nbreak", "GET");
         Assert.Equal(EndpointAccess.Undeclared, odd.Access);
+    }
 
-        // The known part of the route is kept as a comment for readers (and the model, for docs).
-        Assert.Contains("// PrefixUnknown: /monitors", app.Text);
-        Assert.Contains("// PrefixUnknown: /incidents", app.Text);
+    private const string Callers = """
+        var app = WebApplication.Create(args);
+        app.MapGroup("/v1").MapShared();
+        app.MapGroup("/v2").MapShared();
+        app.MapGroup("/outer").MapOuter();
+        app.MapGroup(Environment.GetEnvironmentVariable("P") ?? "/p").MapDynamic();
+        app.Run();
+
+        static class Mapping
+        {
+            public static void MapShared(this IEndpointRouteBuilder routes)
+                => routes.MapGet("/shared", [AllowAnonymous] () => 1);
+
+            public static void MapOuter(this IEndpointRouteBuilder routes)
+                => routes.MapGroup("/middle").MapInner();
+
+            public static void MapInner(this IEndpointRouteBuilder routes)
+                => routes.MapGet("/inner", [AllowAnonymous] () => 1);
+
+            public static void MapDynamic(this IEndpointRouteBuilder routes)
+                => routes.MapGet("/dynamic", [AllowAnonymous] () => 1);
+
+            public static void MapNeverCalled(this IEndpointRouteBuilder routes)
+                => routes.MapGet("/never", [AllowAnonymous] () => 1);
+        }
+        """;
+
+    [Fact]
+    public void Call_sites_are_followed_through_nested_methods_and_each_prefix_is_a_row()
+    {
+        var app = GeneratorHarness.Run(Callers);
+
+        Assert.Equal(EndpointAccess.Public, app.Single("/v1/shared", "GET").Access);
+        Assert.Equal(EndpointAccess.Public, app.Single("/v2/shared", "GET").Access);
+        Assert.Equal(EndpointAccess.Public, app.Single("/outer/middle/inner", "GET").Access);
+
+        // A non-constant prefix at the call, or no call at all: the route stays unknown.
+        Assert.Equal(2, app.Manifest.Endpoints.Count(e => e.Route is null));
+        Assert.Contains("// PrefixUnknown: /dynamic", app.Text);
+        Assert.Contains("// PrefixUnknown: /never", app.Text);
+        Assert.Equal(5, app.Manifest.Endpoints.Count);
     }
 
     private const string Metadata = """
@@ -243,10 +281,9 @@ public class MinimalApiTests
         Assert.Equal(["read:local"], local.Permissions);
         Assert.Equal("lambda", local.Handler);
 
-        // Mapped on a parameter: prefix unknown (route null), but the fluent call on the parameter declares it.
-        var stats = app.Manifest.Endpoints.Single(e => e.Line == GeneratorHarness.LineOf(Metadata, "group.MapGet"));
-        Assert.Null(stats.Route);
+        // Mapped on a parameter: the call site gives the prefix; the fluent call on the parameter declares it.
+        var stats = app.Single("/admin/stats", "GET");
         Assert.Equal(["admin"], stats.Permissions);
-        Assert.Contains("// PrefixUnknown: /stats", app.Text);
+        Assert.Equal(GeneratorHarness.LineOf(Metadata, "group.MapGet"), stats.Line);
     }
 }

@@ -12,22 +12,26 @@ namespace Declarative.Auth.Generated
         /// <summary>delete:keys (index 1).</summary>
         public const string DeleteKeys = "delete:keys";
 
-        /// <summary>read:monitors (index 2).</summary>
+        /// <summary>read:incidents (index 2).</summary>
+        public const string ReadIncidents = "read:incidents";
+
+        /// <summary>read:monitors (index 3).</summary>
         public const string ReadMonitors = "read:monitors";
 
-        /// <summary>write:events (index 3).</summary>
+        /// <summary>write:events (index 4).</summary>
         public const string WriteEvents = "write:events";
 
         /// <summary>The catalog in dense-index order.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> All { get; } = new string[] { "admin", "delete:keys", "read:monitors", "write:events" };
+        public static global::System.Collections.Generic.IReadOnlyList<string> All { get; } = new string[] { "admin", "delete:keys", "read:incidents", "read:monitors", "write:events" };
 
         /// <summary>The dense index of <paramref name="permission"/>, or -1 when this assembly does not use it.</summary>
         public static int IndexOf(string permission) => permission switch
         {
             "admin" => 0,
             "delete:keys" => 1,
-            "read:monitors" => 2,
-            "write:events" => 3,
+            "read:incidents" => 2,
+            "read:monitors" => 3,
+            "write:events" => 4,
             _ => -1,
         };
     }
@@ -41,10 +45,11 @@ namespace Declarative.Auth.Generated
             Permissions.All,
             new global::Declarative.Auth.EndpointEntry[]
             {
-                new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/api/Keys", new string[] { "admin" }, global::Declarative.Auth.EndpointAccess.Key, "KeysController.List", "Program.cs", 15),
-                new global::Declarative.Auth.EndpointEntry(new string[] { "DELETE" }, "/api/Keys/{id}", new string[] { "delete:keys" }, global::Declarative.Auth.EndpointAccess.Key, "KeysController.Revoke", "Program.cs", 18),
+                new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/api/Keys", new string[] { "admin" }, global::Declarative.Auth.EndpointAccess.Key, "KeysController.List", "Program.cs", 22),
+                new global::Declarative.Auth.EndpointEntry(new string[] { "DELETE" }, "/api/Keys/{id}", new string[] { "delete:keys" }, global::Declarative.Auth.EndpointAccess.Key, "KeysController.Revoke", "Program.cs", 25),
                 new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/undeclared", global::System.Array.Empty<string>(), global::Declarative.Auth.EndpointAccess.Undeclared, "lambda", "Program.cs", 6),
                 new global::Declarative.Auth.EndpointEntry(new string[] { "POST" }, "/v1/events", new string[] { "write:events" }, global::Declarative.Auth.EndpointAccess.Key, "lambda", "Program.cs", 3),
+                new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/v1/incidents", new string[] { "read:incidents" }, global::Declarative.Auth.EndpointAccess.Key, "lambda", "Program.cs", 14),
                 new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/v1/monitors", new string[] { "read:monitors" }, global::Declarative.Auth.EndpointAccess.Key, "lambda", "Program.cs", 4),
                 new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/v1/status", global::System.Array.Empty<string>(), global::Declarative.Auth.EndpointAccess.Public, "lambda", "Program.cs", 5),
             });
