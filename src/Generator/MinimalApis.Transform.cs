@@ -128,11 +128,23 @@ namespace Declarative.Auth.Generator
             };
         }
 
-        /// <summary>Cheap syntactic filter for call sites: an invocation with a receiver or an argument.</summary>
+        /// <summary>
+        /// Cheap syntactic filter for call sites, by name: methods that map endpoints on a builder they are given
+        /// follow ASP.NET Core's <c>MapXxx</c> convention (or name routes/endpoints). Binding every invocation of
+        /// the project on each edit would cost the IDE too much; a method named otherwise keeps its rows'
+        /// routes unknown.
+        /// </summary>
         public static bool IsCallSiteCandidate(SyntaxNode node, CancellationToken cancellationToken)
-            => node is InvocationExpressionSyntax invocation
-               && (invocation.ArgumentList.Arguments.Count > 0 || invocation.Expression is MemberAccessExpressionSyntax)
-               && !IsCandidate(node, cancellationToken);
+        {
+            if (node is not InvocationExpressionSyntax invocation || NameToken(invocation.Expression) is not { } token)
+                return false;
+            var name = token.ValueText;
+            if (EndpointRules.MapMethods.ContainsKey(name) || name == EndpointRules.MapGroupMethod || name == EndpointRules.MapControllersMethod)
+                return false;
+            return name.StartsWith("Map", System.StringComparison.Ordinal)
+                   || name.IndexOf("Endpoint", System.StringComparison.Ordinal) >= 0
+                   || name.IndexOf("Route", System.StringComparison.Ordinal) >= 0;
+        }
 
         /// <summary>
         /// A call passing a route builder to a method declared in this compilation: one model per such argument,

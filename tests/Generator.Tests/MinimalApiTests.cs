@@ -211,7 +211,19 @@ public class MinimalApiTests
         app.MapGroup("/v2").MapShared();
         app.MapGroup("/outer").MapOuter();
         app.MapGroup(Environment.GetEnvironmentVariable("P") ?? "/p").MapDynamic();
+        app.MapGroup("/r").RegisterRoutes();
+        Wiring.Wire(app.MapGroup("/w"));
         app.Run();
+
+        static class Wiring
+        {
+            public static void RegisterRoutes(this IEndpointRouteBuilder routes)
+                => routes.MapGet("/registered", [AllowAnonymous] () => 1);
+
+            // Not named like a mapping method: its call sites are not looked at (IDE cost), the route stays unknown.
+            public static void Wire(IEndpointRouteBuilder routes)
+                => routes.MapGet("/wired", [AllowAnonymous] () => 1);
+        }
 
         static class Mapping
         {
@@ -241,11 +253,15 @@ public class MinimalApiTests
         Assert.Equal(EndpointAccess.Public, app.Single("/v2/shared", "GET").Access);
         Assert.Equal(EndpointAccess.Public, app.Single("/outer/middle/inner", "GET").Access);
 
-        // A non-constant prefix at the call, or no call at all: the route stays unknown.
-        Assert.Equal(2, app.Manifest.Endpoints.Count(e => e.Route is null));
+        Assert.Equal(EndpointAccess.Public, app.Single("/r/registered", "GET").Access);
+
+        // A non-constant prefix at the call, no call at all, or a method not named like a mapping method:
+        // the route stays unknown.
+        Assert.Equal(3, app.Manifest.Endpoints.Count(e => e.Route is null));
         Assert.Contains("// PrefixUnknown: /dynamic", app.Text);
         Assert.Contains("// PrefixUnknown: /never", app.Text);
-        Assert.Equal(5, app.Manifest.Endpoints.Count);
+        Assert.Contains("// PrefixUnknown: /wired", app.Text);
+        Assert.Equal(7, app.Manifest.Endpoints.Count);
     }
 
     private const string Metadata = """
