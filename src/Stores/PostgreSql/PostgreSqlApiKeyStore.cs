@@ -275,7 +275,28 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
             return changed;
         }, cancellationToken);
 
-    private Task<List<ApiKey>> Read(string sql, Action<NpgsqlCommand> prepare, CancellationToken cancellationToken) => Guard(async () =>
+    // Reads are retried once on a fresh connection when the pooled one turns out to be dead (server restart,
+    // failover): otherwise every idle connection in the pool would cost one 503 after the database comes back.
+    private async Task<List<ApiKey>> Read(string sql, Action<NpgsqlCommand> prepare, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadOnce(sql, prepare, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeyStoreUnavailableException ex) when (IsConnectionLoss(ex.InnerException) && !cancellationToken.IsCancellationRequested)
+        {
+            return await ReadOnce(sql, prepare, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsConnectionLoss(Exception? ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("57P0", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException => true,
+        _ => false,
+    };
+
+    private Task<List<ApiKey>> ReadOnce(string sql, Action<NpgsqlCommand> prepare, CancellationToken cancellationToken) => Guard(async () =>
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = _lookupTimeoutSeconds };
@@ -307,11 +328,15 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
 
     // An unreachable, restarting or failing server is "unavailable" (503); a duplicate stays InvalidOperationException;
     // the caller's own cancellation stays a cancellation.
-    private static async Task<T> Guard<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    private async Task<T> Guard<T>(Func<Task<T>> action, CancellationToken cancellationToken)
     {
         try
         {
             return await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex) && ClearPool())
+        {
+            throw; // not reached: ClearPool returns false
         }
         catch (PostgresException ex) when (ex.SqlState != UniqueViolation)
         {
@@ -325,6 +350,13 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
         {
             throw new KeyStoreUnavailableException("The PostgreSQL key store timed out.", ex);
         }
+    }
+
+    // The other idle connections died with this one: drop them rather than fail a request on each.
+    private bool ClearPool()
+    {
+        _dataSource.Clear();
+        return false;
     }
 
     /// <inheritdoc />

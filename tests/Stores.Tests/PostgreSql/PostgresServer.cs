@@ -20,14 +20,19 @@ internal static class PostgresAvailability
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     public const string NotInstalled =
-        "PostgreSQL is not installed (no initdb/pg_ctl in /usr/lib/postgresql/*/bin or on PATH); install it (apt-get install postgresql) to run the PostgreSQL store tests. Under CI=true these tests fail instead of skipping.";
+        "PostgreSQL is not installed (no initdb/pg_ctl in $DECLARATIVE_AUTH_PG_BIN, /usr/lib/postgresql/*/bin or on PATH); install it (apt-get install postgresql) to run the PostgreSQL store tests. Under CI=true these tests fail instead of skipping.";
 
     /// <summary>Why PostgreSQL tests are skipped, or null when they run.</summary>
     public static string? SkipReason => BinDirectory is null && !IsCi ? NotInstalled : null;
 
+    /// <summary>Names the folder of initdb and pg_ctl when they are elsewhere; then only it is searched.</summary>
+    public const string BinVariable = "DECLARATIVE_AUTH_PG_BIN";
+
     private static string? FindBin()
     {
         var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable(BinVariable) is { Length: > 0 } configured)
+            return Has(configured) ? configured : null;
         if (Directory.Exists("/usr/lib/postgresql"))
         {
             candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
@@ -35,8 +40,10 @@ internal static class PostgresAvailability
                 .Select(d => Path.Combine(d, "bin")));
         }
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+        return candidates.FirstOrDefault(Has);
     }
+
+    private static bool Has(string directory) => File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl"));
 }
 
 /// <summary>A fact that is skipped, with the reason, when PostgreSQL is not installed (never under CI=true).</summary>
@@ -140,6 +147,15 @@ public sealed class PostgresServer : IAsyncLifetime
             }
         }
         throw new InvalidOperationException("Could not start the test PostgreSQL server.", last);
+    }
+
+    /// <summary>Restarts the server (fast shutdown: sessions are terminated), same port and data.</summary>
+    public async Task RestartAsync()
+    {
+        await GetConnectionStringAsync();
+        await RunAsync(Path.Combine(PostgresAvailability.BinDirectory!, "pg_ctl"),
+            ["-D", Path.Combine(_root!, "data"), "-l", Path.Combine(_root!, "server.log"), "-m", "fast", "-w", "-t", "60", "restart"]);
+        NpgsqlConnection.ClearAllPools(); // the tests' own pooled connections died too
     }
 
     private static int FreePort()
