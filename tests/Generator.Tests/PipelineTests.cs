@@ -84,4 +84,31 @@ public class PipelineTests
         var changedRoute = path == "Handlers.cs" ? "/handler" : "/api/things";
         Assert.Equal(["read:b"], manifest.Endpoints.Single(e => e.Route == changedRoute).Permissions);
     }
+
+    [Fact]
+    public void Code_being_typed_does_not_make_the_generator_throw_and_the_output_still_compiles()
+    {
+        var compilation = TestCompilation.Create("""
+            var app = WebApplication.Create(args);
+            app.MapGet("/a", [RequiresKey(KeyType.)] () => 1);
+            app.MapGroup(UnknownThing).MapGet("/b", Missing);
+            app.MapMethods("/c", new[] { 42 }, () => 1);
+            app.MapGet(
+            [RequiresKey((KeyType)99, Scope = "x")] static void Y() { }
+
+            [Route("[controller")]
+            public class BrokenController : ControllerBase
+            {
+                [HttpGet("{id")] public string X( => "";
+                [HttpGet("[nope]]")] public string Z() => "";
+            }
+            """);
+        Assert.NotEmpty(TestCompilation.Errors(compilation));
+
+        var run = GeneratorDriverRunner.Run(new DeclarativeAuthGenerator(), compilation, allowErrors: true);
+        var generated = run.Output.SyntaxTrees.Single(t => t.FilePath.EndsWith(GeneratorHarness.HintName, StringComparison.Ordinal));
+        var errors = run.Output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error && d.Location.SourceTree == generated);
+        Assert.Empty(errors);
+        IncrementalityAssert.Holds(run, GeneratorHarness.AllTrackingNames, GeneratorHarness.AlwaysRunningTrackingNames);
+    }
 }
