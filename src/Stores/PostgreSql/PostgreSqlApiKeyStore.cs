@@ -120,8 +120,11 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
         try
         {
             await EnsureSchemaAsync(timeout.Token).ConfigureAwait(false);
-            var keys = await Read(_findSql, c => c.Parameters.Add(new NpgsqlParameter<byte[]>("hash", NpgsqlDbType.Bytea) { TypedValue = hash.ToArray() }),
-                timeout.Token).ConfigureAwait(false);
+            var keys = await Read(_findSql, c =>
+            {
+                c.CommandTimeout = _lookupTimeoutSeconds; // server-side bound too, should the cancellation not get through
+                c.Parameters.Add(new NpgsqlParameter<byte[]>("hash", NpgsqlDbType.Bytea) { TypedValue = hash.ToArray() });
+            }, timeout.Token).ConfigureAwait(false);
             return keys.Count == 0 ? null : keys[0];
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -299,7 +302,7 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
     private Task<List<ApiKey>> ReadOnce(string sql, Action<NpgsqlCommand> prepare, CancellationToken cancellationToken) => Guard(async () =>
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = _lookupTimeoutSeconds };
+        await using var command = new NpgsqlCommand(sql, connection);
         prepare(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var keys = new List<ApiKey>();

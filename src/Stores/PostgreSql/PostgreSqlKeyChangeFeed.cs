@@ -95,14 +95,6 @@ public sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedSer
             await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Completes when the feed is listening; for tests and diagnostics.</summary>
-    internal async Task WaitUntilHealthyAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!_healthy)
-            await Task.Delay(10, cts.Token).ConfigureAwait(false);
-    }
-
     private async Task RunAsync(CancellationToken stop)
     {
         var delay = _options.ReconnectDelay;
