@@ -38,7 +38,8 @@ internal static class FloKitApp
             Results.Ok(new { workspace = context.GetWorkspace(), reports = new[] { new { id = "rep_weekly", name = "Weekly pipeline" } } }));
         app.MapGet("/v1/events", [RequiresKey(KeyType.Read, Scope = "events")] () =>
             Results.Ok(new { events = new[] { new { id = "evt_1", type = "lead.created" } } }));
-        app.MapPost("/v1/events", [RequiresKey(KeyType.Write, Scope = "events")] () => Results.Accepted(value: new { accepted = true }));
+        // Not /v1/events: Krenalis, hosted by the same assembly, owns POST /v1/events (DAUTH007: one route, one requirement).
+        app.MapPost("/v1/events/send", [RequiresKey(KeyType.Write, Scope = "events")] () => Results.Accepted(value: new { accepted = true }));
         app.MapGet("/v1/integrations", [RequiresKey(KeyType.Read, Scope = "integrations")] () =>
             Results.Ok(new { integrations = new[] { new { id = "int_hubspot", name = "HubSpot" } } }));
         app.MapPost("/v1/integrations/{id}/sync", [RequiresKey(KeyType.Write, Scope = "integrations")] (string id) =>
@@ -63,7 +64,7 @@ internal static class FloKitApp
 
               export FLOKIT_API_KEY="{reader.Secret}"
               curl -H "Authorization: Bearer $FLOKIT_API_KEY" http://localhost:5000/v1/workspace
-              curl -X POST -H "Authorization: Bearer $FLOKIT_API_KEY" http://localhost:5000/v1/events   # 403: needs a read-write key
+              curl -X POST -H "Authorization: Bearer $FLOKIT_API_KEY" http://localhost:5000/v1/events/send   # 403: needs a read-write key
             """;
     }
 }
