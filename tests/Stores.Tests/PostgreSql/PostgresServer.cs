@@ -132,6 +132,8 @@ public sealed class PostgresServer : IAsyncLifetime
                     "-o", $"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
                     "start",
                 ]);
+                // Should the test host die without disposing fixtures, do not leave a server running.
+                AppDomain.CurrentDomain.ProcessExit += StopOnExit;
                 return new NpgsqlConnectionStringBuilder
                 {
                     Host = "127.0.0.1",
@@ -197,10 +199,25 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
+    private void StopOnExit(object? sender, EventArgs e)
+    {
+        if (_root is null || !Directory.Exists(_root) || PostgresAvailability.BinDirectory is not { } bin)
+            return;
+        try
+        {
+            RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop"]).Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception ex) when (ex is AggregateException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Best effort while the process exits.
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_root is null)
             return;
+        AppDomain.CurrentDomain.ProcessExit -= StopOnExit;
         NpgsqlConnection.ClearAllPools();
         var data = Path.Combine(_root, "data");
         if (_connectionString is not null && PostgresAvailability.BinDirectory is { } bin)
