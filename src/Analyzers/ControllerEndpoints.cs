@@ -155,7 +155,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>HTTP methods and route template from [HttpGet("...")], [AcceptVerbs], [Route] on the action (or what it overrides).</summary>
-        private static (string? Verbs, string? Template) HttpFacts(IMethodSymbol action)
+        internal static (string? Verbs, string? Template) HttpFacts(IMethodSymbol action)
         {
             string? verbs = null;
             string? template = null;

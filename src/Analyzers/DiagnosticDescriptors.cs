@@ -4,15 +4,25 @@ namespace Declarative.Auth.Analyzers
 {
     /// <summary>
     /// Every diagnostic the Declarative.Auth analyzers raise, in one place: ids are <c>DAUTH</c> + 3 digits,
-    /// each has a section in docs/diagnostics.md and a row in AnalyzerReleases.*.md.
+    /// each has a section in docs/diagnostics.md and a row in AnalyzerReleases.*.md. Ids are never renumbered.
     /// </summary>
     internal static class DiagnosticDescriptors
     {
         private const string HelpBase = "https://github.com/declarative-auth/declarative-auth/blob/main/docs/diagnostics.md#";
 
         public const string SecurityCategory = "Security";
+        public const string UsageCategory = "Usage";
+        public const string DocumentationCategory = "Documentation";
 
         public const string EndpointHasNoAuthDeclarationId = "DAUTH001";
+        public const string UnknownScopeId = "DAUTH002";
+        public const string ContradictoryDeclarationsId = "DAUTH003";
+        public const string AdminWithScopeId = "DAUTH004";
+        public const string MalformedScopeId = "DAUTH005";
+        public const string KeyTypeDoesNotFitMethodId = "DAUTH006";
+        public const string ConflictingDuplicateRouteId = "DAUTH007";
+        public const string RouteNotConstantId = "DAUTH008";
+        public const string MissingScopeId = "DAUTH009";
 
         /// <summary>DAUTH001: an endpoint that nothing declares as keyed, authorized or anonymous.</summary>
         public static readonly DiagnosticDescriptor EndpointHasNoAuthDeclaration = new(
@@ -24,5 +34,94 @@ namespace Declarative.Auth.Analyzers
             isEnabledByDefault: true,
             description: "Every endpoint needs a deliberate auth decision: [RequiresKey], [Authorize] or [AllowAnonymous] on the handler, action or controller, or RequireKey(), RequireAuthorization() or AllowAnonymous() on the endpoint or an enclosing route group. Undeclared endpoints are refused at run time.",
             helpLinkUri: HelpBase + "dauth001");
+
+        /// <summary>DAUTH002: a scope that is not in the app's [assembly: PermissionScope] catalog.</summary>
+        public static readonly DiagnosticDescriptor UnknownScope = new(
+            id: UnknownScopeId,
+            title: "Scope is not declared in the permission catalog; use a declared scope or add [assembly: PermissionScope]",
+            messageFormat: "Scope '{0}' is not in the app's permission catalog ({1}); {2}",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Once an app declares a permission catalog with [assembly: PermissionScope(\"scope\", \"description\")], every Scope = \"...\" and RequireKey(type, \"...\") must name one of its scopes. A misspelt scope creates a permission no key holds, so the endpoint would refuse every key.",
+            helpLinkUri: HelpBase + "dauth002");
+
+        /// <summary>DAUTH003: [RequiresKey] and [AllowAnonymous] on one endpoint, where one silently loses.</summary>
+        public static readonly DiagnosticDescriptor ContradictoryDeclarations = new(
+            id: ContradictoryDeclarationsId,
+            title: "Key requirement contradicted by AllowAnonymous on the same endpoint; keep only one",
+            messageFormat: "{0} contradicts {1} {2}; {3}; remove one of them",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "An endpoint should say once whether it needs a key. [RequiresKey] and [AllowAnonymous] at the same level, or an AllowAnonymous on the handler overriding a RequireKey on the endpoint's own chain, leave the reader guessing which one applies.",
+            helpLinkUri: HelpBase + "dauth003");
+
+        /// <summary>DAUTH004: KeyType.Admin with a scope (the runtime throws at start-up).</summary>
+        public static readonly DiagnosticDescriptor AdminWithScope = new(
+            id: AdminWithScopeId,
+            title: "KeyType.Admin takes no scope; write [RequiresKey(KeyType.Admin)]",
+            messageFormat: "KeyType.Admin takes no scope (got '{0}'); remove the scope, or use KeyType.Read, Write or Delete to require a permission on '{0}'",
+            category: UsageCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "'admin' is one permission that grants everything; it has no scope. The runtime refuses to start with an Admin declaration that has one.",
+            helpLinkUri: HelpBase + "dauth004");
+
+        /// <summary>DAUTH005: a scope PermissionName.IsValidScope rejects (the runtime throws at start-up).</summary>
+        public static readonly DiagnosticDescriptor MalformedScope = new(
+            id: MalformedScopeId,
+            title: "Scope is not valid; use lowercase letters, digits, '-', '_' or '.', starting with a letter",
+            messageFormat: "Scope '{0}' is not valid; a scope is 1 to 64 lowercase letters, digits, '-', '_' or '.', starting with a letter, such as \"{1}\"",
+            category: UsageCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Scopes become permission names such as read:events; the runtime refuses to start with a scope that is empty, too long, or holds other characters.",
+            helpLinkUri: HelpBase + "dauth005");
+
+        /// <summary>DAUTH006: a write/delete key demanded by a GET/HEAD endpoint, or a read key by a DELETE.</summary>
+        public static readonly DiagnosticDescriptor KeyTypeDoesNotFitMethod = new(
+            id: KeyTypeDoesNotFitMethodId,
+            title: "Key type does not fit the HTTP method; GET/HEAD usually require KeyType.Read, DELETE KeyType.Delete",
+            messageFormat: "Endpoint '{0}' is a {1} but requires KeyType.{2}; write KeyType.{3} unless this is deliberate",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "A GET or HEAD endpoint that demands a write or delete key locks out read-only keys; a DELETE endpoint that accepts a read key lets read-only keys delete.",
+            helpLinkUri: HelpBase + "dauth006");
+
+        /// <summary>DAUTH007: one route and HTTP method declared twice with different requirements.</summary>
+        public static readonly DiagnosticDescriptor ConflictingDuplicateRoute = new(
+            id: ConflictingDuplicateRouteId,
+            title: "Same route and method mapped twice with different auth requirements; keep one endpoint",
+            messageFormat: "Endpoint '{0}' is also mapped at {1} with a different requirement ({2} here, {3} there); keep one endpoint with one requirement",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Two endpoints with the same route and HTTP method are ambiguous at run time; when their requirements differ, which one a request meets decides whether it needs a key.",
+            helpLinkUri: HelpBase + "dauth007",
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>DAUTH008: a route or group prefix that is not a compile-time constant.</summary>
+        public static readonly DiagnosticDescriptor RouteNotConstant = new(
+            id: RouteNotConstantId,
+            title: "Route is not a constant; it is enforced but missing from the permission table and docs; use a const string",
+            messageFormat: "The route of '{0}' is not a compile-time constant; the endpoint is still enforced, but it cannot enter the generated permission table or docs; use a string literal or const",
+            category: DocumentationCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "The generator reads routes at build time; a route computed at run time is enforced by its metadata, but the table, the Markdown docs and the JSON manifest cannot list it.",
+            helpLinkUri: HelpBase + "dauth008");
+
+        /// <summary>DAUTH009: a Read, Write or Delete requirement with no scope (the runtime throws at start-up).</summary>
+        public static readonly DiagnosticDescriptor MissingScope = new(
+            id: MissingScopeId,
+            title: "KeyType.Read, Write and Delete need a scope; add Scope = \"...\"",
+            messageFormat: "KeyType.{0} needs a scope; write {1}",
+            category: UsageCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Read, Write and Delete name a permission on a resource, such as read:events; without a scope there is no permission to check, and the runtime refuses to start.",
+            helpLinkUri: HelpBase + "dauth009");
     }
 }

@@ -81,13 +81,13 @@ namespace Declarative.Auth.Analyzers
                 scope));
         }
 
-        private bool IsHandlerParameter(IParameterSymbol? parameter)
+        internal bool IsHandlerParameter(IParameterSymbol? parameter)
             => parameter is not null
                && (SymbolEqualityComparer.Default.Equals(parameter.Type, _types.Delegate)
                    || SymbolEqualityComparer.Default.Equals(parameter.Type, _types.RequestDelegate));
 
         /// <summary>The <c>MapGet</c> identifier of <c>app.MapGet(...)</c>.</summary>
-        private static Location NameLocation(SyntaxNode syntax)
+        internal static Location NameLocation(SyntaxNode syntax)
         {
             if (syntax is InvocationExpressionSyntax invocation)
             {
@@ -104,7 +104,7 @@ namespace Declarative.Auth.Analyzers
             return syntax.GetLocation();
         }
 
-        private struct Handler
+        internal struct Handler
         {
             public IMethodSymbol? Method;
             public Location? FixTarget;
@@ -112,7 +112,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>The method behind a handler argument: lambda, method group, local function, or a local holding one.</summary>
-        private static Handler ResolveHandler(IOperation value, SemanticModel model, int depth, CancellationToken ct)
+        internal static Handler ResolveHandler(IOperation value, SemanticModel model, int depth, CancellationToken ct)
         {
             var operation = Unwrap(value);
             while (operation is IDelegateCreationOperation creation)
@@ -153,7 +153,7 @@ namespace Declarative.Auth.Analyzers
             }
         }
 
-        private static IOperation Unwrap(IOperation operation)
+        internal static IOperation Unwrap(IOperation operation)
         {
             while (true)
             {
@@ -172,7 +172,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>The builder an extension (or instance) call is made on.</summary>
-        private static IOperation? Receiver(IInvocationOperation invocation)
+        internal static IOperation? Receiver(IInvocationOperation invocation)
         {
             if (invocation.Instance is not null)
                 return invocation.Instance;
@@ -186,7 +186,7 @@ namespace Declarative.Auth.Analyzers
             return null;
         }
 
-        private static bool IsReceiverArgument(IInvocationOperation invocation, IArgumentOperation argument)
+        internal static bool IsReceiverArgument(IInvocationOperation invocation, IArgumentOperation argument)
             => invocation.Instance is null && invocation.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0;
 
         /// <summary>A fluent declaration: RequireKey, RequireAuthorization, AllowAnonymous, or WithMetadata(auth attribute).</summary>
@@ -220,7 +220,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>A call that hands back the builder it was given (WithTags, WithName, AddEndpointFilter...).</summary>
-        private static bool IsPassThrough(IMethodSymbol method)
+        internal static bool IsPassThrough(IMethodSymbol method)
         {
             var original = (method.ReducedFrom ?? method).OriginalDefinition;
             if (original.IsExtensionMethod)
@@ -228,7 +228,7 @@ namespace Declarative.Auth.Analyzers
             return !original.IsStatic && SymbolEqualityComparer.Default.Equals(original.ReturnType, original.ContainingType);
         }
 
-        private static bool IsMapGroup(IMethodSymbol method)
+        internal static bool IsMapGroup(IMethodSymbol method)
         {
             var original = method.ReducedFrom ?? method;
             return original.Name == EndpointRules.MapGroupMethod && original.IsExtensionMethod
@@ -357,7 +357,7 @@ namespace Declarative.Auth.Analyzers
             return declaringSyntax.FirstAncestorOrSelf<SyntaxNode>(n => n is BlockSyntax or CompilationUnitSyntax or SwitchSectionSyntax);
         }
 
-        private static IOperation? InitializerOf(ILocalSymbol local, SemanticModel model, CancellationToken ct)
+        internal static IOperation? InitializerOf(ILocalSymbol local, SemanticModel model, CancellationToken ct)
         {
             if (local.DeclaringSyntaxReferences.Length != 1)
                 return null;
@@ -368,7 +368,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>The constant group prefixes above a builder, joined ("" when it is the app or unknown).</summary>
-        private static string RoutePrefix(IOperation builder, SemanticModel model, int depth, CancellationToken ct)
+        internal static string RoutePrefix(IOperation builder, SemanticModel model, int depth, CancellationToken ct)
         {
             if (depth > MaxDepth)
                 return string.Empty;
@@ -392,7 +392,7 @@ namespace Declarative.Auth.Analyzers
             }
         }
 
-        private static string? StringArgument(IInvocationOperation invocation, string parameterName)
+        internal static string? StringArgument(IInvocationOperation invocation, string parameterName)
         {
             foreach (var argument in invocation.Arguments)
             {
@@ -403,7 +403,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>MapMethods' constant HTTP methods, joined with ','.</summary>
-        private static string? HttpMethodsArgument(IInvocationOperation invocation)
+        internal static string? HttpMethodsArgument(IInvocationOperation invocation)
         {
             foreach (var argument in invocation.Arguments)
             {

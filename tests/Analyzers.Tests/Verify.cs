@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Declarative.Auth.TestKit;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Declarative.Auth.Analyzers.Tests;
@@ -26,7 +27,18 @@ internal static class Verify
     public static Task<IReadOnlyList<ReportedDiagnostic>> ControllersAsync(string markup, params string[] messages)
         => FilesAsync([("Program.cs", EmptyProgram), ("Controllers.cs", markup)], messages);
 
-    public static async Task<IReadOnlyList<ReportedDiagnostic>> FilesAsync((string Path, string Markup)[] files, params string[] messages)
+    public static Task<IReadOnlyList<ReportedDiagnostic>> FilesAsync((string Path, string Markup)[] files, params string[] messages)
+        => WithAsync([new MissingAuthDeclarationAnalyzer()], files, messages);
+
+    /// <summary>Every analyzer of the package: DAUTH001 to the last.</summary>
+    public static DiagnosticAnalyzer[] AllAnalyzers() =>
+        [new MissingAuthDeclarationAnalyzer(), new DeclarationAnalyzer(), new ContradictionAnalyzer(), new DuplicateRouteAnalyzer()];
+
+    /// <summary>Runs <paramref name="analyzers"/> over marked-up Program.cs; spans marked <c>{|DAUTHnnn:x|}</c>, messages in source order.</summary>
+    public static Task<IReadOnlyList<ReportedDiagnostic>> ProgramWithAsync(DiagnosticAnalyzer analyzer, string markup, params string[] messages)
+        => WithAsync([analyzer], [("Program.cs", markup)], messages);
+
+    public static async Task<IReadOnlyList<ReportedDiagnostic>> WithAsync(DiagnosticAnalyzer[] analyzers, (string Path, string Markup)[] files, params string[] messages)
     {
         var expected = new List<(string Id, string Path, int Line, int Column, int Length)>();
         var sources = new List<(string Path, string Text)>();
@@ -43,7 +55,7 @@ internal static class Verify
         }
 
         var compilation = TestCompilation.Create(sources);
-        var diagnostics = await AnalyzerRunner.RunAsync(compilation, new MissingAuthDeclarationAnalyzer());
+        var diagnostics = await AnalyzerRunner.RunAsync(compilation, analyzers);
         var actual = AnalyzerRunner.Describe(diagnostics);
         var actualKeys = diagnostics.Zip(actual, (d, r) => (r.Id, r.Path, r.Line, r.Column, d.Location.SourceSpan.Length)).ToList();
 

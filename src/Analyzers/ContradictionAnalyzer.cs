@@ -1,0 +1,255 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Declarative.Auth.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Declarative.Auth.Analyzers
+{
+    /// <summary>
+    /// DAUTH003: a key requirement and an AllowAnonymous that contradict each other on one endpoint, following
+    /// the runtime's precedence (EndpointPolicyBuilder): the handler's or action's own attributes replace
+    /// everything outer; among outer metadata the nearest wins. So a nearer declaration replacing a farther one
+    /// (group <c>RequireKey</c>, handler <c>[AllowAnonymous]</c>) is an ordinary exception and is not reported;
+    /// what is reported:
+    /// <list type="bullet">
+    /// <item>both on one method or class (same level);</item>
+    /// <item>both on one builder: <c>.RequireKey(...).AllowAnonymous()</c> on a chain, or on one group local;</item>
+    /// <item>a handler's own <c>[AllowAnonymous]</c> overriding <c>RequireKey</c> on the endpoint's own chain — the
+    /// farther one (the handler attribute, which the runtime reads first) silently wins, like ASP0026.</item>
+    /// </list>
+    /// Always reported on the key requirement, with the AllowAnonymous as additional location, so the fix can
+    /// remove either.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class ContradictionAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: what the AllowAnonymous (additional location) is: attribute or call.</summary>
+        public const string AnonymousKindProperty = "AnonymousKind";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(DiagnosticDescriptors.ContradictoryDeclarations);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(static start =>
+            {
+                var types = new KnownTypes(start.Compilation);
+                if (types.RequiresKeyAttribute is null)
+                    return;
+                start.RegisterSyntaxNodeAction(AnalyzeAttribute, SyntaxKind.Attribute);
+                if (types.HasRouting)
+                    start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+            });
+        }
+
+        // ---- same level: [RequiresKey] and [AllowAnonymous] on one method, lambda, local function or class ----
+
+        private static void AnalyzeAttribute(SyntaxNodeAnalysisContext context)
+        {
+            var syntax = (AttributeSyntax)context.Node;
+            if (syntax.Parent is not AttributeListSyntax list || (list.Target is not null && list.Target.Identifier.ValueText is not ("method" or "type")))
+                return;
+            var model = context.SemanticModel;
+            var ct = context.CancellationToken;
+            var type = (model.GetSymbolInfo(syntax, ct).Symbol as IMethodSymbol)?.ContainingType;
+            if (type is null || !IsKeyAttribute(type))
+                return;
+            var owner = list.Parent;
+            ISymbol? symbol = owner switch
+            {
+                LambdaExpressionSyntax lambda => model.GetSymbolInfo(lambda, ct).Symbol,
+                MemberDeclarationSyntax or LocalFunctionStatementSyntax => model.GetDeclaredSymbol(owner!, ct),
+                _ => null,
+            };
+            if (symbol is null)
+                return;
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                if (EndpointRules.Classify(attribute) != DeclarationKind.AllowAnonymous)
+                    continue;
+                if (attribute.ApplicationSyntaxReference?.GetSyntax(ct) is not AttributeSyntax anonymous)
+                    continue;
+                var (where, effect) = symbol switch
+                {
+                    INamedTypeSymbol named => ($"on the same class '{named.Name}'", "which one applies depends on the attributes' order"),
+                    IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } => ("on the same handler", "the key is required at run time (fail closed)"),
+                    _ => ($"on the same method '{symbol.Name}'", "the key is required at run time (fail closed)"),
+                };
+                Report(context.ReportDiagnostic, syntax.GetLocation(), "[" + syntax + "]", anonymous.GetLocation(), "[" + anonymous + "]", where, effect, "attribute");
+                return;
+            }
+        }
+
+        private static bool IsKeyAttribute(INamedTypeSymbol type)
+        {
+            var name = type.ToDisplayString();
+            return name == EndpointRules.RequiresKeyAttribute || EndpointRules.OtherKeyDeclarations.Contains(name);
+        }
+
+        // ---- one builder: RequireKey and AllowAnonymous on the same chain or local; handler attribute vs chain ----
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownTypes types)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (DeclarationOf(invocation, types) != DeclarationKind.RequiresKey)
+                return;
+            var model = invocation.SemanticModel;
+            if (model is null)
+                return;
+            var ct = context.CancellationToken;
+            var keyLocation = MinimalApiEndpoints.NameLocation(invocation.Syntax);
+            var keyText = DescribeCall(invocation);
+
+            // Calls on the same builder before this one (up the chain to the call that made the builder).
+            IOperation? root = null;
+            var earlier = new List<IInvocationOperation>();
+            for (var current = MinimalApiEndpoints.Receiver(invocation); current is not null;)
+            {
+                var unwrapped = MinimalApiEndpoints.Unwrap(current);
+                if (unwrapped is IInvocationOperation call && !MinimalApiEndpoints.IsMapGroup(call.TargetMethod)
+                    && !EndpointRules.IsMapEndpointMethod(call.TargetMethod) && MinimalApiEndpoints.IsPassThrough(call.TargetMethod))
+                {
+                    earlier.Add(call);
+                    current = MinimalApiEndpoints.Receiver(call);
+                    continue;
+                }
+                root = unwrapped;
+                break;
+            }
+            var later = FluentChain.Downstream(invocation).TakeWhile(c => MinimalApiEndpoints.IsPassThrough(c.TargetMethod)).ToList();
+
+            foreach (var call in later)
+            {
+                if (DeclarationOf(call, types) == DeclarationKind.AllowAnonymous)
+                {
+                    Report(context.ReportDiagnostic, keyLocation, keyText, MinimalApiEndpoints.NameLocation(call.Syntax), DescribeCall(call),
+                        "on the same builder", "the later AllowAnonymous applies at run time and the endpoint is public", "call");
+                    return;
+                }
+            }
+            foreach (var call in earlier)
+            {
+                if (DeclarationOf(call, types) == DeclarationKind.AllowAnonymous)
+                {
+                    Report(context.ReportDiagnostic, keyLocation, keyText, MinimalApiEndpoints.NameLocation(call.Syntax), DescribeCall(call),
+                        "on the same builder", "the later key requirement applies at run time", "call");
+                    return;
+                }
+            }
+
+            // The same builder through a local: group.RequireKey(...); ... group.AllowAnonymous();
+            if (root is ILocalReferenceOperation local)
+            {
+                foreach (var other in UsesOf(local.Local, model, ct))
+                {
+                    foreach (var call in FluentChain.Downstream(other).TakeWhile(c => MinimalApiEndpoints.IsPassThrough(c.TargetMethod)))
+                    {
+                        if (DeclarationOf(call, types) != DeclarationKind.AllowAnonymous)
+                            continue;
+                        var laterInSource = call.Syntax.SpanStart > invocation.Syntax.SpanStart;
+                        Report(context.ReportDiagnostic, keyLocation, keyText, MinimalApiEndpoints.NameLocation(call.Syntax), DescribeCall(call),
+                            $"on the same builder '{local.Local.Name}'",
+                            laterInSource ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time",
+                            "call");
+                        return;
+                    }
+                }
+            }
+
+            // The endpoint's own chain against its handler's own [AllowAnonymous]: the handler attribute wins.
+            if (root is IInvocationOperation endpoint && EndpointRules.IsMapEndpointMethod(endpoint.TargetMethod))
+            {
+                var argument = endpoint.Arguments.FirstOrDefault(a => a.Parameter is { } p
+                    && (SymbolEqualityComparer.Default.Equals(p.Type, types.Delegate) || SymbolEqualityComparer.Default.Equals(p.Type, types.RequestDelegate)));
+                var handler = argument is null ? default : MinimalApiEndpoints.ResolveHandler(argument.Value, model, 0, ct);
+                if (handler.Method is null || handler.Method.GetAttributes().Any(a => EndpointRules.Classify(a) == DeclarationKind.RequiresKey))
+                    return;
+                foreach (var attribute in handler.Method.GetAttributes())
+                {
+                    if (EndpointRules.Classify(attribute) != DeclarationKind.AllowAnonymous
+                        || attribute.ApplicationSyntaxReference?.GetSyntax(ct) is not AttributeSyntax anonymous)
+                        continue;
+                    Report(context.ReportDiagnostic, keyLocation, keyText, anonymous.GetLocation(), "[" + anonymous + "]",
+                        "on the endpoint's handler", "the handler's attribute wins at run time and the endpoint is public", "attribute");
+                    return;
+                }
+            }
+        }
+
+        private static IEnumerable<IOperation> UsesOf(ILocalSymbol local, SemanticModel model, CancellationToken ct)
+        {
+            var declaring = local.DeclaringSyntaxReferences.Length == 1 ? local.DeclaringSyntaxReferences[0].GetSyntax(ct) : null;
+            var scope = declaring?.FirstAncestorOrSelf<SyntaxNode>(n => n is BlockSyntax or CompilationUnitSyntax or SwitchSectionSyntax);
+            if (scope is null || scope.SyntaxTree != model.SyntaxTree)
+                yield break;
+            foreach (var node in scope.DescendantNodes())
+            {
+                if (node is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == local.Name
+                    && model.GetOperation(identifier, ct) is ILocalReferenceOperation reference
+                    && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    yield return reference;
+            }
+            // var group = app.MapGroup("/x").AllowAnonymous();  — the initializer's own chain
+            if (declaring is VariableDeclaratorSyntax { Initializer: { } initializer }
+                && model.GetOperation(initializer.Value, ct) is { } value)
+            {
+                for (var current = MinimalApiEndpoints.Unwrap(value); current is IInvocationOperation call
+                     && !MinimalApiEndpoints.IsMapGroup(call.TargetMethod) && !EndpointRules.IsMapEndpointMethod(call.TargetMethod);)
+                {
+                    yield return call;
+                    var receiver = MinimalApiEndpoints.Receiver(call);
+                    if (receiver is null)
+                        break;
+                    current = MinimalApiEndpoints.Unwrap(receiver);
+                }
+            }
+        }
+
+        /// <summary>The declaration a fluent call makes: RequireKey &amp; co., AllowAnonymous, or WithMetadata(attribute).</summary>
+        private static DeclarationKind DeclarationOf(IInvocationOperation invocation, KnownTypes types)
+        {
+            var kind = EndpointRules.FluentDeclaration(invocation.TargetMethod);
+            if (kind != DeclarationKind.None)
+                return kind;
+            var original = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+            if (original.Name != "WithMetadata" || original.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Builder")
+                return DeclarationKind.None;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (MinimalApiEndpoints.IsReceiverArgument(invocation, argument))
+                    continue;
+                var value = MinimalApiEndpoints.Unwrap(argument.Value);
+                var values = value is IArrayCreationOperation { Initializer: { } initializer } ? initializer.ElementValues : ImmutableArray.Create(value);
+                foreach (var element in values)
+                {
+                    var elementKind = types.ClassifyMetadataType(MinimalApiEndpoints.Unwrap(element).Type);
+                    if (elementKind != DeclarationKind.None)
+                        return elementKind;
+                }
+            }
+            return DeclarationKind.None;
+        }
+
+        private static string DescribeCall(IInvocationOperation invocation)
+        {
+            var name = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name;
+            var arguments = invocation.Syntax is InvocationExpressionSyntax syntax ? syntax.ArgumentList.ToString() : "()";
+            return name + arguments;
+        }
+
+        private static void Report(System.Action<Diagnostic> report, Location key, string keyText, Location anonymous, string anonymousText, string where, string effect, string anonymousKind)
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(AnonymousKindProperty, anonymousKind);
+            report(Diagnostic.Create(DiagnosticDescriptors.ContradictoryDeclarations, key, new[] { anonymous }, properties,
+                keyText, anonymousText, where, effect));
+        }
+    }
+}

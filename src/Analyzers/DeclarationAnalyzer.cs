@@ -1,0 +1,385 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Declarative.Auth.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Declarative.Auth.Analyzers
+{
+    /// <summary>
+    /// Checks what each key declaration says, wherever it is written — <c>[RequiresKey(...)]</c>,
+    /// <c>RequireKey(type, scope)</c>, <c>new RequiresKeyAttribute(...) { Scope = ... }</c>:
+    /// DAUTH002 (scope not in the catalog), DAUTH004 (Admin with a scope), DAUTH005 (malformed scope),
+    /// DAUTH009 (Read/Write/Delete without a scope); and what endpoints say about themselves:
+    /// DAUTH006 (key type against HTTP method), DAUTH008 (route not constant).
+    /// Only constants are judged: a scope or key type computed at run time is left alone.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
+    {
+        private const int AdminValue = 3;
+        private static readonly string[] KeyTypeNames = { "Read", "Write", "Delete", "Admin" };
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            DiagnosticDescriptors.UnknownScope,
+            DiagnosticDescriptors.AdminWithScope,
+            DiagnosticDescriptors.MalformedScope,
+            DiagnosticDescriptors.KeyTypeDoesNotFitMethod,
+            DiagnosticDescriptors.RouteNotConstant,
+            DiagnosticDescriptors.MissingScope);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(static start =>
+            {
+                var types = new KnownTypes(start.Compilation);
+                var catalog = ScopeText.Catalog(start.Compilation);
+                var state = new State(types, catalog);
+                if (types.RequiresKeyAttribute is not null)
+                {
+                    start.RegisterSyntaxNodeAction(state.AnalyzeAttribute, SyntaxKind.Attribute);
+                    start.RegisterOperationAction(state.AnalyzeObjectCreation, OperationKind.ObjectCreation);
+                    if (types.HasMvc)
+                        start.RegisterSymbolAction(state.AnalyzeAction, SymbolKind.Method);
+                }
+                if (types.HasRouting)
+                    start.RegisterOperationAction(state.AnalyzeInvocation, OperationKind.Invocation);
+            });
+        }
+
+        /// <summary>One key declaration, reduced to constants and where to report.</summary>
+        private readonly struct KeyDeclaration
+        {
+            public KeyDeclaration(int? keyType, bool scopeGiven, Optional<object?> scope, SyntaxNode? scopeSyntax, Location whole, bool fluent)
+            {
+                KeyType = keyType;
+                ScopeGiven = scopeGiven;
+                Scope = scope;
+                ScopeSyntax = scopeSyntax;
+                Whole = whole;
+                Fluent = fluent;
+            }
+
+            public int? KeyType { get; }
+            public bool ScopeGiven { get; }
+            public Optional<object?> Scope { get; }
+            public SyntaxNode? ScopeSyntax { get; }
+            public Location Whole { get; }
+            public bool Fluent { get; }
+        }
+
+        private sealed class State
+        {
+            private readonly KnownTypes _types;
+            private readonly ImmutableArray<string> _catalog;
+            private readonly ImmutableHashSet<string> _catalogSet;
+
+            public State(KnownTypes types, ImmutableArray<string> catalog)
+            {
+                _types = types;
+                _catalog = catalog;
+                _catalogSet = catalog.ToImmutableHashSet(StringComparer.Ordinal);
+            }
+
+            // ---- [RequiresKey(...)] and [assembly: PermissionScope(...)] ----
+
+            public void AnalyzeAttribute(SyntaxNodeAnalysisContext context)
+            {
+                var syntax = (AttributeSyntax)context.Node;
+                var constructor = context.SemanticModel.GetSymbolInfo(syntax, context.CancellationToken).Symbol as IMethodSymbol;
+                var type = constructor?.ContainingType;
+                if (type is null)
+                    return;
+                if (SymbolEqualityComparer.Default.Equals(type, _types.RequiresKeyAttribute))
+                {
+                    int? keyType = null;
+                    ExpressionSyntax? scope = null;
+                    foreach (var argument in syntax.ArgumentList?.Arguments ?? default)
+                    {
+                        if (argument.NameEquals is { } nameEquals)
+                        {
+                            if (nameEquals.Name.Identifier.ValueText == "Scope")
+                                scope = argument.Expression;
+                        }
+                        else if (keyType is null && context.SemanticModel.GetConstantValue(argument.Expression, context.CancellationToken) is { HasValue: true, Value: int value })
+                        {
+                            keyType = value;
+                        }
+                    }
+                    var constant = scope is null ? default : context.SemanticModel.GetConstantValue(scope, context.CancellationToken);
+                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope, syntax.GetLocation(), fluent: false));
+                }
+                else if (type.ToDisplayString() == ScopeText.PermissionScopeAttribute)
+                {
+                    var first = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals is null);
+                    if (first is null)
+                        return;
+                    var constant = context.SemanticModel.GetConstantValue(first.Expression, context.CancellationToken);
+                    if (constant is { HasValue: true, Value: var value } && !ScopeText.IsValid(value as string))
+                        ReportMalformed(context.ReportDiagnostic, first.Expression, value as string ?? string.Empty);
+                }
+            }
+
+            // ---- new RequiresKeyAttribute(KeyType.X) { Scope = "..." } ----
+
+            public void AnalyzeObjectCreation(OperationAnalysisContext context)
+            {
+                var creation = (IObjectCreationOperation)context.Operation;
+                // Attributes on symbols are object creations too (IAttributeOperation); AnalyzeAttribute has them.
+                if (!SymbolEqualityComparer.Default.Equals(creation.Type, _types.RequiresKeyAttribute) || creation.Syntax is AttributeSyntax)
+                    return;
+                var keyType = creation.Arguments.Length > 0 && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int value } ? value : (int?)null;
+                IOperation? scope = null;
+                foreach (var initializer in creation.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
+                {
+                    if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Scope" } } assignment)
+                        scope = assignment.Value;
+                }
+                var constant = scope is null ? default : MinimalApiEndpoints.Unwrap(scope).ConstantValue;
+                Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope?.Syntax, creation.Syntax.GetLocation(), fluent: false));
+            }
+
+            // ---- RequireKey(type, scope); Map* endpoints: DAUTH006 and DAUTH008 ----
+
+            public void AnalyzeInvocation(OperationAnalysisContext context)
+            {
+                var invocation = (IInvocationOperation)context.Operation;
+                var method = invocation.TargetMethod;
+                var original = method.ReducedFrom ?? method;
+
+                if (original.Name == EndpointRules.RequireKeyMethod && original.IsExtensionMethod
+                    && original.ContainingNamespace?.ToDisplayString() == "Declarative.Auth")
+                {
+                    int? keyType = null;
+                    IArgumentOperation? scope = null;
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        if (argument.Parameter?.Name == "type" && MinimalApiEndpoints.Unwrap(argument.Value).ConstantValue is { HasValue: true, Value: int value })
+                            keyType = value;
+                        else if (argument.Parameter?.Name == "scope")
+                            scope = argument;
+                    }
+                    var given = scope is not null && scope.ArgumentKind != ArgumentKind.DefaultValue;
+                    var constant = given ? MinimalApiEndpoints.Unwrap(scope!.Value).ConstantValue : default;
+                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, given, constant, given ? scope!.Value.Syntax : null,
+                        MinimalApiEndpoints.NameLocation(invocation.Syntax), fluent: true));
+                    return;
+                }
+
+                var isGroup = MinimalApiEndpoints.IsMapGroup(method);
+                if (!isGroup && !(EndpointRules.MapMethods.ContainsKey(method.Name) && EndpointRules.IsMapEndpointMethod(method)))
+                    return;
+
+                // DAUTH008: a route the generator cannot read.
+                var patternName = isGroup ? "prefix" : "pattern";
+                var pattern = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == patternName);
+                if (pattern is not null && pattern.ArgumentKind == ArgumentKind.Explicit
+                    && !MinimalApiEndpoints.Unwrap(pattern.Value).ConstantValue.HasValue)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.RouteNotConstant, pattern.Value.Syntax.GetLocation(),
+                        method.Name + "(" + pattern.Value.Syntax + ", ...)"));
+                }
+                if (isGroup)
+                    return;
+
+                // DAUTH006: the handler's own key declarations, else those on the endpoint's own chain.
+                var model = invocation.SemanticModel;
+                if (model is null)
+                    return;
+                EndpointRules.MapMethods.TryGetValue(method.Name, out var implied);
+                var httpMethods = implied ?? MinimalApiEndpoints.HttpMethodsArgument(invocation);
+                var expected = ExpectedKeyType(httpMethods);
+                if (expected is null)
+                    return;
+                var handlerArgument = invocation.Arguments.FirstOrDefault(a => IsHandler(a.Parameter));
+                var handler = handlerArgument is null ? default : MinimalApiEndpoints.ResolveHandler(handlerArgument.Value, model, 0, context.CancellationToken);
+                var found = new List<(int KeyType, Location Location)>();
+                if (handler.Method is not null)
+                    found.AddRange(AttributeKeyTypes(handler.Method, context.CancellationToken));
+                if (found.Count == 0)
+                {
+                    foreach (var call in FluentChain.Downstream(invocation))
+                    {
+                        var target = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+                        if (target.Name == EndpointRules.RequireKeyMethod && EndpointRules.FluentDeclaration(call.TargetMethod) == DeclarationKind.RequiresKey)
+                        {
+                            var type = call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "type");
+                            if (type is not null && MinimalApiEndpoints.Unwrap(type.Value).ConstantValue is { HasValue: true, Value: int value })
+                                found.Add((value, type.Value.Syntax.GetLocation()));
+                        }
+                    }
+                }
+                if (found.Count == 0)
+                    return;
+                var route = EndpointText.CombineRoutes(
+                    MinimalApiEndpoints.Receiver(invocation) is { } receiver ? MinimalApiEndpoints.RoutePrefix(receiver, model, 0, context.CancellationToken) : string.Empty,
+                    MinimalApiEndpoints.StringArgument(invocation, "pattern") ?? "{?}");
+                ReportMismatches(context.ReportDiagnostic, httpMethods! + " " + route, httpMethods!, expected.Value, found);
+            }
+
+            private bool IsHandler(IParameterSymbol? parameter)
+                => parameter is not null
+                   && (SymbolEqualityComparer.Default.Equals(parameter.Type, _types.Delegate)
+                       || SymbolEqualityComparer.Default.Equals(parameter.Type, _types.RequestDelegate));
+
+            // ---- controller actions: DAUTH006 ----
+
+            public void AnalyzeAction(SymbolAnalysisContext context)
+            {
+                var method = (IMethodSymbol)context.Symbol;
+                var type = method.ContainingType;
+                if (type is null || method.MethodKind != MethodKind.Ordinary || !EndpointRules.IsAction(method))
+                    return;
+                if (!EndpointRules.IsController(type) && !(type.IsAbstract && DerivesFrom(type, _types.ControllerBase)))
+                    return;
+                var (verbs, template) = ControllerEndpoints.HttpFacts(method);
+                var expected = ExpectedKeyType(verbs);
+                if (expected is null)
+                    return;
+                var found = AttributeKeyTypes(method, context.CancellationToken).ToList();
+                if (found.Count == 0)
+                    return;
+                var display = verbs + " " + type.Name + "." + method.Name;
+                ReportMismatches(context.ReportDiagnostic, display, verbs!, expected.Value, found);
+            }
+
+            private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
+            {
+                for (var current = type.BaseType; current is not null; current = current.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
+                        return true;
+                }
+                return false;
+            }
+
+            /// <summary>Read for GET/HEAD-only endpoints, Delete for DELETE-only ones, otherwise no expectation.</summary>
+            private static int? ExpectedKeyType(string? httpMethods)
+            {
+                if (httpMethods is null)
+                    return null;
+                var methods = httpMethods.Split(',').Select(m => m.Trim().ToUpperInvariant()).Where(m => m.Length > 0).ToArray();
+                if (methods.Length == 0)
+                    return null;
+                if (methods.All(m => m is "GET" or "HEAD"))
+                    return 0;
+                if (methods.All(m => m == "DELETE"))
+                    return 2;
+                return null;
+            }
+
+            private static IEnumerable<(int KeyType, Location Location)> AttributeKeyTypes(IMethodSymbol method, System.Threading.CancellationToken ct)
+            {
+                foreach (var attribute in method.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString() != EndpointRules.RequiresKeyAttribute
+                        || attribute.ConstructorArguments.Length == 0 || attribute.ConstructorArguments[0].Value is not int value)
+                        continue;
+                    var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax;
+                    var argument = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals is null);
+                    var location = argument?.GetLocation() ?? syntax?.GetLocation();
+                    if (location is not null)
+                        yield return (value, location);
+                }
+            }
+
+            private static void ReportMismatches(Action<Diagnostic> report, string display, string httpMethods, int expected, List<(int KeyType, Location Location)> found)
+            {
+                foreach (var (keyType, location) in found)
+                {
+                    var mismatch = expected == 0 ? keyType is 1 or 2 : keyType == 0;
+                    if (!mismatch)
+                        continue;
+                    var what = expected == 0 ? httpMethods.Replace(",", "/") + " (it reads)" : "DELETE";
+                    report(Diagnostic.Create(DiagnosticDescriptors.KeyTypeDoesNotFitMethod, location,
+                        display, what, KeyTypeNames[keyType], KeyTypeNames[expected]));
+                }
+            }
+
+            // ---- scope rules ----
+
+            private void Check(Action<Diagnostic> report, KeyDeclaration declaration)
+            {
+                if (declaration.KeyType is not int keyType || keyType < 0 || keyType > AdminValue)
+                    return;
+                var scope = declaration.Scope;
+                if (keyType == AdminValue)
+                {
+                    if (scope is { HasValue: true, Value: string text } && text.Length > 0)
+                        report(Diagnostic.Create(DiagnosticDescriptors.AdminWithScope, declaration.ScopeSyntax!.GetLocation(), text));
+                    return;
+                }
+                if (!declaration.ScopeGiven || (scope.HasValue && scope.Value is null))
+                {
+                    var example = _catalog.Length > 0 ? _catalog[0] : "resource";
+                    var write = declaration.Fluent
+                        ? $"RequireKey(KeyType.{KeyTypeNames[keyType]}, \"{example}\")"
+                        : $"[RequiresKey(KeyType.{KeyTypeNames[keyType]}, Scope = \"{example}\")]";
+                    report(Diagnostic.Create(DiagnosticDescriptors.MissingScope, declaration.Whole, KeyTypeNames[keyType], write));
+                    return;
+                }
+                if (!scope.HasValue || scope.Value is not string value)
+                    return;
+                if (!ScopeText.IsValid(value))
+                {
+                    ReportMalformed(report, declaration.ScopeSyntax!, value);
+                    return;
+                }
+                if (_catalog.Length == 0 || _catalogSet.Contains(value))
+                    return;
+                var suggestion = ScopeText.Closest(value, _catalog);
+                var properties = ImmutableDictionary<string, string?>.Empty;
+                if (suggestion is not null)
+                    properties = properties.Add(ScopeText.SuggestionProperty, suggestion);
+                var advice = suggestion is not null
+                    ? $"did you mean '{suggestion}'?"
+                    : $"use one of them, or declare it with [assembly: PermissionScope(\"{value}\", \"...\")]";
+                report(Diagnostic.Create(DiagnosticDescriptors.UnknownScope, declaration.ScopeSyntax!.GetLocation(), properties,
+                    value, ScopeText.List(_catalog), advice));
+            }
+
+            private static void ReportMalformed(Action<Diagnostic> report, SyntaxNode syntax, string value)
+            {
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(ScopeText.SuggestionProperty, ScopeText.Repair(value));
+                report(Diagnostic.Create(DiagnosticDescriptors.MalformedScope, syntax.GetLocation(), properties, value, ScopeText.Repair(value)));
+            }
+        }
+    }
+
+    /// <summary>Walks a fluent chain of builder calls (through conversions and parentheses).</summary>
+    internal static class FluentChain
+    {
+        /// <summary>The calls made on <paramref name="start"/>'s result, in order: <c>start.A().B()</c> → A, B.</summary>
+        public static IEnumerable<IInvocationOperation> Downstream(IOperation start)
+        {
+            var current = start;
+            for (var i = 0; i < 64; i++)
+            {
+                var parent = current.Parent;
+                while (parent is IConversionOperation or IParenthesizedOperation)
+                {
+                    current = parent;
+                    parent = parent.Parent;
+                }
+                IInvocationOperation? next = parent switch
+                {
+                    IArgumentOperation argument when argument.Parent is IInvocationOperation call && MinimalApiEndpoints.IsReceiverArgument(call, argument) => call,
+                    IInvocationOperation call when ReferenceEquals(call.Instance, current) => call,
+                    _ => null,
+                };
+                if (next is null)
+                    yield break;
+                yield return next;
+                current = next;
+            }
+        }
+    }
+}
