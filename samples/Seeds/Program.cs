@@ -23,7 +23,9 @@ auth.UseSqliteStore(builder.Configuration["KeysDb"] ?? $"keys-{seed.Name}.db");
 
 var app = builder.Build();
 app.UseDeclarativeAuth();
-app.MapGet("/", [AllowAnonymous] () => Results.Text(DemoKeys.Usage, "text/plain"));
+app.MapGet("/", [AllowAnonymous] () => Results.Text(
+    $"The {seed.Name} seed API. Its demo keys were printed to the console when its key database was created (secrets are shown once, " +
+    "then only their hashes exist); delete the database to get new ones. See samples/Seeds/README.md.", "text/plain"));
 seed.Map(app);
 
 // After start-up, so the endpoints are built when the first key is checked against the app's permissions.
@@ -46,21 +48,15 @@ namespace Declarative.Auth.Seeds
         public static readonly SeedApp[] All = [KrenalisApp.App, KaneoApp.App, KenerApp.App, FloKitApp.App];
     }
 
-    /// <summary>
-    /// When the store has no keys yet, the app creates its demo keys and prints them once (only hashes are
-    /// stored); <c>GET /</c> repeats the text for this run.
-    /// </summary>
+    /// <summary>When the store has no keys yet, the app creates its demo keys and prints them once (only hashes are stored).</summary>
     internal static class DemoKeys
     {
-        public static string Usage { get; private set; } = "The demo keys were printed when this key database was created. Delete it to get new ones.";
-
         public static async Task CreateIfEmptyAsync(WebApplication app, SeedApp seed)
         {
             var keys = app.Services.GetRequiredService<ApiKeyService>();
             if ((await keys.ListAsync()).Count > 0)
                 return;
-            Usage = await seed.CreateDemoKeys(keys);
-            Console.WriteLine(Usage);
+            Console.WriteLine(await seed.CreateDemoKeys(keys));
         }
     }
 }
