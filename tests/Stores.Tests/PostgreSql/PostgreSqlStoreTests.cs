@@ -399,6 +399,7 @@ public sealed class PostgreSqlStoreTests(PostgresServer server, ITestOutputHelpe
             {
                 o.KeyPrefix = "twin";
                 o.KeyEnvironment = KeyEnvironment.Test;
+                o.RateLimits.Enabled = false; // the test polls as fast as it can
             }).UsePostgreSqlStore(connectionString);
             var app = builder.Build();
             app.UseDeclarativeAuth();
