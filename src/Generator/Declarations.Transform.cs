@@ -86,6 +86,10 @@ namespace Declarative.Auth.Generator
             public static Level None => new Level();
 
             private readonly SortedSet<string> _permissions = new SortedSet<string>(System.StringComparer.Ordinal);
+            private readonly List<(DeclarationKind Kind, string? Permission)> _added = new List<(DeclarationKind Kind, string? Permission)>();
+
+            /// <summary>Every <see cref="Add"/> call, in order, so a cached level can be replayed into another.</summary>
+            public IReadOnlyList<(DeclarationKind Kind, string? Permission)> Added => _added;
 
             public DeclarationKind Kind { get; private set; }
 
@@ -110,6 +114,7 @@ namespace Declarative.Auth.Generator
             {
                 if (kind == DeclarationKind.None)
                     return;
+                _added.Add((kind, permission));
                 if (kind == DeclarationKind.RequiresKey)
                 {
                     if (Kind != DeclarationKind.RequiresKey)

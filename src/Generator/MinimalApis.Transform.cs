@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
@@ -298,8 +300,43 @@ namespace Declarative.Auth.Generator
             if (top.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
                 && model.GetDeclaredSymbol(declarator, cancellationToken) is ILocalSymbol local)
             {
-                foreach (var reference in References(local, declarator, model, cancellationToken))
-                    WalkUp(reference, builderType, model, level, cancellationToken);
+                UsesOf(local, declarator, local.Type, model, cancellationToken).ReplayInto(level);
+            }
+        }
+
+        /// <summary>
+        /// What is done with a local or parameter holding a builder: the fluent declarations made on it anywhere in
+        /// its body, and whether it is assigned again. Computed once per symbol and semantic model: a Program.cs
+        /// with hundreds of endpoints on one group would otherwise rescan its body for every endpoint.
+        /// </summary>
+        private static Uses UsesOf(ISymbol symbol, SyntaxNode declaration, ITypeSymbol? builderType, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var cache = s_uses.GetValue(model, static _ => new ConcurrentDictionary<ISymbol, Uses>(SymbolEqualityComparer.Default));
+            if (cache.TryGetValue(symbol, out var cached))
+                return cached;
+            var uses = new Uses();
+            foreach (var reference in References(symbol, declaration, model, cancellationToken))
+            {
+                if (reference.Parent is AssignmentExpressionSyntax assignment && assignment.Left == reference)
+                    uses.Reassigned = true;
+                WalkUp(reference, builderType, model, uses.Level, cancellationToken);
+            }
+            return cache.GetOrAdd(symbol, uses);
+        }
+
+        private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<ISymbol, Uses>> s_uses =
+            new ConditionalWeakTable<SemanticModel, ConcurrentDictionary<ISymbol, Uses>>();
+
+        private sealed class Uses
+        {
+            public DeclarationsTransform.Level Level { get; } = new DeclarationsTransform.Level();
+
+            public bool Reassigned { get; set; }
+
+            public void ReplayInto(DeclarationsTransform.Level target)
+            {
+                foreach (var (kind, permission) in Level.Added)
+                    target.Add(kind, permission);
             }
         }
 
@@ -493,12 +530,10 @@ namespace Declarative.Auth.Generator
                             || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer: { } initializer } declarator
                             || declarator.SyntaxTree != model.SyntaxTree)
                             return chain;
-                        foreach (var reference in References(local, declarator, model, cancellationToken))
-                        {
-                            if (reference.Parent is AssignmentExpressionSyntax assignment && assignment.Left == reference)
-                                return chain; // assigned more than once: the prefix is not certain
-                            WalkUp(reference, local.Type, model, pending, cancellationToken);
-                        }
+                        var uses = UsesOf(local, declarator, local.Type, model, cancellationToken);
+                        if (uses.Reassigned)
+                            return chain; // assigned more than once: the prefix is not certain
+                        uses.ReplayInto(pending);
                         current = model.GetOperation(initializer.Value, cancellationToken);
                         continue;
                     }
@@ -513,8 +548,7 @@ namespace Declarative.Auth.Generator
                             && parameter.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is { } declaration
                             && declaration.SyntaxTree == model.SyntaxTree)
                         {
-                            foreach (var reference in References(parameter, declaration, model, cancellationToken))
-                                WalkUp(reference, parameter.Type, model, pending, cancellationToken);
+                            UsesOf(parameter, declaration, parameter.Type, model, cancellationToken).ReplayInto(pending);
                         }
                         if (pending.Kind != DeclarationKind.None)
                             chain.Groups.Add(new Group(string.Empty, pending));
