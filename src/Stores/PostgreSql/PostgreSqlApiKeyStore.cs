@@ -295,6 +295,7 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
     private static bool IsConnectionLoss(Exception? ex) => ex switch
     {
         PostgresException pg => pg.SqlState.StartsWith("57P0", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException { InnerException: TimeoutException } => false, // slow, not dead: retrying would only double the wait
         NpgsqlException => true,
         _ => false,
     };
