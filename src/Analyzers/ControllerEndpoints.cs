@@ -22,11 +22,13 @@ namespace Declarative.Auth.Analyzers
         private readonly KnownTypes _types;
         private readonly INamedTypeSymbol? _controller;
         private readonly Lazy<bool> _mapControllersDeclared;
+        private readonly Lazy<bool> _conventionalRoutesDeclared;
 
         public ControllerEndpoints(KnownTypes types, Compilation compilation, CancellationToken ct)
         {
             _types = types;
             _mapControllersDeclared = new Lazy<bool>(() => MapControllersConventions.AnyDeclared(compilation, ct), LazyThreadSafetyMode.ExecutionAndPublication);
+            _conventionalRoutesDeclared = new Lazy<bool>(() => MapControllersConventions.AllConventionalRoutesDeclared(compilation, ct), LazyThreadSafetyMode.ExecutionAndPublication);
             _controller = types.ControllerBase?.ContainingAssembly.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.Controller");
         }
 
@@ -58,6 +60,9 @@ namespace Declarative.Auth.Analyzers
 
                 var (verbs, actionTemplate) = HttpFacts(action);
                 var route = Route(classTemplate, actionTemplate, controllerName, action.Name);
+                // No attribute route: reached only through conventional routes, which may all be declared.
+                if (route is null && _conventionalRoutesDeclared.Value)
+                    continue;
                 var httpMethods = verbs ?? EndpointText.AnyMethod;
                 var keyType = EndpointText.GuessKeyType(httpMethods);
                 var scope = EndpointText.GuessScope(route, controllerName);

@@ -29,6 +29,30 @@ namespace Declarative.Auth.Analyzers
             return false;
         }
 
+        /// <summary>
+        /// Whether the app maps conventional routes (<c>MapControllerRoute</c>, <c>MapAreaControllerRoute</c>,
+        /// <c>MapDefaultControllerRoute</c>) and declares every one of them, e.g.
+        /// <c>app.MapDefaultControllerRoute().RequireAuthorization()</c>. Such a declaration covers the actions
+        /// that have no attribute route (those are the ones conventional routes reach), not attribute-routed ones.
+        /// </summary>
+        public static bool AllConventionalRoutesDeclared(Compilation compilation, CancellationToken ct)
+        {
+            var any = false;
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot(ct).DescendantNodes())
+                {
+                    if (node is not InvocationExpressionSyntax invocation
+                        || NameOf(invocation) is not ("MapControllerRoute" or "MapAreaControllerRoute" or "MapDefaultControllerRoute"))
+                        continue;
+                    if (!IsDeclared(invocation))
+                        return false;
+                    any = true;
+                }
+            }
+            return any;
+        }
+
         private static bool IsDeclared(InvocationExpressionSyntax mapControllers)
         {
             if (ChainDeclares(mapControllers))

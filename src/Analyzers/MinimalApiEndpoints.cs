@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -31,13 +32,69 @@ namespace Declarative.Auth.Analyzers
         // per symbol and compilation, so a Program.cs with many endpoints on one group is scanned once.
         private readonly ConcurrentDictionary<ISymbol, bool> _usesDeclare = new(SymbolEqualityComparer.Default);
 
-        public MinimalApiEndpoints(KnownTypes types) => _types = types;
+        private readonly Compilation _compilation;
+
+        // Whether a source helper's returned builders are all declared; whether every call site of a method passes a
+        // declared builder for a parameter. Computed once per symbol and compilation.
+        private readonly ConcurrentDictionary<ISymbol, bool> _returnsDeclared = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, bool> _callSitesDeclared = new(SymbolEqualityComparer.Default);
+        private readonly Lazy<Dictionary<string, List<SimpleNameSyntax>>> _namesByText;
+
+        // Symbols being resolved on this thread: a recursive helper refers to itself; the cycle proves nothing.
+        [ThreadStatic] private static HashSet<ISymbol>? t_inProgress;
+
+        /// <summary>ASP.NET Core's other endpoint-producing extensions (method → declaring type), beyond EndpointRules.MapMethods.</summary>
+        internal static readonly ImmutableDictionary<string, string> OtherEndpointMethods = ImmutableDictionary.CreateRange(
+            StringComparer.Ordinal,
+            new[]
+            {
+                new KeyValuePair<string, string>("MapFallbackToFile", "StaticFilesEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapFallbackToPage", "RazorPagesEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapFallbackToAreaPage", "RazorPagesEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapFallbackToController", "ControllerEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapFallbackToAreaController", "ControllerEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapHealthChecks", "HealthCheckEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapHub", "HubEndpointRouteBuilderExtensions"),
+            });
+
+        public MinimalApiEndpoints(KnownTypes types, Compilation compilation)
+        {
+            _types = types;
+            _compilation = compilation;
+            _namesByText = new Lazy<Dictionary<string, List<SimpleNameSyntax>>>(IndexNames, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>One of <see cref="OtherEndpointMethods"/>: the framework's method, not a user method sharing its name.</summary>
+        internal static bool IsOtherEndpointMethod(IMethodSymbol method)
+        {
+            var original = method.ReducedFrom ?? method;
+            return OtherEndpointMethods.TryGetValue(original.Name, out var typeName)
+                && original.IsExtensionMethod
+                && original.ContainingType?.Name == typeName
+                && original.ContainingNamespace?.ToDisplayString() is { } ns
+                && ns.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal);
+        }
+
+        /// <summary>
+        /// The model of another tree of the same compilation. Inside the analyzer driver the compilation carries a
+        /// caching semantic-model provider, so this returns the model the driver already built.
+        /// </summary>
+        private SemanticModel ModelFor(SyntaxTree tree, SemanticModel current)
+        {
+            if (tree == current.SyntaxTree)
+                return current;
+#pragma warning disable RS1030 // Helpers and call sites live in other files; the driver's model cache serves this call.
+            return _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+        }
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            if (!EndpointRules.MapMethods.TryGetValue(method.Name, out var impliedHttpMethod) || !EndpointRules.IsMapEndpointMethod(method))
+            var other = IsOtherEndpointMethod(method);
+            string? impliedHttpMethod = null;
+            if (!other && (!EndpointRules.MapMethods.TryGetValue(method.Name, out impliedHttpMethod) || !EndpointRules.IsMapEndpointMethod(method)))
                 return;
             var model = invocation.SemanticModel;
             if (model is null)
@@ -48,6 +105,8 @@ namespace Declarative.Auth.Analyzers
             var handler = handlerArgument is null ? default : ResolveHandler(handlerArgument.Value, model, 0, ct);
             if (handler.Method is not null && EndpointRules.DeclarationOf(handler.Method) != DeclarationKind.None)
                 return;
+            if (other && FallbackTargetDeclared(invocation))
+                return;
             if (IsDeclaredDownstream(invocation, model, 0, ct))
                 return;
             var receiver = Receiver(invocation);
@@ -55,7 +114,7 @@ namespace Declarative.Auth.Analyzers
                 return;
 
             var httpMethods = impliedHttpMethod ?? HttpMethodsArgument(invocation) ?? EndpointText.AnyMethod;
-            var pattern = StringArgument(invocation, "pattern") ?? (method.Name == "MapFallback" ? "{*path:nonfile}" : "{?}");
+            var pattern = StringArgument(invocation, "pattern") ?? (method.Name.StartsWith("MapFallback", StringComparison.Ordinal) ? "{*path:nonfile}" : "{?}");
             var prefix = receiver is null ? string.Empty : RoutePrefix(receiver, model, 0, ct);
             var route = EndpointText.CombineRoutes(prefix, pattern);
             var keyType = EndpointText.GuessKeyType(httpMethods);
@@ -253,7 +312,7 @@ namespace Declarative.Auth.Analyzers
                 switch (parent)
                 {
                     case IArgumentOperation argument when argument.Parent is IInvocationOperation next && IsReceiverArgument(next, argument):
-                        if (Declares(next))
+                        if (Declares(next) || SourceHelperDeclaresReceiver(next, model, depth, ct))
                             return true;
                         if (!IsPassThrough(next.TargetMethod))
                             return false;
@@ -287,12 +346,13 @@ namespace Declarative.Auth.Analyzers
             {
                 case IInvocationOperation invocation:
                 {
-                    if (Declares(invocation))
+                    if (Declares(invocation) || SourceHelperDeclaresReceiver(invocation, model, depth, ct))
                         return true;
                     if (!IsMapGroup(invocation.TargetMethod) && !IsPassThrough(invocation.TargetMethod))
-                        return false;
+                        return ReturnsDeclared(invocation.TargetMethod, model, depth + 1, ct);
                     var receiver = Receiver(invocation);
-                    return receiver is not null && IsDeclaredUpstream(receiver, model, depth + 1, ct);
+                    return (receiver is not null && IsDeclaredUpstream(receiver, model, depth + 1, ct))
+                        || (!IsMapGroup(invocation.TargetMethod) && ReturnsDeclared(invocation.TargetMethod, model, depth + 1, ct));
                 }
                 case ILocalReferenceOperation local:
                 {
@@ -302,7 +362,8 @@ namespace Declarative.Auth.Analyzers
                     return initializer is not null && IsDeclaredUpstream(initializer, model, depth + 1, ct);
                 }
                 case IParameterReferenceOperation parameter:
-                    return UsesDeclare(parameter.Parameter, model, depth + 1, ct);
+                    return UsesDeclare(parameter.Parameter, model, depth + 1, ct)
+                        || CallSitesDeclare(parameter.Parameter, model, depth + 1, ct);
                 default:
                     return false;
             }
@@ -323,8 +384,9 @@ namespace Declarative.Auth.Analyzers
         private bool ComputeUsesDeclare(ISymbol symbol, SemanticModel model, int depth, CancellationToken ct)
         {
             var scope = ScopeOf(symbol, ct);
-            if (scope is null || scope.SyntaxTree != model.SyntaxTree)
+            if (scope is null)
                 return false;
+            model = ModelFor(scope.SyntaxTree, model);
             foreach (var node in scope.DescendantNodes())
             {
                 if (node is not IdentifierNameSyntax identifier || identifier.Identifier.ValueText != symbol.Name)
@@ -428,6 +490,203 @@ namespace Declarative.Auth.Analyzers
                 return names.Count == 0 ? null : string.Join(",", names);
             }
             return null;
+        }
+    
+        // ---- following builders across methods ----
+
+        /// <summary>
+        /// A source helper the builder is passed to (as receiver) that declares it inside:
+        /// <c>static RouteGroupBuilder Secure(this RouteGroupBuilder g) => g.RequireKey(...)</c>.
+        /// </summary>
+        private bool SourceHelperDeclaresReceiver(IInvocationOperation invocation, SemanticModel model, int depth, CancellationToken ct)
+        {
+            var target = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+            if (depth > MaxDepth || target.DeclaringSyntaxReferences.IsEmpty || target.Parameters.Length == 0)
+                return false;
+            var parameter = invocation.Instance is null && target.IsExtensionMethod ? target.Parameters[0] : null;
+            return parameter is not null && UsesDeclare(parameter, model, depth + 1, ct);
+        }
+
+        /// <summary>
+        /// A builder returned by a source method (<c>static RouteGroupBuilder Api(this WebApplication app) =>
+        /// app.MapGroup("/v1").RequireKey(...)</c>): declared when every builder it returns is.
+        /// </summary>
+        private bool ReturnsDeclared(IMethodSymbol method, SemanticModel model, int depth, CancellationToken ct)
+        {
+            var target = (method.ReducedFrom ?? method).OriginalDefinition;
+            if (depth > MaxDepth || target.DeclaringSyntaxReferences.Length != 1)
+                return false;
+            if (_returnsDeclared.TryGetValue(target, out var cached))
+                return cached;
+            var inProgress = t_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!inProgress.Add(target))
+                return true; // a recursive helper returning its own result adds nothing; its other returns decide
+            bool result;
+            try
+            {
+                result = ComputeReturnsDeclared(target, model, depth, ct);
+            }
+            finally
+            {
+                inProgress.Remove(target);
+            }
+            if (inProgress.Count == 0)
+                _returnsDeclared.TryAdd(target, result);
+            return result;
+        }
+
+        private bool ComputeReturnsDeclared(IMethodSymbol target, SemanticModel model, int depth, CancellationToken ct)
+        {
+            var syntax = target.DeclaringSyntaxReferences[0].GetSyntax(ct);
+            var (body, expressionBody) = syntax switch
+            {
+                MethodDeclarationSyntax m => ((SyntaxNode?)m.Body, m.ExpressionBody?.Expression),
+                LocalFunctionStatementSyntax l => (l.Body, l.ExpressionBody?.Expression),
+                _ => (null, null),
+            };
+            var returned = new List<ExpressionSyntax>();
+            if (expressionBody is not null)
+                returned.Add(expressionBody);
+            if (body is not null)
+            {
+                foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+                {
+                    if (node is ReturnStatementSyntax { Expression: { } expression })
+                        returned.Add(expression);
+                }
+            }
+            if (returned.Count == 0)
+                return false;
+            var helperModel = ModelFor(syntax.SyntaxTree, model);
+            foreach (var expression in returned)
+            {
+                var operation = helperModel.GetOperation(expression, ct);
+                if (operation is null || !IsDeclaredUpstream(operation, helperModel, depth + 1, ct))
+                    return false;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// A builder that arrives as a parameter of a source method: declared when the method has call sites, all
+        /// of them calls (not method-group conversions), and every one passes a declared builder for it.
+        /// </summary>
+        private bool CallSitesDeclare(IParameterSymbol parameter, SemanticModel model, int depth, CancellationToken ct)
+        {
+            var original = parameter.OriginalDefinition;
+            if (depth > MaxDepth || original.ContainingSymbol is not IMethodSymbol method
+                || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction) || method.DeclaringSyntaxReferences.IsEmpty)
+                return false;
+            if (_callSitesDeclared.TryGetValue(original, out var cached))
+                return cached;
+            var inProgress = t_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!inProgress.Add(original))
+                return true; // a recursive call passing the builder on: the outer call sites decide
+            bool result;
+            try
+            {
+                result = ComputeCallSitesDeclare(method, original, model, depth, ct);
+            }
+            finally
+            {
+                inProgress.Remove(original);
+            }
+            if (inProgress.Count == 0)
+                _callSitesDeclared.TryAdd(original, result);
+            return result;
+        }
+
+        private bool ComputeCallSitesDeclare(IMethodSymbol method, IParameterSymbol parameter, SemanticModel model, int depth, CancellationToken ct)
+        {
+            if (!_namesByText.Value.TryGetValue(method.Name, out var names))
+                return false;
+            var sites = 0;
+            foreach (var name in names)
+            {
+                ct.ThrowIfCancellationRequested();
+                var siteModel = ModelFor(name.SyntaxTree, model);
+                var symbol = siteModel.GetSymbolInfo(name, ct).Symbol as IMethodSymbol;
+                if (symbol is null)
+                {
+                    // Overload resolution failed or the name is something else; a candidate that is our method is a use we cannot follow.
+                    if (siteModel.GetSymbolInfo(name, ct).CandidateSymbols.Any(c => SymbolEqualityComparer.Default.Equals(Original(c), method)))
+                        return false;
+                    continue;
+                }
+                if (!SymbolEqualityComparer.Default.Equals(Original(symbol), method))
+                    continue;
+                var invocationSyntax = name.Parent is MemberAccessExpressionSyntax access && access.Name == name
+                    ? access.Parent as InvocationExpressionSyntax
+                    : name.Parent as InvocationExpressionSyntax;
+                if (invocationSyntax is null || siteModel.GetOperation(invocationSyntax, ct) is not IInvocationOperation call)
+                    return false; // a method group: the builder it will get is unknown
+                var argument = call.Arguments.FirstOrDefault(a => a.Parameter is not null
+                    && SymbolEqualityComparer.Default.Equals(a.Parameter.OriginalDefinition, parameter));
+                if (argument is null || argument.ArgumentKind != ArgumentKind.Explicit && !IsReceiverArgument(call, argument))
+                    return false;
+                if (!IsDeclaredUpstream(argument.Value, siteModel, depth + 1, ct))
+                    return false;
+                sites++;
+            }
+            return sites > 0;
+        }
+
+        private static IMethodSymbol Original(ISymbol symbol)
+        {
+            var method = (IMethodSymbol)symbol;
+            return (method.ReducedFrom ?? method).OriginalDefinition;
+        }
+
+        /// <summary>Every simple name in the compilation's trees, by text; built once, only when a parameter is followed.</summary>
+        private Dictionary<string, List<SimpleNameSyntax>> IndexNames()
+        {
+            var index = new Dictionary<string, List<SimpleNameSyntax>>(StringComparer.Ordinal);
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes())
+                {
+                    if (node is not SimpleNameSyntax name)
+                        continue;
+                    var text = name.Identifier.ValueText;
+                    if (!index.TryGetValue(text, out var list))
+                        index[text] = list = new List<SimpleNameSyntax>();
+                    list.Add(name);
+                }
+            }
+            return index;
+        }
+
+        /// <summary>
+        /// <c>MapFallbackToController(action, controller)</c> reaches an action: its (or its controller's)
+        /// declaration counts, as MVC adds them to the fallback endpoint's metadata.
+        /// </summary>
+        private bool FallbackTargetDeclared(IInvocationOperation invocation)
+        {
+            var name = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name;
+            if (name is not ("MapFallbackToController" or "MapFallbackToAreaController"))
+                return false;
+            var action = StringArgument(invocation, "action");
+            var controller = StringArgument(invocation, "controller");
+            if (action is null || controller is null)
+                return false;
+            foreach (var symbol in _compilation.GetSymbolsWithName(n => string.Equals(n, controller + "Controller", StringComparison.OrdinalIgnoreCase)
+                                                                    || string.Equals(n, controller, StringComparison.OrdinalIgnoreCase), SymbolFilter.Type))
+            {
+                if (symbol is not INamedTypeSymbol type || !EndpointRules.IsController(type))
+                    continue;
+                if (EndpointRules.DeclarationOf(type) != DeclarationKind.None)
+                    return true;
+                for (var current = type; current is not null; current = current.BaseType)
+                {
+                    foreach (var member in current.GetMembers())
+                    {
+                        if (member is IMethodSymbol m && string.Equals(m.Name, action, StringComparison.OrdinalIgnoreCase)
+                            && EndpointRules.DeclarationOf(m) != DeclarationKind.None)
+                            return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 }

@@ -25,7 +25,7 @@ namespace Declarative.Auth.Analyzers
                 var types = new KnownTypes(start.Compilation);
                 if (types.HasRouting)
                 {
-                    var minimal = new MinimalApiEndpoints(types);
+                    var minimal = new MinimalApiEndpoints(types, start.Compilation);
                     start.RegisterOperationAction(minimal.AnalyzeInvocation, OperationKind.Invocation);
                 }
                 if (types.HasMvc)

@@ -193,10 +193,11 @@ public class MinimalApiTests
             Msg("POST /v5/events", "Write", "events"));
 
     [Fact]
-    public Task Endpoints_in_an_extension_method_are_undeclared_unless_the_method_declares_them()
+    public Task Endpoints_in_an_extension_method_are_undeclared_unless_the_method_or_every_call_site_declares_them()
         => Verify.ProgramAsync("""
             var app = WebApplication.Create(args);
             app.MapGroup("/v1").RequireAuthorization().MapThings();
+            app.MapGroup("/v2").MapThings();
             app.MapGroup("/v1/secured").MapSecured();
             app.Run();
 

@@ -23,7 +23,7 @@ public class UserAppTests
 
         var reported = await Verify.FilesAsync(files);
 
-        Assert.Equal(12, reported.Count);
+        Assert.Equal(10, reported.Count);
         Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'ANY /v1/pages/{slug}/subscribe' ", StringComparison.Ordinal));
         Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'GET /v1/pages' ", StringComparison.Ordinal));
         Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'OPTIONS /v1/events' ", StringComparison.Ordinal));
