@@ -38,6 +38,7 @@ namespace Declarative.Auth.Analyzers
         // declared builder for a parameter. Computed once per symbol and compilation.
         private readonly ConcurrentDictionary<ISymbol, bool> _returnsDeclared = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, bool> _callSitesDeclared = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, bool> _callersDeclareResult = new(SymbolEqualityComparer.Default);
         private readonly Lazy<Dictionary<string, List<SimpleNameSyntax>>> _namesByText;
 
         // Symbols being resolved on this thread: a recursive helper refers to itself; the cycle proves nothing.
@@ -330,6 +331,8 @@ namespace Declarative.Auth.Analyzers
                     case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, current)
                                                                   && assignment.Target is ILocalReferenceOperation target:
                         return UsesDeclare(target.Local, model, depth + 1, ct);
+                    case IReturnOperation returned when ReferenceEquals(returned.ReturnedValue, current):
+                        return CallersDeclareResult(returned, model, depth + 1, ct);
                     default:
                         return false;
                 }
@@ -598,19 +601,81 @@ namespace Declarative.Auth.Analyzers
 
         private bool ComputeCallSitesDeclare(IMethodSymbol method, IParameterSymbol parameter, SemanticModel model, int depth, CancellationToken ct)
         {
-            if (!_namesByText.Value.TryGetValue(method.Name, out var names))
+            var sites = CallSites(method, model, ct);
+            if (sites is null || sites.Count == 0)
                 return false;
-            var sites = 0;
+            foreach (var (call, siteModel) in sites)
+            {
+                var argument = call.Arguments.FirstOrDefault(a => a.Parameter is not null
+                    && SymbolEqualityComparer.Default.Equals(a.Parameter.OriginalDefinition, parameter));
+                if (argument is null || argument.ArgumentKind != ArgumentKind.Explicit && !IsReceiverArgument(call, argument))
+                    return false;
+                if (!IsDeclaredUpstream(argument.Value, siteModel, depth + 1, ct))
+                    return false;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// A builder returned by a source method (<c>return api;</c>) and declared by what every caller does with
+        /// the result: <c>orders.MapOrdersApiV1().RequireAuthorization()</c>.
+        /// </summary>
+        private bool CallersDeclareResult(IReturnOperation returned, SemanticModel model, int depth, CancellationToken ct)
+        {
+            if (depth > MaxDepth || model.GetEnclosingSymbol(returned.Syntax.SpanStart, ct) is not IMethodSymbol method
+                || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
+                return false;
+            var target = method.OriginalDefinition;
+            if (_callersDeclareResult.TryGetValue(target, out var cached))
+                return cached;
+            var inProgress = t_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!inProgress.Add(target))
+                return true;
+            var result = true;
+            try
+            {
+                var sites = CallSites(target, model, ct);
+                if (sites is null || sites.Count == 0)
+                    result = false;
+                else
+                {
+                    foreach (var (call, siteModel) in sites)
+                    {
+                        if (!IsDeclaredDownstream(call, siteModel, depth + 1, ct))
+                        {
+                            result = false;
+                            break;
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                inProgress.Remove(target);
+            }
+            if (inProgress.Count == 0)
+                _callersDeclareResult.TryAdd(target, result);
+            return result;
+        }
+
+        /// <summary>
+        /// Every call of a source method in the compilation, with the model of its tree; null when the method is
+        /// also used otherwise (a method group, a failed binding), since then who gets or passes the builder is unknown.
+        /// </summary>
+        private List<(IInvocationOperation Call, SemanticModel Model)>? CallSites(IMethodSymbol method, SemanticModel model, CancellationToken ct)
+        {
+            var sites = new List<(IInvocationOperation, SemanticModel)>();
+            if (!_namesByText.Value.TryGetValue(method.Name, out var names))
+                return sites;
             foreach (var name in names)
             {
                 ct.ThrowIfCancellationRequested();
                 var siteModel = ModelFor(name.SyntaxTree, model);
-                var symbol = siteModel.GetSymbolInfo(name, ct).Symbol as IMethodSymbol;
-                if (symbol is null)
+                var info = siteModel.GetSymbolInfo(name, ct);
+                if (info.Symbol is not IMethodSymbol symbol)
                 {
-                    // Overload resolution failed or the name is something else; a candidate that is our method is a use we cannot follow.
-                    if (siteModel.GetSymbolInfo(name, ct).CandidateSymbols.Any(c => SymbolEqualityComparer.Default.Equals(Original(c), method)))
-                        return false;
+                    if (info.CandidateSymbols.Any(c => c is IMethodSymbol && SymbolEqualityComparer.Default.Equals(Original(c), method)))
+                        return null;
                     continue;
                 }
                 if (!SymbolEqualityComparer.Default.Equals(Original(symbol), method))
@@ -619,16 +684,10 @@ namespace Declarative.Auth.Analyzers
                     ? access.Parent as InvocationExpressionSyntax
                     : name.Parent as InvocationExpressionSyntax;
                 if (invocationSyntax is null || siteModel.GetOperation(invocationSyntax, ct) is not IInvocationOperation call)
-                    return false; // a method group: the builder it will get is unknown
-                var argument = call.Arguments.FirstOrDefault(a => a.Parameter is not null
-                    && SymbolEqualityComparer.Default.Equals(a.Parameter.OriginalDefinition, parameter));
-                if (argument is null || argument.ArgumentKind != ArgumentKind.Explicit && !IsReceiverArgument(call, argument))
-                    return false;
-                if (!IsDeclaredUpstream(argument.Value, siteModel, depth + 1, ct))
-                    return false;
-                sites++;
+                    return null;
+                sites.Add((call, siteModel));
             }
-            return sites > 0;
+            return sites;
         }
 
         private static IMethodSymbol Original(ISymbol symbol)

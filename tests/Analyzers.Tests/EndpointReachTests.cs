@@ -90,6 +90,47 @@ public class EndpointReachTests
         ]);
 
     [Fact]
+    public Task A_group_returned_by_a_helper_is_declared_when_every_caller_declares_the_result()
+        => Verify.FilesAsync([
+            ("Program.cs", """
+                var app = WebApplication.Create(args);
+                app.MapOrders().RequireAuthorization();
+                var hooks = app.MapHooks();
+                hooks.RequireKey(KeyType.Read, "hooks");
+                app.MapGroup("/v2").MapHooks().AllowAnonymous();
+                app.MapPages().WithTags("pages");
+                app.Run();
+                """),
+            ("Apis.cs", """
+                static class Apis
+                {
+                    public static RouteGroupBuilder MapOrders(this IEndpointRouteBuilder app)
+                    {
+                        var api = app.MapGroup("api/orders");
+                        api.MapPut("/cancel", (int id) => id);
+                        api.MapGet("/", () => "orders");
+                        return api;
+                    }
+
+                    public static RouteGroupBuilder MapHooks(this IEndpointRouteBuilder app)
+                    {
+                        var api = app.MapGroup("/api/webhooks");
+                        api.MapGet("/", () => "hooks");
+                        return api;
+                    }
+
+                    // The only caller tags the result but declares nothing.
+                    public static RouteGroupBuilder MapPages(this IEndpointRouteBuilder app)
+                    {
+                        var api = app.MapGroup("/api/pages");
+                        api.{|DAUTH001:MapGet|}("/", () => "pages");
+                        return api;
+                    }
+                }
+                """),
+        ]);
+
+    [Fact]
     public Task A_source_helper_that_declares_the_builder_it_is_given_declares_it()
         => Verify.ProgramAsync("""
             var app = WebApplication.Create(args);
