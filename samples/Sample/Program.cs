@@ -39,6 +39,8 @@ app.MapControllers();
 
 // Key management over HTTP for admin keys: POST/GET /auth/keys, /auth/keys/{id}/revoke|rotate|expire.
 app.MapApiKeyManagement();
+// The key console page at /auth/console (public HTML; every call it makes needs an admin key).
+app.MapKeyConsole();
 
 await DemoKeys.CreateIfEmptyAsync(app);
 app.Run();

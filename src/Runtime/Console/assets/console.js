@@ -1,0 +1,506 @@
+// Declarative Auth key console. Talks only to this app's key management API with the admin key the operator
+// types in; the key is kept in sessionStorage (this tab only), never in localStorage or cookies.
+(() => {
+  'use strict';
+
+  const STORAGE = 'declarativeAuth.console.adminKey';
+  const api = (document.querySelector('meta[name="dauth-management"]')?.content || '/auth/keys').replace(/\/+$/, '');
+  const $ = (id) => document.getElementById(id);
+
+  let adminKey = '';
+  let keys = [];
+  let catalog = null;
+
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  // ---- HTTP ----
+
+  async function call(method, path, body) {
+    const headers = { Authorization: 'Bearer ' + adminKey, Accept: 'application/json' };
+    const init = { method, headers, cache: 'no-store', credentials: 'omit', redirect: 'error' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(api + path, init);
+    } catch (e) {
+      throw new ApiError(0, 'NETWORK', 'The app could not be reached (' + (e && e.message ? e.message : 'network error') + ').');
+    }
+    const text = await response.text();
+    let data = null;
+    if (text) {
+      try { data = JSON.parse(text); } catch { data = null; }
+    }
+    if (!response.ok) {
+      const problem = data && typeof data === 'object' ? (data.error && typeof data.error === 'object' ? data.error : data) : {};
+      const code = problem.code || String(response.status);
+      const message = problem.detail || problem.message || problem.title || response.statusText || 'Request failed.';
+      throw new ApiError(response.status, code, message);
+    }
+    return data;
+  }
+
+  function describeError(e) {
+    if (!(e instanceof ApiError)) return 'Unexpected error: ' + (e && e.message ? e.message : String(e));
+    if (e.status === 401) return 'The admin key was refused (401 ' + e.code + '): ' + e.message;
+    if (e.status === 403) return 'This key may not manage keys (403 ' + e.code + '): ' + e.message;
+    if (e.status === 0) return e.message;
+    return e.message + ' (' + e.status + ' ' + e.code + ')';
+  }
+
+  function show(el, text) {
+    el.textContent = text || '';
+    el.hidden = !text;
+  }
+
+  // ---- formatting ----
+
+  function formatDate(value) {
+    if (!value) return null;
+    const d = new Date(value);
+    if (isNaN(d.getTime())) return String(value);
+    return d.toISOString().slice(0, 16).replace('T', ' ');
+  }
+
+  function timeCell(td, value, none) {
+    const text = formatDate(value);
+    if (!text) {
+      td.textContent = none;
+      td.classList.add('muted');
+      return;
+    }
+    const t = document.createElement('time');
+    t.dateTime = value;
+    t.title = value;
+    // Date and time may sit on two lines, each unbroken.
+    const [day, clock] = text.split(' ');
+    t.append(el('span', { class: 'nowrap', text: day }), document.createTextNode(' '), el('span', { class: 'nowrap', text: clock || '' }));
+    td.appendChild(t);
+  }
+
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    if (props) {
+      for (const [k, v] of Object.entries(props)) {
+        if (k === 'text') node.textContent = v;
+        else if (k === 'class') node.className = v;
+        else if (k in node) node[k] = v;
+        else node.setAttribute(k, v);
+      }
+    }
+    for (const c of children || []) node.appendChild(c);
+    return node;
+  }
+
+  function cell(label, props) {
+    return el('td', Object.assign({ 'data-label': label }, props || {}));
+  }
+
+  // ---- connecting ----
+
+  async function connect(key) {
+    adminKey = key;
+    show($('connect-error'), '');
+    $('connect').disabled = true;
+    try {
+      const [cat, list] = await Promise.all([call('GET', '/catalog'), call('GET', '')]);
+      catalog = cat;
+      keys = Array.isArray(list) ? list : [];
+      sessionStorage.setItem(STORAGE, key);
+      $('admin-key').value = '';
+      $('forget').hidden = false;
+      show($('connected'), 'Connected. The admin key is kept for this tab only.');
+      $('keys-section').hidden = false;
+      $('endpoints-section').hidden = false;
+      renderCatalog();
+      renderKeys();
+      return true;
+    } catch (e) {
+      disconnect();
+      show($('connect-error'), describeError(e));
+      $('admin-key').focus();
+      return false;
+    } finally {
+      $('connect').disabled = false;
+    }
+  }
+
+  function disconnect() {
+    adminKey = '';
+    keys = [];
+    catalog = null;
+    sessionStorage.removeItem(STORAGE);
+    $('forget').hidden = true;
+    show($('connected'), '');
+    $('keys-section').hidden = true;
+    $('endpoints-section').hidden = true;
+    $('keys-body').replaceChildren();
+    $('endpoints-body').replaceChildren();
+    $('env-badge').hidden = true;
+  }
+
+  async function reloadKeys() {
+    show($('keys-error'), '');
+    try {
+      const list = await call('GET', '');
+      keys = Array.isArray(list) ? list : [];
+      renderKeys();
+    } catch (e) {
+      showKeysError(e);
+    }
+  }
+
+  function showKeysError(e) {
+    show($('keys-error'), describeError(e));
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+      const message = describeError(e);
+      disconnect();
+      show($('connect-error'), message);
+    }
+  }
+
+  // ---- keys ----
+
+  function matches(key, text, status) {
+    if (status && key.status !== status) return false;
+    if (!text) return true;
+    const hay = [key.name, key.id, key.displayPart, key.workspace, key.sourceConnection, key.environment, key.kind]
+      .concat(key.permissions || []).filter(Boolean).join(' ').toLowerCase();
+    return text.toLowerCase().split(/\s+/).filter(Boolean).every((w) => hay.includes(w));
+  }
+
+  function renderKeys() {
+    const text = $('filter-text').value.trim();
+    const status = $('filter-status').value;
+    const shown = keys
+      .filter((k) => matches(k, text, status))
+      .sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+    const body = $('keys-body');
+    body.replaceChildren();
+    for (const key of shown) body.appendChild(keyRow(key));
+    $('keys-status').textContent = shown.length === keys.length
+      ? keys.length + (keys.length === 1 ? ' key.' : ' keys.')
+      : shown.length + ' of ' + keys.length + ' keys match.';
+  }
+
+  function keyRow(key) {
+    const tr = el('tr', { 'data-key-id': key.id });
+    const name = cell('Name');
+    name.appendChild(el('strong', { text: key.name }));
+    name.appendChild(el('div', { class: 'muted key-id', text: key.id }));
+    tr.appendChild(name);
+    tr.appendChild(cell('Key', {}).appendChild(el('code', { text: key.displayPart })).parentNode);
+
+    const perms = cell('Permissions');
+    if (key.kind === 'EventWrite') {
+      perms.appendChild(el('span', { class: 'perm', text: 'event write key' }));
+      perms.appendChild(el('div', { class: 'muted', text: 'source: ' + (key.sourceConnection || '') }));
+    }
+    for (const p of key.permissions || []) perms.appendChild(el('code', { class: 'perm', text: p }));
+    tr.appendChild(perms);
+
+    tr.appendChild(cell('Workspace', { text: key.workspace || 'any', class: key.workspace ? '' : 'muted' }));
+    tr.appendChild(cell('Environment', { text: String(key.environment || '').toLowerCase() }));
+    const created = cell('Created'); timeCell(created, key.createdAt, '—'); tr.appendChild(created);
+    const used = cell('Last used'); timeCell(used, key.lastUsedAt, 'never'); tr.appendChild(used);
+    const expires = cell('Expires'); timeCell(expires, key.expiresAt, 'never'); tr.appendChild(expires);
+    tr.appendChild(cell('Status').appendChild(el('span', { class: 'status status-' + key.status, text: key.status })).parentNode);
+
+    const actions = cell('Actions', { class: 'no-label' });
+    const box = el('div', { class: 'actions' });
+    if (key.status === 'active') {
+      const rotate = el('button', { type: 'button', class: 'small', text: 'Rotate', 'aria-label': 'Rotate ' + key.name });
+      rotate.addEventListener('click', () => confirmRotate(key, rotate));
+      const revoke = el('button', { type: 'button', class: 'small', text: 'Revoke', 'aria-label': 'Revoke ' + key.name });
+      revoke.addEventListener('click', () => confirmRevoke(key, revoke));
+      box.append(rotate, revoke);
+    }
+    actions.appendChild(box);
+    tr.appendChild(actions);
+    return tr;
+  }
+
+  // ---- catalog ----
+
+  function renderCatalog() {
+    const badge = $('env-badge');
+    badge.textContent = catalog.environment + ' keys · ' + catalog.keyPrefix + '…';
+    badge.hidden = false;
+
+    $('perm-admin-hint').textContent = catalog.admin ? catalog.admin.description : '';
+    const scopes = $('scope-fields');
+    scopes.replaceChildren();
+    for (const scope of catalog.scopes || []) scopes.appendChild(scopeField(scope));
+
+    const body = $('endpoints-body');
+    body.replaceChildren();
+    for (const e of catalog.endpoints || []) {
+      const tr = el('tr');
+      tr.appendChild(cell('Method').appendChild(el('code', { text: (e.methods || []).join(', ') })).parentNode);
+      tr.appendChild(cell('Route').appendChild(el('code', { text: e.route })).parentNode);
+      const req = cell('Requires');
+      if (e.access === 'Key') {
+        if ((e.permissions || []).length === 0) req.textContent = 'any valid key';
+        for (const p of e.permissions || []) req.appendChild(el('code', { class: 'perm', text: p }));
+      } else {
+        const label = { Public: 'public (no key)', Authorize: '[Authorize] policy', OrganizationsKey: 'organizations key', Undeclared: 'undeclared: denied' }[e.access] || e.access;
+        req.appendChild(el('span', { class: 'access-' + e.access, text: label }));
+      }
+      tr.appendChild(req);
+      const handler = cell('Handler', { text: e.handler || '' });
+      if (e.source) handler.appendChild(el('div', { class: 'muted', text: e.source }));
+      tr.appendChild(handler);
+      body.appendChild(tr);
+    }
+  }
+
+  function scopeField(scope) {
+    const id = 'scope-' + scope.scope.replace(/[^A-Za-z0-9_-]/g, '_');
+    const byAction = {};
+    for (const p of scope.permissions || []) byAction[p.name.slice(0, p.name.indexOf(':'))] = p;
+    const read = byAction.read || { name: 'read:' + scope.scope, description: 'Read ' + scope.scope + '.' };
+    const write = byAction.write || { name: 'write:' + scope.scope, description: 'Create and change ' + scope.scope + '; includes read.' };
+
+    const box = el('div', { class: 'scope', 'data-scope': scope.scope });
+    const label = el('label', { htmlFor: id }, [el('code', { text: scope.scope })]);
+    box.appendChild(label);
+    const controls = el('div', { class: 'controls' });
+    const select = el('select', { id, 'data-scope': scope.scope, 'aria-describedby': id + '-desc' });
+    select.append(
+      el('option', { value: '', text: 'No access' }),
+      el('option', { value: read.name, text: 'Read-only (' + read.name + ')' }),
+      el('option', { value: write.name, text: 'Read-write (' + write.name + ')' }));
+    controls.appendChild(select);
+    if (byAction.delete) {
+      const del = el('input', { type: 'checkbox', id: id + '-delete', value: byAction.delete.name, 'data-delete': 'true' });
+      controls.appendChild(el('label', { class: 'choice', htmlFor: id + '-delete' }, [del, document.createTextNode(' delete')]));
+    }
+    box.appendChild(controls);
+    const lines = [scope.description, read.description, write.description, byAction.delete ? byAction.delete.description : null].filter(Boolean);
+    box.appendChild(el('p', { id: id + '-desc', class: 'hint desc', text: lines.join(' ') }));
+    return box;
+  }
+
+  // ---- dialogs ----
+
+  function openDialog(dialog, opener, focus) {
+    dialog.dauthOpener = opener || document.activeElement;
+    dialog.showModal();
+    (focus || dialog.querySelector('input, select, button')).focus();
+  }
+
+  function closeDialog(dialog) {
+    if (dialog.open) dialog.close();
+  }
+
+  function restoreFocus(dialog) {
+    const opener = dialog.dauthOpener;
+    dialog.dauthOpener = null;
+    if (opener && opener.isConnected && !opener.closest('[hidden]')) opener.focus();
+    else if (!$('keys-section').hidden) $('keys-title').focus();
+    else $('admin-key').focus();
+  }
+
+  for (const dialog of document.querySelectorAll('dialog')) {
+    // Escape fires 'cancel' and closes the dialog; every way of closing ends in 'close'.
+    dialog.addEventListener('close', () => restoreFocus(dialog));
+    for (const b of dialog.querySelectorAll('[data-close]')) b.addEventListener('click', () => closeDialog(dialog));
+  }
+
+  // The secret leaves the page as soon as its dialog closes.
+  $('secret-dialog').addEventListener('close', () => {
+    $('secret-value').textContent = '';
+    $('secret-for').textContent = '';
+    $('copy-status').textContent = '';
+  });
+
+  function showSecret(created, opener, verb) {
+    $('secret-value').textContent = created.secret;
+    $('secret-for').textContent = verb + ' "' + created.key.name + '" (' + created.key.id + ').';
+    $('copy-status').textContent = '';
+    openDialog($('secret-dialog'), opener, $('copy-secret'));
+  }
+
+  $('copy-secret').addEventListener('click', async () => {
+    const secret = $('secret-value').textContent;
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(secret);
+      $('copy-status').textContent = 'Copied to the clipboard.';
+    } catch {
+      const range = document.createRange();
+      range.selectNodeContents($('secret-value'));
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      $('copy-status').textContent = 'The browser did not allow copying: the key is selected, press Ctrl+C (⌘C).';
+    }
+  });
+
+  let confirmAction = null;
+  function confirmDialog(title, text, okLabel, opener, action) {
+    $('confirm-title').textContent = title;
+    $('confirm-text').textContent = text;
+    $('confirm-ok').textContent = okLabel;
+    show($('confirm-error'), '');
+    confirmAction = action;
+    openDialog($('confirm-dialog'), opener, $('confirm-cancel'));
+  }
+
+  $('confirm-ok').addEventListener('click', async () => {
+    const action = confirmAction;
+    if (!action) return;
+    $('confirm-ok').disabled = true;
+    try {
+      await action();
+      confirmAction = null;
+    } catch (e) {
+      show($('confirm-error'), describeError(e));
+    } finally {
+      $('confirm-ok').disabled = false;
+    }
+  });
+  $('confirm-dialog').addEventListener('close', () => { confirmAction = null; });
+
+  function confirmRevoke(key, opener) {
+    confirmDialog('Revoke "' + key.name + '"?',
+      'Requests with ' + key.displayPart + ' are refused from now on with KEY_REVOKED. This cannot be undone.',
+      'Revoke key', opener, async () => {
+        await call('POST', '/' + encodeURIComponent(key.id) + '/revoke');
+        closeDialog($('confirm-dialog'));
+        await reloadKeys();
+        $('keys-status').textContent = 'Revoked "' + key.name + '".';
+      });
+  }
+
+  function confirmRotate(key, opener) {
+    confirmDialog('Rotate "' + key.name + '"?',
+      'A new secret replaces ' + key.displayPart + ', which stops working at once. The new secret is shown once.',
+      'Rotate key', opener, async () => {
+        const rotated = await call('POST', '/' + encodeURIComponent(key.id) + '/rotate');
+        // Hand focus back to the list, not to the old row's button, which the reload replaces.
+        $('confirm-dialog').dauthOpener = $('keys-title');
+        closeDialog($('confirm-dialog'));
+        await reloadKeys();
+        showSecret(rotated, $('keys-title'), 'Rotated');
+      });
+  }
+
+  // ---- create ----
+
+  function kind() {
+    return document.querySelector('input[name="kind"]:checked').value;
+  }
+
+  function syncCreateForm() {
+    const eventWrite = kind() === 'EventWrite';
+    $('permissions-fields').hidden = eventWrite;
+    $('source-field').hidden = !eventWrite;
+    const admin = $('perm-admin').checked;
+    for (const c of $('scope-fields').querySelectorAll('select, input')) c.disabled = admin;
+    $('expiry-date-field').hidden = $('key-expiry').value !== 'date';
+  }
+
+  function resetCreateForm() {
+    $('create-form').reset();
+    show($('create-error'), '');
+    syncCreateForm();
+  }
+
+  function expiresAt() {
+    const choice = $('key-expiry').value;
+    if (!choice) return null;
+    if (choice === 'date') {
+      const value = $('key-expiry-date').value;
+      if (!value) throw new Error('Pick the expiry date.');
+      const d = new Date(value + 'T23:59:59');
+      if (isNaN(d.getTime()) || d <= new Date()) throw new Error('The expiry date must be in the future.');
+      return d.toISOString();
+    }
+    return new Date(Date.now() + Number(choice) * 86400000).toISOString();
+  }
+
+  function requestBody() {
+    const name = $('key-name').value.trim();
+    if (!name) throw new Error('Give the key a name.');
+    const body = { name, permissions: [], kind: kind(), expiresAt: expiresAt() };
+    const workspace = $('key-workspace').value.trim();
+    if (workspace) body.workspace = workspace;
+    if (body.kind === 'EventWrite') {
+      body.sourceConnection = $('key-source').value.trim();
+      if (!body.sourceConnection) throw new Error('An event write key needs its source connection.');
+      return body;
+    }
+    if ($('perm-admin').checked) {
+      body.permissions = ['admin'];
+    } else {
+      for (const s of $('scope-fields').querySelectorAll('select')) if (s.value) body.permissions.push(s.value);
+      for (const c of $('scope-fields').querySelectorAll('input[data-delete]')) if (c.checked) body.permissions.push(c.value);
+    }
+    if (body.permissions.length === 0) throw new Error('Pick at least one permission.');
+    return body;
+  }
+
+  $('new-key').addEventListener('click', () => {
+    resetCreateForm();
+    openDialog($('create-dialog'), $('new-key'), $('key-name'));
+  });
+  for (const r of document.querySelectorAll('input[name="kind"]')) r.addEventListener('change', syncCreateForm);
+  $('perm-admin').addEventListener('change', syncCreateForm);
+  $('key-expiry').addEventListener('change', syncCreateForm);
+
+  $('create-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    show($('create-error'), '');
+    let body;
+    try {
+      body = requestBody();
+    } catch (e) {
+      show($('create-error'), e.message);
+      return;
+    }
+    $('create-submit').disabled = true;
+    try {
+      const created = await call('POST', '', body);
+      $('create-dialog').dauthOpener = $('new-key');
+      closeDialog($('create-dialog'));
+      await reloadKeys();
+      showSecret(created, $('new-key'), 'Created');
+    } catch (e) {
+      show($('create-error'), describeError(e));
+    } finally {
+      $('create-submit').disabled = false;
+    }
+  });
+
+  // ---- wiring ----
+
+  $('connect-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const key = $('admin-key').value.trim();
+    if (!key) {
+      show($('connect-error'), 'Enter an admin key.');
+      $('admin-key').focus();
+      return;
+    }
+    connect(key);
+  });
+  $('forget').addEventListener('click', () => {
+    disconnect();
+    $('admin-key').focus();
+  });
+  $('filter-text').addEventListener('input', renderKeys);
+  $('filter-status').addEventListener('change', renderKeys);
+
+  // Legacy storage of an admin key elsewhere is never read; only this tab's sessionStorage.
+  const saved = sessionStorage.getItem(STORAGE);
+  if (saved) connect(saved);
+})();

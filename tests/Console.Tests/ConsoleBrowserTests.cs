@@ -1,0 +1,213 @@
+using System.Net;
+using System.Text.Json;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Interactions;
+
+namespace Declarative.Auth.Console.Tests;
+
+/// <summary>The console in headless Chromium against the sample on a real port: what an operator does with it.</summary>
+public sealed class ConsoleBrowserTests(KestrelSample app) : IClassFixture<KestrelSample>
+{
+    private const string Warning = "Copy the key now — it won't be shown again.";
+
+    private Browser Open(int width = 1280, int height = 900)
+    {
+        var browser = new Browser(width, height);
+        browser.Driver.Navigate().GoToUrl(new Uri(app.BaseAddress, "/auth/console"));
+        browser.Until(() => browser.ById("admin-key").Displayed, "the admin key field");
+        return browser;
+    }
+
+    private static void Connect(Browser browser, string key)
+    {
+        var input = browser.ById("admin-key");
+        input.Clear();
+        input.SendKeys(key);
+        input.SendKeys(Keys.Enter);
+    }
+
+    private static void ConnectAsAdmin(Browser browser, string key)
+    {
+        Connect(browser, key);
+        browser.Until(() => browser.ById("keys-section").Displayed, "the key list after connecting");
+        browser.Until(() => browser.Driver.FindElements(By.CssSelector("#keys-body tr")).Count > 0, "rows in the key list");
+    }
+
+    private static IWebElement Row(Browser browser, string name)
+        => browser.Driver.FindElement(By.XPath($"//tbody[@id='keys-body']/tr[.//strong[normalize-space()='{name}']]"));
+
+    private static string StatusOf(Browser browser, string name)
+        => Row(browser, name).FindElement(By.CssSelector(".status")).Text;
+
+    private static void AssertNoErrors(Browser browser, bool allowRefusedCalls = false)
+    {
+        Assert.Empty(browser.ScriptErrors());
+        var severe = browser.SevereConsoleEntries()
+            .Where(m => !(allowRefusedCalls && m.Contains("Failed to load resource", StringComparison.Ordinal)
+                && (m.Contains("401", StringComparison.Ordinal) || m.Contains("403", StringComparison.Ordinal))))
+            .ToArray();
+        Assert.Empty(severe);
+    }
+
+    private async Task<(HttpStatusCode Status, string? Code)> CallWith(string key, string path = "/api/monitors")
+    {
+        using var client = app.Client(key);
+        var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        var code = response.IsSuccessStatusCode || body.Length == 0 ? null
+            : JsonDocument.Parse(body).RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
+        return (response.StatusCode, code);
+    }
+
+    /// <summary>Revocation reaches the verifier through the store's change feed: allow it 2 seconds.</summary>
+    private async Task<(HttpStatusCode Status, string? Code)> EventuallyRefused(string key)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(2.5);
+        while (true)
+        {
+            var result = await CallWith(key);
+            if (result.Status != HttpStatusCode.OK || DateTime.UtcNow > deadline)
+                return result;
+            await Task.Delay(100);
+        }
+    }
+
+    [ChromiumFact]
+    public async Task Operator_creates_a_key_sees_the_secret_once_uses_it_and_revokes_it()
+    {
+        using var browser = Open();
+        var driver = browser.Driver;
+        ConnectAsAdmin(browser, app.AdminKey);
+        Assert.Equal("active", StatusOf(browser, "console-admin"));
+        Assert.Contains("admin", Row(browser, "console-admin").Text);
+        Assert.Null(browser.Script("return localStorage.length || null"));
+        Assert.Equal(app.AdminKey, browser.Script("return sessionStorage.getItem('declarativeAuth.console.adminKey')"));
+        Assert.Contains("POST", browser.ById("endpoints-body").Text);
+        Assert.Contains("write:events", browser.ById("endpoints-body").Text);
+        browser.FitHeightToContent(1280, 900);
+        browser.Screenshot("console-list-desktop");
+        browser.FitHeightToContent(1280, 900);
+
+        browser.ById("new-key").Click();
+        browser.Until(() => browser.IsOpen("create-dialog"), "the create dialog");
+        Assert.Equal("key-name", browser.ActiveId());
+        browser.ById("key-name").SendKeys("browser-made-key");
+        browser.ById("scope-monitors").SendKeys("Read-only");
+        Assert.Equal("read:monitors", browser.ById("scope-monitors").GetAttribute("value"));
+        Assert.Contains("Read monitors.", browser.ById("scope-monitors-desc").Text);
+        browser.Screenshot("console-create-desktop");
+        browser.ById("create-submit").Click();
+
+        var secret = browser.Until(() => browser.IsOpen("secret-dialog") && browser.ById("secret-value").Text is { Length: > 0 } s ? s : null, "the new secret");
+        Assert.StartsWith("sample_test_", secret);
+        Assert.Equal(Warning, browser.ById("secret-warning").Text);
+        Assert.True(browser.ById("copy-secret").Displayed);
+        Assert.Equal("copy-secret", browser.ActiveId());
+        browser.ById("copy-secret").Click();
+        browser.Until(() => browser.ById("copy-status").Text is { Length: > 0 } t ? t : null, "the copy status");
+        browser.Screenshot("console-secret-desktop");
+
+        browser.ById("secret-done").Click();
+        browser.Until(() => !browser.IsOpen("secret-dialog"), "the secret dialog to close");
+        Assert.DoesNotContain(secret, (string)browser.Script("return document.documentElement.outerHTML")!);
+        Assert.DoesNotContain(secret, (string)browser.Script("return Array.from(document.querySelectorAll('input')).map(i => i.value).join(' ')")!);
+        Assert.Equal("new-key", browser.ActiveId());
+        Assert.Equal("active", StatusOf(browser, "browser-made-key"));
+        Assert.Contains("read:monitors", Row(browser, "browser-made-key").Text);
+
+        Assert.Equal((HttpStatusCode.OK, null), await CallWith(secret));
+
+        Row(browser, "browser-made-key").FindElement(By.XPath(".//button[normalize-space()='Revoke']")).Click();
+        browser.Until(() => browser.IsOpen("confirm-dialog"), "the revoke confirmation");
+        Assert.Equal("confirm-cancel", browser.ActiveId());
+        Assert.Contains("browser-made-key", browser.ById("confirm-title").Text);
+        browser.ById("confirm-ok").Click();
+        browser.Until(() => StatusOf(browser, "browser-made-key") == "revoked", "the key to show as revoked");
+        Assert.False(browser.IsOpen("confirm-dialog"));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "KEY_REVOKED"), await EventuallyRefused(secret));
+        AssertNoErrors(browser);
+    }
+
+    [ChromiumFact]
+    public async Task A_wrong_admin_key_sees_the_servers_message_and_is_not_kept()
+    {
+        using var browser = Open();
+        var unknown = new ApiKeyFormat("sample", KeyEnvironment.Test).Generate();
+        Connect(browser, unknown);
+        var error = browser.Until(() => browser.ById("connect-error") is { Displayed: true } e ? e.Text : null, "the error for an unknown key");
+        Assert.Contains("401", error);
+        Assert.Contains("Invalid API key provided", error);
+        Assert.False(browser.ById("keys-section").Displayed);
+        Assert.Equal(0L, browser.Script("return sessionStorage.length"));
+        Assert.Equal("admin-key", browser.ActiveId());
+
+        var reader = await app.App.CreateKeyAsync("not-an-admin", "read:monitors");
+        Connect(browser, reader);
+        error = browser.Until(() => browser.ById("connect-error") is { Displayed: true } e && e.Text.Contains("403", StringComparison.Ordinal) ? e.Text : null, "the error for a key that is not admin");
+        Assert.Contains("FORBIDDEN", error);
+        Assert.Contains("admin", error);
+        Assert.False(browser.ById("keys-section").Displayed);
+        browser.Screenshot("console-wrong-key");
+        AssertNoErrors(browser, allowRefusedCalls: true);
+    }
+
+    [ChromiumFact]
+    public async Task Rotate_asks_first_shows_the_new_secret_once_and_the_old_secret_stops_working()
+    {
+        var old = await app.App.CreateKeyAsync("to-rotate", "read:monitors");
+        using var browser = Open();
+        ConnectAsAdmin(browser, app.AdminKey);
+
+        Row(browser, "to-rotate").FindElement(By.XPath(".//button[normalize-space()='Rotate']")).Click();
+        browser.Until(() => browser.IsOpen("confirm-dialog"), "the rotate confirmation");
+        // Escape cancels: nothing rotated, focus back on the button.
+        new Actions(browser.Driver).SendKeys(Keys.Escape).Perform();
+        browser.Until(() => !browser.IsOpen("confirm-dialog"), "Escape to close the confirmation");
+        Assert.Equal("Rotate to-rotate", browser.Driver.SwitchTo().ActiveElement().GetAttribute("aria-label"));
+        Assert.Equal((HttpStatusCode.OK, null), await CallWith(old));
+
+        browser.Driver.SwitchTo().ActiveElement().SendKeys(Keys.Enter);
+        browser.Until(() => browser.IsOpen("confirm-dialog"), "the rotate confirmation again");
+        browser.ById("confirm-ok").Click();
+        var fresh = browser.Until(() => browser.IsOpen("secret-dialog") && browser.ById("secret-value").Text is { Length: > 0 } s ? s : null, "the rotated secret");
+        Assert.NotEqual(old, fresh);
+        Assert.Equal(Warning, browser.ById("secret-warning").Text);
+        new Actions(browser.Driver).SendKeys(Keys.Escape).Perform();
+        browser.Until(() => !browser.IsOpen("secret-dialog"), "Escape to close the secret");
+        Assert.DoesNotContain(fresh, (string)browser.Script("return document.documentElement.outerHTML")!);
+
+        Assert.Equal((HttpStatusCode.OK, null), await CallWith(fresh));
+        Assert.Equal((HttpStatusCode.Unauthorized, "KEY_REVOKED"), await EventuallyRefused(old));
+        AssertNoErrors(browser);
+    }
+
+    [ChromiumFact]
+    public void At_phone_width_the_list_and_the_create_dialog_fit_and_work_by_keyboard()
+    {
+        using var browser = Open(375, 812);
+        ConnectAsAdmin(browser, app.AdminKey);
+        Assert.True(Convert.ToInt64(browser.Script("return document.documentElement.scrollWidth"), System.Globalization.CultureInfo.InvariantCulture) <= 375,
+            "the page scrolls sideways at 375 px");
+        browser.Screenshot("console-list-375");
+
+        browser.ById("new-key").SendKeys(Keys.Enter);
+        browser.Until(() => browser.IsOpen("create-dialog"), "the create dialog by keyboard");
+        Assert.Equal("key-name", browser.ActiveId());
+        var width = Convert.ToDouble(browser.Script("return document.getElementById('create-dialog').getBoundingClientRect().width"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(width <= 375, $"the dialog is {width}px wide");
+        // Tab moves through the form in order: name, then the kind radios.
+        browser.Driver.SwitchTo().ActiveElement().SendKeys(Keys.Tab);
+        Assert.Equal("Standard", browser.Driver.SwitchTo().ActiveElement().GetAttribute("value"));
+        browser.Screenshot("console-create-375");
+
+        // Submitting without a name says so inside the dialog.
+        browser.ById("create-submit").Click();
+        Assert.Contains("name", browser.Until(() => browser.ById("create-error") is { Displayed: true } e ? e.Text : null, "the missing-name error"));
+
+        new Actions(browser.Driver).SendKeys(Keys.Escape).Perform();
+        browser.Until(() => !browser.IsOpen("create-dialog"), "Escape to close the create dialog");
+        Assert.Equal("new-key", browser.ActiveId());
+        AssertNoErrors(browser);
+    }
+}
