@@ -64,7 +64,7 @@ namespace Declarative.Auth.Shared
             return MapMethods.ContainsKey(original.Name)
                 && original.IsExtensionMethod
                 && original.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Builder"
-                && original.ContainingType is { Name: "EndpointRouteBuilderExtensions" or "RouteHandlerServices" };
+                && original.ContainingType is { Name: "EndpointRouteBuilderExtensions" or "FallbackEndpointRouteBuilderExtensions" };
         }
 
         /// <summary>Classifies one attribute: ours, or ASP.NET Core's by interface (so subclasses count too).</summary>
@@ -113,10 +113,18 @@ namespace Declarative.Auth.Shared
             _ => null,
         };
 
+        // At one level: RequiresKey (fail closed), then AllowAnonymous (ASP.NET Core lets it beat [Authorize]
+        // whatever the order), then Authorize.
         private static DeclarationKind Strongest(DeclarationKind a, DeclarationKind b)
-            => a == DeclarationKind.RequiresKey || b == DeclarationKind.None ? a
-             : b == DeclarationKind.RequiresKey || a == DeclarationKind.None ? b
-             : a;
+            => Rank(a) >= Rank(b) ? a : b;
+
+        private static int Rank(DeclarationKind kind) => kind switch
+        {
+            DeclarationKind.RequiresKey => 3,
+            DeclarationKind.AllowAnonymous => 2,
+            DeclarationKind.Authorize => 1,
+            _ => 0,
+        };
 
         /// <summary>The fluent call's declaration: <c>RequireKey</c>, <c>RequireAuthorization</c> or <c>AllowAnonymous</c>.</summary>
         public static DeclarationKind FluentDeclaration(IMethodSymbol method)

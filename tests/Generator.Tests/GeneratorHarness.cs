@@ -84,6 +84,16 @@ internal static class GeneratorHarness
         Assert.True(emit.Success, "Emit failed:\n" + string.Join("\n", emit.Diagnostics));
         stream.Position = 0;
 
+        // The registry is process-wide and keyed by assembly name; every test app is "TestApp". Loads are
+        // serialized so a parallel test cannot replace this manifest between registration and the check.
+        lock (RegistryGate)
+            return LoadExclusive(stream);
+    }
+
+    private static readonly Lock RegistryGate = new();
+
+    private static (AuthManifest Manifest, Func<string, int> IndexOf, IReadOnlyDictionary<string, string> Constants) LoadExclusive(MemoryStream stream)
+    {
         var context = new AssemblyLoadContext("generated-" + Guid.NewGuid().ToString("N"), isCollectible: true);
         try
         {
