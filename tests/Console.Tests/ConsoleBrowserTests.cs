@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Interactions;
 
@@ -78,6 +79,8 @@ public sealed class ConsoleBrowserTests(KestrelSample app) : IClassFixture<Kestr
         using var browser = Open();
         var driver = browser.Driver;
         ConnectAsAdmin(browser, app.AdminKey);
+        Assert.Equal("keys-title", browser.ActiveId());
+        Assert.False(browser.ById("admin-key").Displayed);
         Assert.Equal("active", StatusOf(browser, "console-admin"));
         Assert.Contains("admin", Row(browser, "console-admin").Text);
         Assert.Null(browser.Script("return localStorage.length || null"));
@@ -189,7 +192,14 @@ public sealed class ConsoleBrowserTests(KestrelSample app) : IClassFixture<Kestr
         ConnectAsAdmin(browser, app.AdminKey);
         Assert.True(Convert.ToInt64(browser.Script("return document.documentElement.scrollWidth"), System.Globalization.CultureInfo.InvariantCulture) <= 375,
             "the page scrolls sideways at 375 px");
+        browser.FitHeightToContent(375, 812);
         browser.Screenshot("console-list-375");
+        browser.FitHeightToContent(375, 812);
+        browser.Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
+        {
+            ["width"] = 375, ["height"] = 812, ["deviceScaleFactor"] = 1, ["mobile"] = true,
+        });
+        browser.Script("window.scrollTo(0, 0)");
 
         browser.ById("new-key").SendKeys(Keys.Enter);
         browser.Until(() => browser.IsOpen("create-dialog"), "the create dialog by keyboard");
@@ -208,6 +218,50 @@ public sealed class ConsoleBrowserTests(KestrelSample app) : IClassFixture<Kestr
         new Actions(browser.Driver).SendKeys(Keys.Escape).Perform();
         browser.Until(() => !browser.IsOpen("create-dialog"), "Escape to close the create dialog");
         Assert.Equal("new-key", browser.ActiveId());
+        AssertNoErrors(browser);
+    }
+
+    [ChromiumFact]
+    public async Task An_event_write_key_restricted_to_a_workspace_with_an_expiry_and_the_list_filters()
+    {
+        using var browser = Open();
+        ConnectAsAdmin(browser, app.AdminKey);
+
+        browser.ById("new-key").Click();
+        browser.Until(() => browser.IsOpen("create-dialog"), "the create dialog");
+        browser.ById("key-name").SendKeys("web-source");
+        browser.Driver.FindElement(By.CssSelector("input[name='kind'][value='EventWrite']")).Click();
+        Assert.False(browser.ById("permissions-fields").Displayed);
+        // Without its source connection the page says what is missing and sends nothing.
+        browser.ById("create-submit").Click();
+        Assert.Contains("source connection", browser.Until(() => browser.ById("create-error") is { Displayed: true } e ? e.Text : null, "the missing-source error"));
+        browser.ById("key-source").SendKeys("src_web_1");
+        browser.ById("key-workspace").SendKeys("ws_42");
+        browser.ById("key-expiry").SendKeys("In 30 days");
+        browser.ById("create-submit").Click();
+        var secret = browser.Until(() => browser.IsOpen("secret-dialog") && browser.ById("secret-value").Text is { Length: > 0 } s ? s : null, "the event write key's secret");
+        browser.ById("secret-done").Click();
+        browser.Until(() => !browser.IsOpen("secret-dialog"), "the secret dialog to close");
+
+        var row = Row(browser, "web-source").Text;
+        Assert.Contains("event write key", row);
+        Assert.Contains("src_web_1", row);
+        Assert.Contains("ws_42", row);
+        var stored = (await app.App.Services.GetRequiredService<ApiKeyService>().ListAsync()).Single(k => k.Name == "web-source");
+        Assert.Equal(ApiKeyKind.EventWrite, stored.Kind);
+        Assert.Equal("src_web_1", stored.SourceConnection);
+        Assert.Equal("ws_42", stored.Workspace);
+        Assert.InRange(stored.ExpiresAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromDays(29.9), TimeSpan.FromDays(30));
+        Assert.Contains(stored.ExpiresAt.Value.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), row);
+        Assert.StartsWith(stored.DisplayPart.TrimEnd('…'), secret);
+
+        browser.ById("filter-text").SendKeys("web-sou");
+        browser.Until(() => browser.Driver.FindElements(By.CssSelector("#keys-body tr")).Count == 1, "the text filter to leave one row");
+        Assert.Contains("1 of", browser.ById("keys-status").Text);
+        browser.ById("filter-text").SendKeys(Keys.Control + "a" + Keys.Backspace);
+        browser.ById("filter-status").SendKeys("Active");
+        browser.Until(() => browser.Driver.FindElements(By.CssSelector("#keys-body tr")).Count > 1, "all active keys");
+        Assert.All(browser.Driver.FindElements(By.CssSelector("#keys-body .status")), s => Assert.Equal("active", s.Text));
         AssertNoErrors(browser);
     }
 }

@@ -106,7 +106,7 @@
 
   // ---- connecting ----
 
-  async function connect(key) {
+  async function connect(key, moveFocus) {
     adminKey = key;
     show($('connect-error'), '');
     $('connect').disabled = true;
@@ -116,12 +116,14 @@
       keys = Array.isArray(list) ? list : [];
       sessionStorage.setItem(STORAGE, key);
       $('admin-key').value = '';
-      $('forget').hidden = false;
-      show($('connected'), 'Connected. The admin key is kept for this tab only.');
+      $('connect-form').hidden = true;
+      $('connected').textContent = 'Connected with an admin key, kept for this tab only.';
+      $('connected-box').hidden = false;
       $('keys-section').hidden = false;
       $('endpoints-section').hidden = false;
       renderCatalog();
       renderKeys();
+      if (moveFocus) $('keys-title').focus();
       return true;
     } catch (e) {
       disconnect();
@@ -138,8 +140,9 @@
     keys = [];
     catalog = null;
     sessionStorage.removeItem(STORAGE);
-    $('forget').hidden = true;
-    show($('connected'), '');
+    $('connect-form').hidden = false;
+    $('connected-box').hidden = true;
+    $('connected').textContent = '';
     $('keys-section').hidden = true;
     $('endpoints-section').hidden = true;
     $('keys-body').replaceChildren();
@@ -491,7 +494,7 @@
       $('admin-key').focus();
       return;
     }
-    connect(key);
+    connect(key, true);
   });
   $('forget').addEventListener('click', () => {
     disconnect();
@@ -502,5 +505,5 @@
 
   // Legacy storage of an admin key elsewhere is never read; only this tab's sessionStorage.
   const saved = sessionStorage.getItem(STORAGE);
-  if (saved) connect(saved);
+  if (saved) connect(saved, false);
 })();
