@@ -108,7 +108,8 @@ public sealed class SqliteStoreTests : IDisposable
     {
         var path = NewPath();
         var store = new SqliteApiKeyStore($"Data Source={path};Default Timeout=1");
-        using var locker = new SqliteConnection($"Data Source={path};Pooling=False");
+        SqliteConnection.ClearAllPools(); // a fresh connection meets the lock (WAL readers keep their snapshot)
+        using var locker = new SqliteConnection($"Data Source={path};Pooling=False;Default Timeout=5");
         locker.Open();
         using (var cmd = locker.CreateCommand())
         {

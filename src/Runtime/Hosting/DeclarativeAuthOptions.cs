@@ -24,6 +24,12 @@ public sealed class DeclarativeAuthOptions
     /// </summary>
     public KeyEnvironment? KeyEnvironment { get; set; }
 
+    /// <summary>
+    /// The longest a key lookup may take before the request is refused with 503 <c>AUTH_UNAVAILABLE</c>
+    /// (never a hang, never a 200). Database stores use it as their command or busy timeout too.
+    /// </summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often last-used times are written to the store, in one batch.</summary>
     public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 

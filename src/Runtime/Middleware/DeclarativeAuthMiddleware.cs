@@ -18,6 +18,7 @@ internal sealed partial class DeclarativeAuthMiddleware(
     OrganizationsKey organizationsKey,
     WorkspaceResolver workspaces,
     KeyRateLimiter limiter,
+    Microsoft.Extensions.Options.IOptions<DeclarativeAuthOptions> options,
     TimeProvider time,
     ILogger<DeclarativeAuthMiddleware> logger)
 {
@@ -47,6 +48,9 @@ internal sealed partial class DeclarativeAuthMiddleware(
     {
         if (limiter.Enabled && IsBlocked(context, out var blocked))
             return Refuse(context, AuthError.TooManyFailures, blocked);
+
+        if (context.Request.QueryString.HasValue && HasKeyInQuery(context.Request.Query))
+            return Fail(context, AuthError.KeyInUrl);
 
         switch (BearerToken.TryRead(context.Request.Headers, out var token))
         {
@@ -80,7 +84,7 @@ internal sealed partial class DeclarativeAuthMiddleware(
         ApiKey? key;
         try
         {
-            key = await lookup.ConfigureAwait(false);
+            key = await lookup.AsTask().WaitAsync(options.Value.StoreTimeout, time, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFault(ex))
         {
@@ -201,6 +205,22 @@ internal sealed partial class DeclarativeAuthMiddleware(
             }
         }
         await next(context).ConfigureAwait(false);
+    }
+
+    // Keys never travel in URLs (they end up in logs, history and Referer headers): a key-shaped query value
+    // is refused even when the header is right, so the mistake is caught on the first call.
+    private bool HasKeyInQuery(IQueryCollection query)
+    {
+        foreach (var (_, values) in query)
+        {
+            foreach (var value in values)
+            {
+                if (value is not null && (format.Check(value) is KeyFormatError.None or KeyFormatError.WrongEnvironment or KeyFormatError.BadChecksum
+                    || OrganizationsKey.IsWellFormed(value)))
+                    return true;
+            }
+        }
+        return false;
     }
 
     private bool IsBlocked(HttpContext context, out KeyRateLimiter.Decision decision)

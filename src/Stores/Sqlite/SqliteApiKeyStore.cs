@@ -16,20 +16,30 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
     private readonly string _connectionString;
 
     /// <summary>Opens (creating if needed) the database at <paramref name="pathOrConnectionString"/>.</summary>
-    public SqliteApiKeyStore(string pathOrConnectionString)
+    /// <param name="pathOrConnectionString">A file path, or a Microsoft.Data.Sqlite connection string.</param>
+    /// <param name="busyTimeout">How long a call waits on a locked file before failing as unavailable (default 5 s).</param>
+    public SqliteApiKeyStore(string pathOrConnectionString, TimeSpan? busyTimeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pathOrConnectionString);
         var builder = pathOrConnectionString.Contains('=')
             ? new SqliteConnectionStringBuilder(pathOrConnectionString)
             : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString };
-        builder.Mode = SqliteOpenMode.ReadWriteCreate;
         builder.Pooling = true;
-        if (builder.DefaultTimeout == 30)
+        if (busyTimeout is { } timeout)
+            builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        else if (builder.DefaultTimeout == 30)
             builder.DefaultTimeout = 5; // busy timeout: a locked file fails in seconds, not half a minute
-        _connectionString = builder.ToString();
         DataSource = builder.DataSource;
-        using var connection = Open();
-        SqliteSchema.Apply(connection);
+
+        builder.Mode = SqliteOpenMode.ReadWriteCreate;
+        using (var connection = new SqliteConnection(builder.ToString()))
+        {
+            connection.Open();
+            SqliteSchema.Apply(connection);
+        }
+        // After start-up a missing file is a fault (503), never a fresh empty database that knows no keys.
+        builder.Mode = SqliteOpenMode.ReadWrite;
+        _connectionString = builder.ToString();
     }
 
     /// <summary>The database file.</summary>

@@ -25,7 +25,8 @@ public static class SqliteDeclarativeAuthBuilderExtensions
             var target = pathOrConnectionString;
             if (!target.Contains('=') && !Path.IsPathRooted(target) && sp.GetService<IHostEnvironment>() is { } env)
                 target = Path.Combine(env.ContentRootPath, target);
-            return new SqliteApiKeyStore(target);
+            var timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeclarativeAuthOptions>>().Value.StoreTimeout;
+            return new SqliteApiKeyStore(target, timeout);
         });
     }
 }
