@@ -41,7 +41,8 @@ namespace Declarative.Auth.Analyzers
         private readonly ConcurrentDictionary<ISymbol, bool> _callersDeclareResult = new(SymbolEqualityComparer.Default);
         private readonly Lazy<Dictionary<string, List<SimpleNameSyntax>>> _namesByText;
 
-        // Symbols being resolved on this thread: a recursive helper refers to itself; the cycle proves nothing.
+        // Symbols being resolved on this thread. A cycle (a recursive helper, chained calls of one pass-through
+        // helper) must not count as declared: answering "true" there once let a whole undeclared app through.
         [ThreadStatic] private static HashSet<ISymbol>? t_inProgress;
 
         /// <summary>ASP.NET Core's other endpoint-producing extensions (method → declaring type), beyond EndpointRules.MapMethods.</summary>
@@ -523,7 +524,7 @@ namespace Declarative.Auth.Analyzers
                 return cached;
             var inProgress = t_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (!inProgress.Add(target))
-                return true; // a recursive helper returning its own result adds nothing; its other returns decide
+                return false; // a cycle proves nothing: only what is shown declared counts (least fixed point)
             bool result;
             try
             {
@@ -584,7 +585,7 @@ namespace Declarative.Auth.Analyzers
                 return cached;
             var inProgress = t_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (!inProgress.Add(original))
-                return true; // a recursive call passing the builder on: the outer call sites decide
+                return false; // a cycle proves nothing: only what is shown declared counts (least fixed point)
             bool result;
             try
             {
@@ -630,7 +631,7 @@ namespace Declarative.Auth.Analyzers
                 return cached;
             var inProgress = t_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (!inProgress.Add(target))
-                return true;
+                return false; // a cycle proves nothing: only what is shown declared counts (least fixed point)
             var result = true;
             try
             {

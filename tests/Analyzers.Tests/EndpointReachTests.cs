@@ -131,6 +131,22 @@ public class EndpointReachTests
         ]);
 
     [Fact]
+    public Task Chained_calls_of_one_pass_through_helper_do_not_declare_each_other()
+        => Verify.ProgramAsync("""
+            var app = WebApplication.Create(args);
+            var versioned = app.Versioned("Catalog");
+            var api = versioned.MapGroup("api/catalog").HasVersion(1, 0).HasVersion(2, 0);
+            api.{|DAUTH001:MapGet|}("/items", () => "a");
+            app.Run();
+
+            static class Versioning
+            {
+                public static IEndpointRouteBuilder Versioned(this IEndpointRouteBuilder app, string name) => throw null!;
+                public static RouteGroupBuilder HasVersion(this RouteGroupBuilder builder, int major, int minor) => builder;
+            }
+            """);
+
+    [Fact]
     public Task A_source_helper_that_declares_the_builder_it_is_given_declares_it()
         => Verify.ProgramAsync("""
             var app = WebApplication.Create(args);
