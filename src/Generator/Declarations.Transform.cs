@@ -59,7 +59,46 @@ namespace Declarative.Auth.Generator
 
         /// <summary>The declaration made directly on a method or lambda (one level).</summary>
         public static Level OfMethod(IMethodSymbol method)
-            => Level.From(EndpointRules.DeclarationOf(method), method.GetAttributes());
+        {
+            var level = Level.From(EndpointRules.DeclarationOf(method), method.GetAttributes());
+            for (var current = method.OverriddenMethod; current is not null; current = current.OverriddenMethod)
+                level.AddFlags(FlagsOf(current.GetAttributes()));
+            return level;
+        }
+
+        /// <summary>The key kinds and workspace scoping that attributes of this type name add.</summary>
+        public static DeclarationFlags FlagsOf(string? typeName) => typeName switch
+        {
+            "Declarative.Auth.RequiresAnyKeyAttribute" => DeclarationFlags.AnyKey,
+            "Declarative.Auth.EventIngestionAttribute" => DeclarationFlags.EventIngestion,
+            "Declarative.Auth.RequiresOrganizationsKeyAttribute" => DeclarationFlags.OrganizationsKey,
+            "Declarative.Auth.RequiresWorkspaceAttribute" => DeclarationFlags.Workspace,
+            _ => DeclarationFlags.None,
+        };
+
+        /// <summary>The flags of fluent calls: RequireAnyKey, AcceptEventWriteKeys, RequireOrganizationsKey, RequireWorkspace.</summary>
+        public static DeclarationFlags FluentFlagsOf(IMethodSymbol method)
+        {
+            var original = method.ReducedFrom ?? method;
+            if (!original.IsExtensionMethod || original.ContainingNamespace?.ToDisplayString() != "Declarative.Auth")
+                return DeclarationFlags.None;
+            return original.Name switch
+            {
+                "RequireAnyKey" => DeclarationFlags.AnyKey,
+                "AcceptEventWriteKeys" => DeclarationFlags.EventIngestion,
+                "RequireOrganizationsKey" => DeclarationFlags.OrganizationsKey,
+                "RequireWorkspace" => DeclarationFlags.Workspace,
+                _ => DeclarationFlags.None,
+            };
+        }
+
+        private static DeclarationFlags FlagsOf(IEnumerable<AttributeData> attributes)
+        {
+            var flags = DeclarationFlags.None;
+            foreach (var attribute in attributes)
+                flags |= FlagsOf(attribute.AttributeClass?.ToDisplayString());
+            return flags;
+        }
 
         /// <summary>
         /// The declaration of a class: <see cref="EndpointRules.DeclarationOf"/> stops at the nearest class in the
@@ -68,15 +107,24 @@ namespace Declarative.Auth.Generator
         public static Level OfClass(INamedTypeSymbol type)
         {
             var kind = EndpointRules.DeclarationOf(type);
-            if (kind == DeclarationKind.None)
-                return Level.None;
+            var flags = DeclarationFlags.None;
             for (var current = type; current is not null; current = current.BaseType)
+                flags |= FlagsOf(current.GetAttributes());
+            var result = Level.None;
+            if (kind != DeclarationKind.None)
             {
-                var attributes = current.GetAttributes();
-                if (attributes.Any(a => EndpointRules.Classify(a) != DeclarationKind.None))
-                    return Level.From(kind, attributes);
+                for (var current = type; current is not null; current = current.BaseType)
+                {
+                    var attributes = current.GetAttributes();
+                    if (attributes.Any(a => EndpointRules.Classify(a) != DeclarationKind.None))
+                    {
+                        result = Level.From(kind, attributes);
+                        break;
+                    }
+                }
             }
-            return Level.None;
+            result.AddFlags(flags);
+            return result;
         }
 
         /// <summary>One level's declaration: its kind and, for RequiresKey, the permissions.</summary>
@@ -95,9 +143,15 @@ namespace Declarative.Auth.Generator
 
             public IEnumerable<string> Permissions => _permissions;
 
+            /// <summary>Key kinds and workspace scoping named at this level (whether or not it declares).</summary>
+            public DeclarationFlags Flags { get; private set; }
+
+            public void AddFlags(DeclarationFlags flags) => Flags |= flags;
+
             public static Level From(DeclarationKind kind, IEnumerable<AttributeData> attributes)
             {
                 var level = new Level { Kind = kind };
+                level.Flags = FlagsOf(attributes);
                 if (kind == DeclarationKind.RequiresKey)
                 {
                     foreach (var attribute in attributes)
@@ -132,6 +186,16 @@ namespace Declarative.Auth.Generator
 
         /// <summary>Nearest level with a declaration wins; none → undeclared.</summary>
         public static DeclarationModel Resolve(IEnumerable<(Level Level, DeclarationLevel Where)> levels)
+        {
+            // Flags are a union over every level: the runtime reads them from all of the endpoint's metadata.
+            var list = levels.ToList();
+            var flags = DeclarationFlags.None;
+            foreach (var (level, _) in list)
+                flags |= level.Flags;
+            return ResolveNearest(list) with { Flags = flags };
+        }
+
+        private static DeclarationModel ResolveNearest(IEnumerable<(Level Level, DeclarationLevel Where)> levels)
         {
             foreach (var (level, where) in levels)
             {

@@ -22,6 +22,20 @@ namespace Declarative.Auth.Generator
         Controller = 5,
     }
 
+    /// <summary>
+    /// What an endpoint's metadata says besides its permissions (union over every level, as the runtime reads all
+    /// metadata): which key kinds it accepts and whether it is workspace-scoped. Only the docs output uses these.
+    /// </summary>
+    [System.Flags]
+    internal enum DeclarationFlags
+    {
+        None = 0,
+        AnyKey = 1,
+        EventIngestion = 2,
+        OrganizationsKey = 4,
+        Workspace = 8,
+    }
+
     /// <summary>How much of an endpoint's route the build knows.</summary>
     internal enum RouteKind
     {
@@ -39,12 +53,22 @@ namespace Declarative.Auth.Generator
     }
 
     /// <summary>The facts of the compilation the generator needs.</summary>
-    internal sealed record CompilationInfoModel(string AssemblyName, bool ReferencesRuntime, bool HasModuleInitializer);
+    internal sealed record CompilationInfoModel(string AssemblyName, bool ReferencesRuntime, bool HasModuleInitializer)
+    {
+        /// <summary><c>[assembly: PermissionScope(scope, description)]</c>, ordinal by scope.</summary>
+        public EquatableArray<ScopeDescriptionModel> ScopeDescriptions { get; init; } = EquatableArray<ScopeDescriptionModel>.Empty;
+    }
+
+    /// <summary>One <c>[assembly: PermissionScope(scope, description)]</c>.</summary>
+    internal sealed record ScopeDescriptionModel(string Scope, string Description);
 
     /// <summary>An endpoint's effective declaration.</summary>
     internal sealed record DeclarationModel(Access Access, EquatableArray<string> Permissions, DeclarationLevel Level)
     {
         public static readonly DeclarationModel Undeclared = new DeclarationModel(Access.Undeclared, EquatableArray<string>.Empty, DeclarationLevel.None);
+
+        /// <summary>Key kinds and workspace scoping, from every level.</summary>
+        public DeclarationFlags Flags { get; init; }
     }
 
     /// <summary>One endpoint found in source. <see cref="FilePath"/> is the tree's path as the compiler sees it.</summary>
@@ -80,8 +104,8 @@ namespace Declarative.Auth.Generator
     internal sealed record DeclaredSymbolModel(string SymbolName, EquatableArray<string> Permissions);
 
     /// <summary>
-    /// One permission of the catalog. <see cref="Description"/> is room for
-    /// <c>[assembly: PermissionScope("events", "...")]</c>; always null for now.
+    /// One permission of the catalog. <see cref="Description"/> comes from
+    /// <c>[assembly: PermissionScope("events", "...")]</c> for the permission's scope (null when none).
     /// </summary>
     internal sealed record PermissionModel(string Value, string ConstantName, int Index, string? Description);
 
@@ -96,7 +120,11 @@ namespace Declarative.Auth.Generator
         DeclarationLevel Level,
         string Handler,
         string SourceFile,
-        int Line);
+        int Line)
+    {
+        /// <summary>Key kinds and workspace scoping (docs only; the runtime table does not carry them).</summary>
+        public DeclarationFlags Flags { get; init; }
+    }
 
     /// <summary>Everything the rendered file (and later the docs) needs.</summary>
     internal sealed record ManifestModel(

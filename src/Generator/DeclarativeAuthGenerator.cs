@@ -83,6 +83,13 @@ namespace Declarative.Auth.Generator
                 if (model is not null)
                     context.AddSource(ManifestRender.HintName, ManifestRender.Render(model));
             });
+
+            // The permission docs, from the same model: no second analysis.
+            context.RegisterSourceOutput(manifest, static (context, model) =>
+            {
+                if (model is not null)
+                    context.AddSource(DocsRender.HintName, DocsRender.Render(model));
+            });
         }
     }
 }

@@ -18,7 +18,28 @@ namespace Declarative.Auth.Generator
             => new CompilationInfoModel(
                 compilation.AssemblyName ?? string.Empty,
                 compilation.GetTypeByMetadataName(Shared.EndpointRules.RequiresKeyAttribute) is not null,
-                compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null);
+                compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null)
+            {
+                ScopeDescriptions = ScopeDescriptions(compilation, cancellationToken),
+            };
+
+        /// <summary><c>[assembly: PermissionScope(scope, description)]</c>: the first description of each scope, ordinal by scope.</summary>
+        private static EquatableArray<ScopeDescriptionModel> ScopeDescriptions(Compilation compilation, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var attribute in compilation.Assembly.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() != "Declarative.Auth.PermissionScopeAttribute"
+                    || attribute.ConstructorArguments.Length != 2
+                    || attribute.ConstructorArguments[0].Value is not string scope
+                    || attribute.ConstructorArguments[1].Value is not string description
+                    || result.ContainsKey(scope))
+                    continue;
+                result.Add(scope, description);
+            }
+            return result.Select(p => new ScopeDescriptionModel(p.Key, p.Value)).ToEquatableArray();
+        }
 
         public static ManifestModel? Build(
             CompilationInfoModel info,
@@ -46,7 +67,7 @@ namespace Declarative.Auth.Generator
                     e.Declaration.Level,
                     e.Handler,
                     RelativePath(e.FilePath, projectDirectory),
-                    e.Line))
+                    e.Line) { Flags = e.Declaration.Flags })
                 .OrderBy(e => e.Route is null ? 1 : 0)
                 .ThenBy(e => e.Route ?? e.Pattern ?? string.Empty, StringComparer.Ordinal)
                 .ThenBy(e => string.Join(",", e.HttpMethods), StringComparer.Ordinal)
@@ -61,12 +82,21 @@ namespace Declarative.Auth.Generator
             foreach (var entry in entries)
                 values.UnionWith(entry.Permissions);
 
+            var descriptions = info.ScopeDescriptions.ToDictionary(d => d.Scope, d => d.Description, StringComparer.Ordinal);
             var used = new HashSet<string>(s_reservedNames, StringComparer.Ordinal);
             var permissions = values
-                .Select((value, index) => new PermissionModel(value, UniqueName(ConstantName(value), used), index, Description: null))
+                .Select((value, index) => new PermissionModel(value, UniqueName(ConstantName(value), used), index, DescriptionOf(value, descriptions)))
                 .ToEquatableArray();
 
             return new ManifestModel(info.AssemblyName, info.HasModuleInitializer, permissions, entries);
+        }
+
+        /// <summary>The description of a permission's scope (<c>read:monitors</c> → <c>monitors</c>), or null.</summary>
+        private static string? DescriptionOf(string permission, Dictionary<string, string> descriptions)
+        {
+            var colon = permission.IndexOf(':');
+            var scope = colon < 0 ? permission : permission.Substring(colon + 1);
+            return descriptions.TryGetValue(scope, out var description) ? description : null;
         }
 
         /// <summary>

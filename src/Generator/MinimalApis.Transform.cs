@@ -337,6 +337,7 @@ namespace Declarative.Auth.Generator
             {
                 foreach (var (kind, permission) in Level.Added)
                     target.Add(kind, permission);
+                target.AddFlags(Level.Flags);
             }
         }
 
@@ -361,6 +362,7 @@ namespace Declarative.Auth.Generator
         /// <returns>True when the call declares something.</returns>
         private static bool AddFluent(IInvocationOperation call, DeclarationsTransform.Level level)
         {
+            level.AddFlags(DeclarationsTransform.FluentFlagsOf(call.TargetMethod));
             var kind = EndpointRules.FluentDeclaration(call.TargetMethod);
             if (kind != DeclarationKind.None)
             {
@@ -381,6 +383,7 @@ namespace Declarative.Auth.Generator
                     : new[] { value };
                 foreach (var item in items)
                 {
+                    level.AddFlags(DeclarationsTransform.FlagsOf(item?.Type?.ToDisplayString()));
                     var itemKind = ClassifyMetadata(item?.Type);
                     if (itemKind == DeclarationKind.None)
                         continue;

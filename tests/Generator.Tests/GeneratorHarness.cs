@@ -9,6 +9,9 @@ namespace Declarative.Auth.Generator.Tests;
 /// <summary>What one generator test looks at: the generated text and the manifest it builds when run.</summary>
 internal sealed record GeneratedApp(string Text, AuthManifest Manifest, Func<string, int> IndexOf, IReadOnlyDictionary<string, string> Constants, GeneratorRun Run)
 {
+    /// <summary>DeclarativeAuthDocs.Markdown and .Json as compiled into the test app.</summary>
+    public (string Markdown, string Json) Docs { get; init; }
+
     public EndpointEntry Single(string? route, params string[] methods)
     {
         var matches = Manifest.Endpoints.Where(e => e.Route == route && e.HttpMethods.SequenceEqual(methods)).ToList();
@@ -35,6 +38,7 @@ internal sealed record GeneratedApp(string Text, AuthManifest Manifest, Func<str
 internal static class GeneratorHarness
 {
     public const string HintName = "DeclarativeAuth.Manifest.g.cs";
+    public const string DocsHintName = "DeclarativeAuth.Docs.g.cs";
 
     public static readonly IReadOnlyCollection<string> AllTrackingNames = typeof(TrackingNames)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -67,17 +71,25 @@ internal static class GeneratorHarness
 
         var run = GeneratorDriverRunner.Run(new DeclarativeAuthGenerator(), compilation, options);
         var text = run.Source(HintName);
+        Assert.Contains("internal static class DeclarativeAuthDocs", run.Source(DocsHintName));
         IncrementalityAssert.Holds(run, AllTrackingNames, AlwaysRunningTrackingNames);
 
         var warnings = GeneratorDriverRunner.Warnings(run.Output, ".g.cs");
         Assert.True(warnings.Length == 0, "The generated code has warnings:\n" + string.Join("\n", warnings));
 
-        var (manifest, indexOf, constants) = Load(run.Output);
-        return new GeneratedApp(text, manifest, indexOf, constants, run);
+        var (manifest, indexOf, constants, docs) = LoadWithDocs(run.Output);
+        return new GeneratedApp(text, manifest, indexOf, constants, run) { Docs = docs };
     }
 
     /// <summary>Emits and loads the compilation; returns the manifest, Permissions.IndexOf and the Permissions constants.</summary>
     public static (AuthManifest Manifest, Func<string, int> IndexOf, IReadOnlyDictionary<string, string> Constants) Load(Compilation compilation)
+    {
+        var (manifest, indexOf, constants, _) = LoadWithDocs(compilation);
+        return (manifest, indexOf, constants);
+    }
+
+    /// <summary><see cref="Load"/>, plus the generated docs constants.</summary>
+    public static (AuthManifest Manifest, Func<string, int> IndexOf, IReadOnlyDictionary<string, string> Constants, (string Markdown, string Json) Docs) LoadWithDocs(Compilation compilation)
     {
         using var stream = new MemoryStream();
         var emit = compilation.Emit(stream);
@@ -92,7 +104,7 @@ internal static class GeneratorHarness
 
     private static readonly Lock RegistryGate = new();
 
-    private static (AuthManifest Manifest, Func<string, int> IndexOf, IReadOnlyDictionary<string, string> Constants) LoadExclusive(MemoryStream stream)
+    private static (AuthManifest Manifest, Func<string, int> IndexOf, IReadOnlyDictionary<string, string> Constants, (string Markdown, string Json) Docs) LoadExclusive(MemoryStream stream)
     {
         var context = new AssemblyLoadContext("generated-" + Guid.NewGuid().ToString("N"), isCollectible: true);
         try
@@ -111,7 +123,9 @@ internal static class GeneratorHarness
             var constants = permissionsType.GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral)
                 .ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!);
-            return (manifest, p => indexes.TryGetValue(p, out var i) ? i : throw new ArgumentException("not probed: " + p), constants);
+            var docsType = assembly.GetType("Declarative.Auth.Generated.DeclarativeAuthDocs", throwOnError: true)!;
+            string Doc(string name) => (string)docsType.GetField(name, BindingFlags.Public | BindingFlags.Static)!.GetRawConstantValue()!;
+            return (manifest, p => indexes.TryGetValue(p, out var i) ? i : throw new ArgumentException("not probed: " + p), constants, (Doc("Markdown"), Doc("Json")));
         }
         finally
         {
