@@ -3,11 +3,13 @@ namespace Declarative.Auth.Console.Tests;
 /// <summary>
 /// A browser test: runs when Debian's chromium and chromedriver are installed; skipped with a message when they
 /// are not, except under <c>CI=true</c>, where a missing browser must fail the run (so it runs and fails).
+/// <c>DECLARATIVE_AUTH_CHROMIUM</c> and <c>DECLARATIVE_AUTH_CHROMEDRIVER</c> point elsewhere (and make the skip checkable).
 /// </summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-    public const string DriverPath = "/usr/bin/chromedriver";
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("DECLARATIVE_AUTH_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
+
+    public static string DriverPath => Environment.GetEnvironmentVariable("DECLARATIVE_AUTH_CHROMEDRIVER") is { Length: > 0 } p ? p : "/usr/bin/chromedriver";
 
     public ChromiumFactAttribute()
     {

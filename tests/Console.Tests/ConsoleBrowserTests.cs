@@ -85,6 +85,10 @@ public sealed class ConsoleBrowserTests(KestrelSample app) : IClassFixture<Kestr
         Assert.Contains("admin", Row(browser, "console-admin").Text);
         Assert.Null(browser.Script("return localStorage.length || null"));
         Assert.Equal(app.AdminKey, browser.Script("return sessionStorage.getItem('declarativeAuth.console.adminKey')"));
+        Assert.DoesNotContain(app.AdminKey, browser.Driver.Manage().Cookies.AllCookies.Select(c => c.Value));
+        // A reload in the same tab reconnects from sessionStorage without asking again.
+        browser.Driver.Navigate().Refresh();
+        browser.Until(() => browser.ById("keys-section").Displayed && browser.Driver.FindElements(By.CssSelector("#keys-body tr")).Count > 0, "the list after a reload");
         Assert.Contains("POST", browser.ById("endpoints-body").Text);
         Assert.Contains("write:events", browser.ById("endpoints-body").Text);
         browser.FitHeightToContent(1280, 900);
