@@ -6,9 +6,13 @@ namespace Declarative.Auth;
 
 /// <summary>
 /// <c>{"success":false,"error":{"code":"UNAUTHORIZED","message":"…"}}</c> (<c>application/json</c>), the shape
-/// Kener's docs promise. Messages can be replaced per code.
+/// Kener's docs promise. Messages can be replaced per code, or chosen per error by <paramref name="messageFor"/>
+/// (return null to keep the default); <paramref name="codes"/> renames codes (e.g. KEY_REVOKED → UNAUTHORIZED).
 /// </summary>
-public sealed class EnvelopeAuthErrorWriter(IReadOnlyDictionary<string, string>? messages = null) : IAuthErrorWriter
+public sealed class EnvelopeAuthErrorWriter(
+    IReadOnlyDictionary<string, string>? messages = null,
+    Func<AuthError, string?>? messageFor = null,
+    IReadOnlyDictionary<string, string>? codes = null) : IAuthErrorWriter
 {
     /// <inheritdoc />
     public async Task WriteAsync(HttpContext context, AuthError error)
@@ -18,8 +22,8 @@ public sealed class EnvelopeAuthErrorWriter(IReadOnlyDictionary<string, string>?
         json.WriteStartObject();
         json.WriteBoolean("success", false);
         json.WriteStartObject("error");
-        json.WriteString("code", error.Code);
-        json.WriteString("message", messages?.GetValueOrDefault(error.Code) ?? error.Message);
+        json.WriteString("code", codes?.GetValueOrDefault(error.Code) ?? error.Code);
+        json.WriteString("message", messageFor?.Invoke(error) ?? messages?.GetValueOrDefault(error.Code) ?? error.Message);
         json.WriteEndObject();
         json.WriteEndObject();
         await json.FlushAsync(context.RequestAborted);
@@ -28,9 +32,14 @@ public sealed class EnvelopeAuthErrorWriter(IReadOnlyDictionary<string, string>?
 
 /// <summary>
 /// <c>{"error":"unauthorized","message":"…"}</c> (<c>application/json</c>), the shape FloKit's docs promise:
-/// the code in lower case. Messages can be replaced per code.
+/// the code in lower case. Messages can be replaced per code, or chosen per error by <paramref name="messageFor"/>
+/// (return null to keep the default); <paramref name="codes"/> renames codes before lower-casing
+/// (e.g. KEY_REVOKED → UNAUTHORIZED when the docs promise only "unauthorized").
 /// </summary>
-public sealed class FlatAuthErrorWriter(IReadOnlyDictionary<string, string>? messages = null) : IAuthErrorWriter
+public sealed class FlatAuthErrorWriter(
+    IReadOnlyDictionary<string, string>? messages = null,
+    Func<AuthError, string?>? messageFor = null,
+    IReadOnlyDictionary<string, string>? codes = null) : IAuthErrorWriter
 {
     /// <inheritdoc />
     public async Task WriteAsync(HttpContext context, AuthError error)
@@ -38,8 +47,9 @@ public sealed class FlatAuthErrorWriter(IReadOnlyDictionary<string, string>? mes
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.Body, ErrorJson.Options);
         json.WriteStartObject();
-        json.WriteString("error", error.Code.ToLowerInvariant());
-        json.WriteString("message", messages?.GetValueOrDefault(error.Code) ?? error.Message);
+        var code = codes?.GetValueOrDefault(error.Code) ?? error.Code;
+        json.WriteString("error", code.ToLowerInvariant());
+        json.WriteString("message", messageFor?.Invoke(error) ?? messages?.GetValueOrDefault(code) ?? error.Message);
         json.WriteEndObject();
         await json.FlushAsync(context.RequestAborted);
     }

@@ -28,7 +28,7 @@ public static class DeclarativeAuthServiceCollectionExtensions
             sp.GetRequiredService<IApiKeyStore>(),
             sp.GetRequiredService<ApiKeyFormat>(),
             sp.GetRequiredService<TimeProvider>(),
-            () => sp.GetRequiredService<DeclarativeAuthState>().Catalog.Names));
+            () => sp.GetRequiredService<DeclarativeAuthState>().KnownPermissions()));
         services.TryAddSingleton<KeyUsageRecorder>();
         services.TryAddSingleton<OrganizationsKey>();
         services.TryAddSingleton<WorkspaceResolver>();

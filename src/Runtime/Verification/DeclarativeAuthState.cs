@@ -13,6 +13,7 @@ namespace Declarative.Auth;
 internal sealed partial class DeclarativeAuthState(
     EndpointDataSource endpoints,
     IOptions<DeclarativeAuthOptions> options,
+    OrganizationsKey organizationsKey,
     ILogger<DeclarativeAuthState> logger)
 {
     private readonly ConcurrentDictionary<Endpoint, EndpointPolicy> _policies = new(ReferenceEqualityComparer.Instance);
@@ -27,20 +28,39 @@ internal sealed partial class DeclarativeAuthState(
         => _policies.TryGetValue(endpoint, out var policy) ? policy : _policies.GetOrAdd(endpoint, e => EndpointPolicyBuilder.Build(e, Catalog));
 
     /// <summary>
-    /// "METHOD /route" of every key endpoint <paramref name="key"/> may call, from the generated table when the
-    /// build wrote one, else from the live endpoints.
+    /// "METHOD /route" of every endpoint of this app that <paramref name="key"/> may call, from the live
+    /// endpoints (an assembly's generated table may hold other apps' routes, and organizations endpoints
+    /// take no API key).
     /// </summary>
     public IReadOnlyList<string> EndpointsFor(ApiKey key)
+        => [.. endpoints.Endpoints
+            .Select(e => (Endpoint: e, Policy: PolicyFor(e)))
+            .Where(x => x.Policy.Access == EndpointAccess.Key && Accepts(x.Policy, key))
+            .Select(x => { var (m, r) = EndpointDescription.Of(x.Endpoint); return $"{m} {r}"; })
+            .Distinct()
+            .Order(StringComparer.Ordinal)];
+
+    private static bool Accepts(EndpointPolicy policy, ApiKey key)
     {
-        var manifests = AuthManifestRegistry.Manifests;
-        IEnumerable<(string Methods, string Route, IReadOnlyList<string> Permissions)> rows = manifests.Count > 0
-            ? manifests.SelectMany(m => m.Endpoints)
-                .Where(e => e.Access == EndpointAccess.Key && e.Route is not null)
-                .Select(e => (e.HttpMethods.Count == 0 ? "*" : string.Join(",", e.HttpMethods), e.Route!, e.Permissions))
-            : endpoints.Endpoints
-                .Where(e => PolicyFor(e).Access == EndpointAccess.Key)
-                .Select(e => { var (m, r) = EndpointDescription.Of(e); return (m, r, (IReadOnlyList<string>)PolicyFor(e).Permissions); });
-        return [.. rows.Where(r => r.Permissions.All(key.Grants)).Select(r => $"{r.Methods} {r.Route}").Distinct().Order(StringComparer.Ordinal)];
+        if (key.Kind == ApiKeyKind.EventWrite)
+            return policy.EventIngestion;
+        if (policy.EventIngestion && policy.Permissions.Length == 0)
+            return key.Permissions.Contains(PermissionName.Admin);
+        return policy.Permissions.All(key.Grants);
+    }
+
+    /// <summary>
+    /// The permissions this app's endpoints use, for validating new keys. Read from the live endpoints
+    /// without freezing the state, so creating keys before the app starts (seeding) cannot lock in an
+    /// empty endpoint set; before start-up it falls back to the generated manifests.
+    /// </summary>
+    public IReadOnlyCollection<string> KnownPermissions()
+    {
+        var live = endpoints.Endpoints;
+        var permissions = live.Count > 0
+            ? live.SelectMany(EndpointPolicyBuilder.PermissionsOf)
+            : AuthManifestRegistry.Manifests.SelectMany(m => m.Permissions);
+        return [.. permissions.Append(PermissionName.Admin).Distinct(StringComparer.Ordinal)];
     }
 
     public PermissionCatalog Initialize()
@@ -70,8 +90,14 @@ internal sealed partial class DeclarativeAuthState(
 
         var entries = manifests.SelectMany(m => m.Endpoints).ToArray();
         var counts = all.GroupBy(e => _policies[e].Access).ToDictionary(g => g.Key, g => g.Count());
-        LogSummary(logger, all.Count, counts.GetValueOrDefault(EndpointAccess.Key), counts.GetValueOrDefault(EndpointAccess.Public),
+        LogSummary(logger, all.Count, counts.GetValueOrDefault(EndpointAccess.Key), counts.GetValueOrDefault(EndpointAccess.OrganizationsKey), counts.GetValueOrDefault(EndpointAccess.Public),
             counts.GetValueOrDefault(EndpointAccess.Authorize), counts.GetValueOrDefault(EndpointAccess.Undeclared), catalog: Volatile.Read(ref _catalog)!.Count);
+
+        var organizations = all.Where(e => _policies[e].Access == EndpointAccess.OrganizationsKey).ToArray();
+        if (organizations.Length > 0 && !organizationsKey.IsEnabled)
+        {
+            LogOrganizationsDisabled(logger, organizations.Length, organizationsKey.Variable ?? "(DeclarativeAuth:OrganizationsKey:EnvironmentVariable is not set)");
+        }
 
         foreach (var endpoint in all.Where(e => _policies[e].Access == EndpointAccess.Undeclared))
         {
@@ -89,8 +115,11 @@ internal sealed partial class DeclarativeAuthState(
     [LoggerMessage(1, LogLevel.Warning, "No Declarative.Auth manifest is registered: the source generator did not run for this app. Endpoints are still enforced from their metadata, but the build checked nothing. Reference the Declarative.Auth package (it brings the generator and analyzers).")]
     private static partial void LogNoManifest(ILogger logger);
 
-    [LoggerMessage(2, LogLevel.Information, "Declarative.Auth: {Total} endpoints: {Key} need a key, {Public} public, {Authorize} left to [Authorize], {Undeclared} undeclared; {Catalog} permissions in the catalog.")]
-    private static partial void LogSummary(ILogger logger, int total, int key, int @public, int authorize, int undeclared, int catalog);
+    [LoggerMessage(2, LogLevel.Information, "Declarative.Auth: {Total} endpoints: {Key} need a key, {Organizations} the organizations key, {Public} public, {Authorize} left to [Authorize], {Undeclared} undeclared; {Catalog} permissions in the catalog.")]
+    private static partial void LogSummary(ILogger logger, int total, int key, int organizations, int @public, int authorize, int undeclared, int catalog);
+
+    [LoggerMessage(5, LogLevel.Warning, "{Count} organizations endpoints are disabled (they answer 404): the environment variable {Variable} is not set.")]
+    private static partial void LogOrganizationsDisabled(ILogger logger, int count, string variable);
 
     [LoggerMessage(3, LogLevel.Warning, "Undeclared endpoint {Methods} {Route} ({Source}) is denied with 403. Add [RequiresKey(...)] or [AllowAnonymous] to it.")]
     private static partial void LogUndeclaredDenied(ILogger logger, string methods, string route, string source);
