@@ -1,0 +1,3 @@
+using Declarative.Auth.DocsTool;
+
+return DocsCommand.Run(args, Console.Out, Console.Error);
