@@ -55,7 +55,7 @@ internal sealed class Browser : IDisposable
     public bool IsOpen(string dialogId) => Script("return document.getElementById(arguments[0]).open", dialogId) is true;
 
     /// <summary>Polls <paramref name="probe"/> until it gives a value (not null, not false), or fails naming <paramref name="what"/>.</summary>
-    public T Until<T>(Func<T?> probe, string what, double seconds = 10)
+    public T Until<T>(Func<T?> probe, string what, double seconds = 15)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         Exception? last = null;
