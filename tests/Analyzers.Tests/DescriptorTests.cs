@@ -79,6 +79,45 @@ public class DescriptorTests
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
     }
 
+    [Theory]
+    [InlineData("DAUTH002", "error", DiagnosticSeverity.Error)]
+    [InlineData("DAUTH004", "warning", DiagnosticSeverity.Warning)]
+    [InlineData("DAUTH006", "error", DiagnosticSeverity.Error)]
+    [InlineData("DAUTH008", "warning", DiagnosticSeverity.Warning)]
+    public async Task Severity_of_every_diagnostic_is_configurable_in_editorconfig(string id, string value, DiagnosticSeverity expected)
+    {
+        var config = AnalyzerConfig.Parse($"""
+            root = true
+
+            [*.cs]
+            dotnet_diagnostic.{id}.severity = {value}
+            """, "/app/.editorconfig");
+        var set = AnalyzerConfigSet.Create(ImmutableArray.Create(config));
+        var compilation = TestCompilation.Create([("/app/Program.cs", """
+            [assembly: PermissionScope("events", "Events")]
+            var app = WebApplication.Create(args);
+            var version = args[0];
+            app.MapGet("/v1/a", [RequiresKey(KeyType.Write, Scope = "evnets")] () => "a");
+            app.MapGet("/v1/b", [RequiresKey(KeyType.Admin, Scope = "events")] () => "b");
+            app.MapGet("/" + version, [AllowAnonymous] () => "c");
+            app.Run();
+            """)]);
+        compilation = compilation.WithOptions(compilation.Options.WithSyntaxTreeOptionsProvider(new EditorConfigOptions(set)));
+
+        var diagnostics = await AnalyzerRunner.RunAsync(compilation, new DeclarationAnalyzer());
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == id);
+        Assert.Equal(expected, diagnostic.Severity);
+    }
+
+    [Fact]
+    public void Every_analyzer_reports_only_its_own_descriptors_and_ids_are_unique()
+    {
+        var all = Verify.AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).ToList();
+        Assert.Equal(all.Count, all.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => $"DAUTH{i:000}"), all.Select(d => d.Id).Order());
+        Assert.All(all, d => Assert.StartsWith("https://github.com/declarative-auth/declarative-auth/blob/main/docs/diagnostics.md#dauth", d.HelpLinkUri));
+    }
+
     /// <summary>What the compiler builds from .editorconfig files, for a compilation made in a test.</summary>
     private sealed class EditorConfigOptions(AnalyzerConfigSet set) : SyntaxTreeOptionsProvider
     {
