@@ -1,0 +1,97 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Declarative.Auth.Benchmarks;
+
+/// <summary>
+/// <c>verify</c> (BenchmarkDotNet: ours vs conventional vs no auth), <c>e2e</c> (Kestrel + wrk), <c>build</c>
+/// (generator and analyzers over 2,000 endpoints), <c>startup</c> (host build to first answer, 2,000 endpoints),
+/// <c>serve &lt;on|off|conventional&gt; &lt;port&gt;</c> (the end-to-end app alone). Each mode adds rows to the
+/// summary file ($BENCH_SUMMARY).
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.Length > 0 ? args[0] : "verify";
+        switch (mode)
+        {
+            case "verify":
+                RunVerify(args.Skip(1).ToArray());
+                return 0;
+            case "check": // the set-up and sanity checks of the verify benchmarks, without BenchmarkDotNet
+                new VerifyBenchmarks().Setup();
+                Console.WriteLine("verify set-up: every case decides as expected");
+                return 0;
+            case "e2e":
+                return await EndToEnd.RunAsync(args.Skip(1).ToArray());
+            case "serve":
+                await EndToEnd.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+                return 0;
+            case "build":
+                return await BuildBenchmark.RunAsync(args.Skip(1).ToArray());
+            case "startup":
+                return await StartupBenchmark.RunAsync(args.Skip(1).ToArray());
+            default:
+                Console.Error.WriteLine("usage: verify [--long] | e2e [seconds] | build | startup | serve <on|off|conventional> <port>");
+                return 2;
+        }
+    }
+
+    private static void RunVerify(string[] args)
+    {
+        // In-process (no extra project build: the machine is shared and builds are slow); short but not tiny.
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithWarmupCount(args.Contains("--long") ? 10 : 4)
+            .WithIterationCount(args.Contains("--long") ? 30 : 12)
+            .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(args.Contains("--long") ? 250 : 120))
+            .WithId("short-inproc");
+        var config = ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(job)
+            .WithOptions(ConfigOptions.DisableOptimizationsValidator)
+            .WithArtifactsPath(Environment.GetEnvironmentVariable("BENCH_ARTIFACTS") ?? Path.Combine(Path.GetTempPath(), "dauth-bdn"));
+        var summary = BenchmarkRunner.Run<VerifyBenchmarks>(config);
+        Report(summary);
+    }
+
+    private static void Report(BenchmarkDotNet.Reports.Summary summary)
+    {
+        var rows = new Dictionary<string, (double MedianNs, long Bytes)>(StringComparer.Ordinal);
+        foreach (var report in summary.Reports)
+        {
+            if (report.ResultStatistics is not { } stats)
+                continue;
+            var name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+            var bytes = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? -1;
+            rows[name] = (stats.Median, bytes);
+        }
+        string Cell(string method) => rows.TryGetValue(method, out var r) ? $"{Summary.F(r.MedianNs)} ns, {r.Bytes} B" : "n/a";
+        double Ns(string method) => rows.TryGetValue(method, out var r) ? r.MedianNs : double.NaN;
+        long B(string method) => rows.TryGetValue(method, out var r) ? r.Bytes : -1;
+
+        Summary.Row("verify", "valid key + permission (function)", Cell("VerifyValid"), "<= 500 ns, 0 B", Summary.Met(Ns("VerifyValid") <= 500 && B("VerifyValid") == 0));
+        Summary.Row("verify", "bad checksum (function)", Cell("VerifyBadChecksum"), "<= 100 ns, 0 B", Summary.Met(Ns("VerifyBadChecksum") <= 100 && B("VerifyBadChecksum") == 0));
+        Summary.Row("verify", "unknown key (function)", Cell("VerifyUnknown"));
+        Summary.Row("verify", "lacks permission (function)", Cell("VerifyLacking"));
+        Summary.Row("verify", "floor: SHA256.HashData 39 B", Cell("Sha256Floor"));
+        Summary.Row("verify", "middleware: valid", Cell("MiddlewareValid"), "<= 500 ns, 0 B", Summary.Met(Ns("MiddlewareValid") <= 500 && B("MiddlewareValid") == 0));
+        Summary.Row("verify", "middleware: bad checksum (401 body)", Cell("MiddlewareBadChecksum"));
+        Summary.Row("verify", "middleware: unknown key (401 body)", Cell("MiddlewareUnknown"));
+        Summary.Row("verify", "middleware: lacks permission (403 body)", Cell("MiddlewareLacking"));
+        Summary.Row("baseline", "conventional: valid", Cell("ConventionalValid"));
+        Summary.Row("baseline", "conventional: bad checksum", Cell("ConventionalBadChecksum"));
+        Summary.Row("baseline", "conventional: unknown key", Cell("ConventionalUnknown"));
+        Summary.Row("baseline", "conventional: lacks permission", Cell("ConventionalLacking"));
+        Summary.Row("baseline", "no auth (empty pipeline)", Cell("NoAuth"));
+        var ratio = Ns("ConventionalValid") / Ns("MiddlewareValid");
+        Summary.Row("ratio", "conventional / ours middleware, valid key", Summary.F(ratio, "0.0") + "x", ">= 5x", Summary.Met(ratio >= 5));
+        Summary.Row("ratio", "conventional / ours function, valid key", Summary.F(Ns("ConventionalValid") / Ns("VerifyValid"), "0.0") + "x");
+        foreach (var (ours, theirs, label) in new[] { ("MiddlewareBadChecksum", "ConventionalBadChecksum", "bad checksum"), ("MiddlewareUnknown", "ConventionalUnknown", "unknown key"), ("MiddlewareLacking", "ConventionalLacking", "lacks permission") })
+            Summary.Row("ratio", $"conventional / ours middleware, {label}", Summary.F(Ns(theirs) / Ns(ours), "0.0") + "x");
+    }
+}

@@ -1,0 +1,170 @@
+using System.Security.Cryptography;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Declarative.Auth.Benchmarks;
+
+/// <summary>What the verifier decides for one request.</summary>
+public enum Decision { Allow, Missing, Malformed, BadFormat, Unknown, Revoked, Expired, Forbidden }
+
+/// <summary>
+/// Request-time cost, ours and the conventional way, in one run. "Verify*" call the verifier as a function
+/// (header → decision: the same steps, in the same order, as DeclarativeAuthMiddleware.Enforce/Decide);
+/// "Middleware*" invoke the middleware on a DefaultHttpContext with a no-op next; "Conventional*" run
+/// UseAuthentication + UseAuthorization (AuthenticationHandler + policy requirement handler) on a
+/// DefaultHttpContext with a fresh request scope, as Kestrel gives each request; "NoAuth" is the empty pipeline.
+/// </summary>
+[MemoryDiagnoser]
+public class VerifyBenchmarks
+{
+    private Pipelines _p = null!;
+    private ApiKeyFormat _format = null!;
+    private IApiKeyStore _store = null!;
+    private PermissionCatalog _catalog = null!;
+    private TimeProvider _time = TimeProvider.System;
+    private HeaderDictionary _valid = null!, _badChecksum = null!, _unknown = null!, _lacking = null!;
+    private DefaultHttpContext _ctxValid = null!, _ctxBadChecksum = null!, _ctxUnknown = null!, _ctxLacking = null!, _ctxNone = null!;
+    private IServiceScopeFactory _scopes = null!;
+    private RequestDelegate _ours = null!; // cached: a lambda per call would be charged to the middleware
+    private readonly byte[] _sha256Input = new byte[39];
+    private readonly byte[] _sha256Output = new byte[32];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var keys = new Keys();
+        _p = new Pipelines(keys);
+        _p.WarmAsync().GetAwaiter().GetResult();
+        _ours = _p.Middleware.InvokeAsync;
+        _format = keys.Format;
+        _store = _p.Store;
+        _catalog = _p.State.Catalog;
+        _valid = Headers(keys.Valid);
+        _badChecksum = Headers(keys.BadChecksum);
+        _unknown = Headers(keys.Unknown);
+        _lacking = Headers(keys.Lacking);
+        _ctxValid = Context(keys.Valid);
+        _ctxBadChecksum = Context(keys.BadChecksum);
+        _ctxUnknown = Context(keys.Unknown);
+        _ctxLacking = Context(keys.Lacking);
+        _ctxNone = new DefaultHttpContext();
+        _scopes = _p.ConventionalServices.GetRequiredService<IServiceScopeFactory>();
+        System.Text.Encoding.ASCII.GetBytes(keys.Valid.AsSpan(0, 39), _sha256Input);
+
+        // Sanity: each case decides what it should, in every form.
+        Expect(Decision.Allow, VerifyValid());
+        Expect(Decision.BadFormat, VerifyBadChecksum());
+        Expect(Decision.Unknown, VerifyUnknown());
+        Expect(Decision.Forbidden, VerifyLacking());
+        Expect(200, Run(_ctxValid, _ours, _p.OurEndpoint));
+        Expect(401, Run(_ctxBadChecksum, _ours, _p.OurEndpoint));
+        Expect(401, Run(_ctxUnknown, _ours, _p.OurEndpoint));
+        Expect(403, Run(_ctxLacking, _ours, _p.OurEndpoint));
+        Expect(200, Conventional(_ctxValid));
+        Expect(401, Conventional(_ctxBadChecksum));
+        Expect(401, Conventional(_ctxUnknown));
+        Expect(403, Conventional(_ctxLacking));
+    }
+
+    private static void Expect<T>(T expected, T actual)
+    {
+        if (!EqualityComparer<T>.Default.Equals(expected, actual))
+            throw new InvalidOperationException($"Benchmark set-up: expected {expected}, got {actual}.");
+    }
+
+    private static HeaderDictionary Headers(string key) => new() { ["Authorization"] = "Bearer " + key };
+
+    private static DefaultHttpContext Context(string key)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.Path = "/monitors";
+        context.Request.Headers.Authorization = "Bearer " + key;
+        context.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
+        return context;
+    }
+
+    private static int Run(DefaultHttpContext context, RequestDelegate pipeline, Endpoint endpoint)
+    {
+        context.Response.StatusCode = 200;
+        context.SetEndpoint(endpoint);
+        pipeline(context).GetAwaiter().GetResult();
+        return context.Response.StatusCode;
+    }
+
+    // The verifier as a function: Authorization header → decision. Mirrors DeclarativeAuthMiddleware.Enforce + Decide
+    // (key-in-query and rate limits aside), on the same types.
+    private Decision Verify(IHeaderDictionary headers)
+    {
+        switch (BearerToken.TryRead(headers, out var token))
+        {
+            case BearerToken.Result.Missing: return Decision.Missing;
+            case BearerToken.Result.Malformed: return Decision.Malformed;
+        }
+        if (_format.Check(token) != KeyFormatError.None)
+            return Decision.BadFormat;
+        if (!KeyHash.TryCompute(token, out var hash))
+            return Decision.BadFormat;
+        var lookup = _store.FindAsync(hash);
+        var key = lookup.IsCompletedSuccessfully ? lookup.Result : lookup.AsTask().GetAwaiter().GetResult();
+        if (key is null)
+            return Decision.Unknown;
+        var now = _time.GetUtcNow();
+        if (key.IsRevoked(now))
+            return Decision.Revoked;
+        if (key.IsExpired(now))
+            return Decision.Expired;
+        var verified = VerifiedKey.For(key, _catalog);
+        return _p.Policy.IsSatisfiedBy(verified) ? Decision.Allow : Decision.Forbidden;
+    }
+
+    [Benchmark(Description = "verify: valid key + permission")]
+    public Decision VerifyValid() => Verify(_valid);
+
+    [Benchmark(Description = "verify: bad checksum")]
+    public Decision VerifyBadChecksum() => Verify(_badChecksum);
+
+    [Benchmark(Description = "verify: unknown key")]
+    public Decision VerifyUnknown() => Verify(_unknown);
+
+    [Benchmark(Description = "verify: lacks permission")]
+    public Decision VerifyLacking() => Verify(_lacking);
+
+    [Benchmark(Description = "floor: SHA256.HashData(39 B)")]
+    public int Sha256Floor() => SHA256.HashData(_sha256Input, _sha256Output);
+
+    [Benchmark(Description = "ours middleware: valid")]
+    public int MiddlewareValid() => Run(_ctxValid, _ours, _p.OurEndpoint);
+
+    [Benchmark(Description = "ours middleware: bad checksum")]
+    public int MiddlewareBadChecksum() => Run(_ctxBadChecksum, _ours, _p.OurEndpoint);
+
+    [Benchmark(Description = "ours middleware: unknown key")]
+    public int MiddlewareUnknown() => Run(_ctxUnknown, _ours, _p.OurEndpoint);
+
+    [Benchmark(Description = "ours middleware: lacks permission")]
+    public int MiddlewareLacking() => Run(_ctxLacking, _ours, _p.OurEndpoint);
+
+    private int Conventional(DefaultHttpContext context)
+    {
+        using var scope = _scopes.CreateScope();
+        context.RequestServices = scope.ServiceProvider;
+        return Run(context, _p.Conventional, _p.ConventionalEndpoint);
+    }
+
+    [Benchmark(Description = "conventional: valid")]
+    public int ConventionalValid() => Conventional(_ctxValid);
+
+    [Benchmark(Description = "conventional: bad checksum")]
+    public int ConventionalBadChecksum() => Conventional(_ctxBadChecksum);
+
+    [Benchmark(Description = "conventional: unknown key")]
+    public int ConventionalUnknown() => Conventional(_ctxUnknown);
+
+    [Benchmark(Description = "conventional: lacks permission")]
+    public int ConventionalLacking() => Conventional(_ctxLacking);
+
+    [Benchmark(Description = "no auth")]
+    public int NoAuth() => Run(_ctxNone, _p.NoAuth, _p.OurEndpoint);
+}
