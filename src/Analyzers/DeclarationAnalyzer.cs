@@ -23,6 +23,9 @@ namespace Declarative.Auth.Analyzers
     public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
     {
         private const int AdminValue = 3;
+
+        /// <summary>DAUTH006 property: the KeyType member the HTTP method suggests.</summary>
+        public const string ExpectedKeyTypeProperty = "ExpectedKeyType";
         private static readonly string[] KeyTypeNames = { "Read", "Write", "Delete", "Admin" };
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -299,7 +302,8 @@ namespace Declarative.Auth.Analyzers
                     if (!mismatch)
                         continue;
                     var what = expected == 0 ? httpMethods.Replace(",", "/") + " (it reads)" : "DELETE";
-                    report(Diagnostic.Create(DiagnosticDescriptors.KeyTypeDoesNotFitMethod, location,
+                    var properties = ImmutableDictionary<string, string?>.Empty.Add(ExpectedKeyTypeProperty, KeyTypeNames[expected]);
+                    report(Diagnostic.Create(DiagnosticDescriptors.KeyTypeDoesNotFitMethod, location, properties,
                         display, what, KeyTypeNames[keyType], KeyTypeNames[expected]));
                 }
             }

@@ -119,4 +119,39 @@ public class DeclarationFixTests
             app.Run();
             """, removeAnonymous.Documents["Program.cs"]);
     }
+
+    [Fact]
+    public async Task DAUTH004_fix_removes_the_scope_from_attributes_calls_and_initializers()
+    {
+        var source = """
+            var app = WebApplication.Create(args);
+            app.MapGet("/v1/a", [RequiresKey(KeyType.Admin, Scope = "keys")] () => "a");
+            app.MapGet("/v1/b", () => "b").RequireKey(KeyType.Admin, "keys");
+            app.MapGet("/v1/c", () => "c").WithMetadata(new RequiresKeyAttribute(KeyType.Admin) { Scope = "keys" });
+            app.Run();
+            """;
+        var result = await CodeFixRunner.ApplyAsync([("Program.cs", source)], new DeclarationAnalyzer(), new RemoveAdminScopeCodeFixProvider(),
+            RemoveAdminScopeCodeFixProvider.EquivalenceKey, diagnosticIndex: null);
+
+        Assert.Empty(result.DiagnosticsAfter);
+        var program = result.Documents["Program.cs"];
+        Assert.Contains("""[RequiresKey(KeyType.Admin)]""", program);
+        Assert.Contains(""".RequireKey(KeyType.Admin);""", program);
+        Assert.Contains("""new RequiresKeyAttribute(KeyType.Admin) { }""", program);
+    }
+
+    [Fact]
+    public async Task DAUTH006_fix_writes_the_key_type_the_method_suggests()
+    {
+        var result = await CodeFixRunner.ApplyAsync([("Program.cs", """
+            var app = WebApplication.Create(args);
+            app.MapGet("/v1/export", [RequiresKey(KeyType.Write, Scope = "events")] () => "a");
+            app.MapDelete("/v1/events/{id}", (int id) => id).RequireKey(Declarative.Auth.KeyType.Read, "events");
+            app.Run();
+            """)], new DeclarationAnalyzer(), new ChangeKeyTypeCodeFixProvider(), ChangeKeyTypeCodeFixProvider.EquivalenceKey, diagnosticIndex: null);
+
+        Assert.Empty(result.DiagnosticsAfter);
+        Assert.Contains("""[RequiresKey(KeyType.Read, Scope = "events")]""", result.Documents["Program.cs"]);
+        Assert.Contains(""".RequireKey(Declarative.Auth.KeyType.Delete, "events");""", result.Documents["Program.cs"]);
+    }
 }
