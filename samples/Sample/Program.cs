@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Declarative.Auth;
+using Declarative.Auth.OpenApi;
 using Declarative.Auth.Sample;
 using Declarative.Auth.Sample.Endpoints;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddControllers();
+// The OpenAPI document carries the bearer scheme and each operation's permissions (GET /openapi/v1.json).
+builder.Services.AddOpenApi(o => o.AddDeclarativeAuth());
 // Keys live in one SQLite file next to the app (only hashes); KeysDb overrides the path.
 builder.Services.AddDeclarativeAuth(o => o.KeyPrefix = "sample")
     .UseSqliteStore(builder.Configuration["KeysDb"] ?? "keys.db");
@@ -13,6 +16,8 @@ builder.Services.AddDeclarativeAuth(o => o.KeyPrefix = "sample")
 var app = builder.Build();
 
 app.UseDeclarativeAuth();
+
+app.MapOpenApi().AllowAnonymous();
 
 app.MapGet("/", [AllowAnonymous] () => Results.Text(DemoKeys.Usage(), "text/plain"));
 app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
