@@ -146,9 +146,21 @@ namespace Declarative.Auth.Analyzers
             }
 
             // The same builder through a local: group.RequireKey(...); ... group.AllowAnonymous();
-            if (root is ILocalReferenceOperation local)
+            // or var group = app.MapGroup("/x").RequireKey(...); ... group.AllowAnonymous();
+            ILocalSymbol? holder = (root as ILocalReferenceOperation)?.Local;
+            if (holder is null)
             {
-                foreach (var other in UsesOf(local.Local, model, ct))
+                IOperation end = later.Count > 0 ? later[later.Count - 1] : invocation;
+                var parent = end.Parent;
+                while (parent is IConversionOperation or IParenthesizedOperation)
+                    parent = parent.Parent;
+                if (parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+                    holder = declarator.Symbol;
+            }
+            if (holder is not null)
+            {
+                var local = holder;
+                foreach (var other in UsesOf(local, model, ct))
                 {
                     foreach (var call in FluentChain.Downstream(other).TakeWhile(c => MinimalApiEndpoints.IsPassThrough(c.TargetMethod)))
                     {
@@ -156,7 +168,7 @@ namespace Declarative.Auth.Analyzers
                             continue;
                         var laterInSource = call.Syntax.SpanStart > invocation.Syntax.SpanStart;
                         Report(context.ReportDiagnostic, keyLocation, keyText, MinimalApiEndpoints.NameLocation(call.Syntax), DescribeCall(call),
-                            $"on the same builder '{local.Local.Name}'",
+                            $"on the same builder '{local.Name}'",
                             laterInSource ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time",
                             "call");
                         return;

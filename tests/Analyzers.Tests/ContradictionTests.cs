@@ -15,6 +15,9 @@ public class ContradictionTests
             d.AllowAnonymous();
             d.MapGet("/", () => "d");
             app.MapGet("/v1/k", () => "k").WithMetadata(new AllowAnonymousAttribute()).{|DAUTH003:RequireKey|}(KeyType.Read, "k");
+            var l = app.MapGroup("/v1/l").{|DAUTH003:RequireKey|}(KeyType.Read, "l").WithTags("l");
+            l.AllowAnonymous();
+            l.MapGet("/", () => "l");
 
             // Nearer replaces farther: an ordinary exception, not a contradiction.
             var e = app.MapGroup("/v1/e").RequireKey(KeyType.Read, "e");
@@ -47,5 +50,6 @@ public class ContradictionTests
             "RequireKey(KeyType.Read, \"b\") contradicts [AllowAnonymous] on the endpoint's handler; the handler's attribute wins at run time and the endpoint is public; remove one of them",
             "RequireKey(KeyType.Read, \"c\") contradicts AllowAnonymous() on the same builder; the later AllowAnonymous applies at run time and the endpoint is public; remove one of them",
             "RequireKey(KeyType.Read, \"d\") contradicts AllowAnonymous() on the same builder 'd'; the later AllowAnonymous applies at run time and the endpoint is public; remove one of them",
-            "RequireKey(KeyType.Read, \"k\") contradicts WithMetadata(new AllowAnonymousAttribute()) on the same builder; the later key requirement applies at run time; remove one of them");
+            "RequireKey(KeyType.Read, \"k\") contradicts WithMetadata(new AllowAnonymousAttribute()) on the same builder; the later key requirement applies at run time; remove one of them",
+            "RequireKey(KeyType.Read, \"l\") contradicts AllowAnonymous() on the same builder 'l'; the later AllowAnonymous applies at run time and the endpoint is public; remove one of them");
 }
