@@ -79,4 +79,19 @@ internal static class AppWithoutConsole
         await app.StartAsync();
         return app;
     }
+
+    /// <summary>The console and management API mapped at custom paths, behind a path base (as behind a proxy).</summary>
+    public static async Task<WebApplication> StartWithConsoleAsync(string pathBase, string console, string management)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddDeclarativeAuth(o => o.KeyPrefix = "plain").UseInMemoryStore();
+        var app = builder.Build();
+        app.UsePathBase(pathBase);
+        app.UseDeclarativeAuth();
+        app.MapApiKeyManagement(management);
+        app.MapKeyConsole(console, management);
+        await app.StartAsync();
+        return app;
+    }
 }

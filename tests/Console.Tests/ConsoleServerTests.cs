@@ -144,6 +144,25 @@ public sealed class ConsoleServerTests(ConsoleServerTests.Fixture fixture) : ICl
     }
 
     [Fact]
+    public async Task Custom_paths_and_a_path_base_reach_the_page_its_assets_and_its_catalog()
+    {
+        await using var app = await AppWithoutConsole.StartWithConsoleAsync("/ops", "admin/keys-ui", "/admin/api/keys/");
+        var client = app.GetTestClient();
+        var html = await client.GetStringAsync("/ops/admin/keys-ui");
+        Assert.Contains("<script src=\"/ops/admin/keys-ui/console.js\" defer></script>", html);
+        Assert.Contains("<meta name=\"dauth-management\" content=\"/ops/admin/api/keys\">", html);
+        AssertSecurityHeaders(await client.GetAsync("/ops/admin/keys-ui/console.js"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/ops/admin/api/keys/catalog")).StatusCode);
+        var admin = await app.Services.GetRequiredService<ApiKeyService>()
+            .CreateAsync(new CreateApiKeyRequest { Name = "a", Permissions = ["admin"] });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin.Secret);
+        var catalog = await client.GetAsync("/ops/admin/api/keys/catalog");
+        Assert.Equal(HttpStatusCode.OK, catalog.StatusCode);
+        Assert.Equal("plain_live_", JsonDocument.Parse(await catalog.Content.ReadAsStringAsync()).RootElement.GetProperty("keyPrefix").GetString());
+    }
+
+    [Fact]
     public void Assets_are_embedded_in_the_runtime_assembly()
     {
         var names = typeof(ApiKeyService).Assembly.GetManifestResourceNames();
