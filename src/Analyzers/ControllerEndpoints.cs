@@ -146,7 +146,7 @@ namespace Declarative.Auth.Analyzers
             return false;
         }
 
-        private static string? ClassRouteTemplate(INamedTypeSymbol type)
+        internal static string? ClassRouteTemplate(INamedTypeSymbol type)
         {
             for (var current = type; current is not null; current = current.BaseType)
             {
@@ -210,7 +210,7 @@ namespace Declarative.Auth.Analyzers
                 : null;
 
         /// <summary>The attribute route, with [controller] and [action] replaced; null for conventional routing.</summary>
-        private static string? Route(string? classTemplate, string? actionTemplate, string controllerName, string actionName)
+        internal static string? Route(string? classTemplate, string? actionTemplate, string controllerName, string actionName)
         {
             string? route;
             if (actionTemplate is not null && (actionTemplate.StartsWith("/", StringComparison.Ordinal) || actionTemplate.StartsWith("~/", StringComparison.Ordinal)))

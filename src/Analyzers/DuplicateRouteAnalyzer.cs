@@ -13,7 +13,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Declarative.Auth.Analyzers
 {
     /// <summary>
-    /// DAUTH007: two minimal-API endpoints with the same route (parameter names ignored, constraints kept, case
+    /// DAUTH007: two endpoints (minimal APIs, attribute-routed controller actions) with the same route (parameter names ignored, constraints kept, case
     /// ignored) and an overlapping HTTP method whose requirements differ. Only endpoints whose route is fully
     /// constant (every group prefix known) and whose requirement is read from the handler's attributes or the
     /// endpoint's own chain are compared; any other endpoint is left out rather than guessed.
@@ -37,6 +37,8 @@ namespace Declarative.Auth.Analyzers
                     return;
                 var endpoints = new ConcurrentBag<Endpoint>();
                 start.RegisterOperationAction(c => Collect(c, types, endpoints), OperationKind.Invocation);
+                if (types.HasMvc)
+                    start.RegisterSymbolAction(c => CollectActions(c, endpoints), SymbolKind.NamedType);
                 start.RegisterCompilationEndAction(c => ReportDuplicates(c, endpoints));
             });
         }
@@ -84,6 +86,62 @@ namespace Declarative.Auth.Analyzers
                 (httpMethods == "*" ? "ANY" : httpMethods) + " " + route, RouteKey(route),
                 httpMethods.Split(',').Select(m => m.Trim().ToUpperInvariant()).ToArray(),
                 requirement, MinimalApiEndpoints.NameLocation(invocation.Syntax)));
+        }
+
+        /// <summary>Attribute-routed actions declared in a controller, with their own (else the class's own) requirement.</summary>
+        private static void CollectActions(SymbolAnalysisContext context, ConcurrentBag<Endpoint> endpoints)
+        {
+            var type = (INamedTypeSymbol)context.Symbol;
+            if (!EndpointRules.IsController(type))
+                return;
+            var classTemplate = ControllerEndpoints.ClassRouteTemplate(type);
+            var controllerName = type.Name.EndsWith("Controller", StringComparison.OrdinalIgnoreCase)
+                ? type.Name.Substring(0, type.Name.Length - "Controller".Length)
+                : type.Name;
+            var classRequirement = RequirementOf(type.GetAttributes());
+            foreach (var member in type.GetMembers())
+            {
+                if (member is not IMethodSymbol method || !EndpointRules.IsAction(method))
+                    continue;
+                var location = method.Locations.FirstOrDefault(l => l.IsInSource);
+                var (verbs, template) = ControllerEndpoints.HttpFacts(method);
+                var route = ControllerEndpoints.Route(classTemplate, template, controllerName, method.Name);
+                if (location is null || verbs is null || route is null)
+                    continue;
+                var own = RequirementOf(method.GetAttributes());
+                var requirement = own is { Length: 0 } ? classRequirement : own;
+                if (requirement is null || requirement.Length == 0)
+                    continue;
+                endpoints.Add(new Endpoint(verbs + " " + route + " (" + type.Name + "." + method.Name + ")", RouteKey(route),
+                    verbs.Split(',').Select(m => m.Trim().ToUpperInvariant()).ToArray(), requirement, location));
+            }
+        }
+
+        /// <summary>The requirement one level of attributes states; "" when it states none; null when it cannot be read.</summary>
+        private static string? RequirementOf(ImmutableArray<AttributeData> attributes)
+        {
+            var keys = new List<string>();
+            var anonymous = false;
+            foreach (var attribute in attributes)
+            {
+                switch (EndpointRules.Classify(attribute))
+                {
+                    case DeclarationKind.RequiresKey:
+                        var permission = Permission(attribute);
+                        if (permission is null)
+                            return null;
+                        keys.Add(permission);
+                        break;
+                    case DeclarationKind.AllowAnonymous:
+                        anonymous = true;
+                        break;
+                    case DeclarationKind.Authorize:
+                        return null; // policies are not compared
+                }
+            }
+            if (keys.Count > 0)
+                return string.Join(" + ", keys.Distinct().OrderBy(k => k, StringComparer.Ordinal));
+            return anonymous ? "anonymous" : string.Empty;
         }
 
         /// <summary>The full constant prefix of a builder, or null when any part of it is unknown.</summary>

@@ -59,6 +59,29 @@ public class EndpointFactsTests
             "Endpoint 'POST /v2/x' is also mapped at Program.cs(7) with a different requirement (write:y here, write:x there); keep one endpoint with one requirement");
 
     [Fact]
+    public Task DAUTH007_compares_attribute_routed_actions_with_each_other_and_with_minimal_APIs()
+        => Verify.WithAsync([new DuplicateRouteAnalyzer()], [
+            ("Program.cs", """
+                var app = WebApplication.Create(args);
+                app.{|DAUTH007:MapGet|}("/api/orders/{id}", [AllowAnonymous] (int id) => id);
+                app.Run();
+                """),
+            ("Controllers.cs", """
+                [Route("api/[controller]")]
+                [RequiresKey(KeyType.Read, Scope = "orders")]
+                public sealed class OrdersController : ControllerBase
+                {
+                    [HttpGet("{id}")] public IActionResult Get(int id) => Ok(id);
+                    [HttpGet("{orderId}"), RequiresKey(KeyType.Admin)] public IActionResult {|DAUTH007:GetAsAdmin|}(int orderId) => Ok(orderId);
+                    [HttpPost] public IActionResult Create() => Ok();
+                    [HttpPost] public IActionResult CreateAgain() => Ok();
+                }
+                """),
+        ],
+        "Endpoint 'GET /api/Orders/{orderId} (OrdersController.GetAsAdmin)' is also mapped at Controllers.cs(5) with a different requirement (admin here, read:orders there); keep one endpoint with one requirement",
+        "Endpoint 'GET /api/orders/{id}' is also mapped at Controllers.cs(5) with a different requirement (anonymous here, read:orders there); keep one endpoint with one requirement");
+
+    [Fact]
     public Task DAUTH008_fires_on_routes_and_group_prefixes_that_are_not_constants()
         => Verify.ProgramWithAsync(new DeclarationAnalyzer(), """
             var app = WebApplication.Create(args);
