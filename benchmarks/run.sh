@@ -28,9 +28,9 @@ for part in "${parts[@]}"; do
   echo "== $part" >&2
   case "$part" in
     verify)  $bench verify ${VERIFY_ARGS:-} > "$out/verify.log" 2>&1 || { tail -50 "$out/verify.log" >&2; exit 1; } ;;
-    build)   $bench build   2>&1 | tee "$out/build.log" | grep -v '^SUMMARY' >&2 ;;
-    startup) $bench startup "${STARTUP_ROUNDS:-1}" 2>&1 | tee "$out/startup.log" | grep -v '^SUMMARY' >&2 ;;
-    e2e)     $bench e2e "${E2E_SECONDS:-3}" "${E2E_ROUNDS:-5}" 2>&1 | tee "$out/e2e.log" | grep -v '^SUMMARY' >&2 ;;
+    build)   $bench build   2>&1 | tee "$out/build.log" | { grep -v '^SUMMARY' || true; } >&2 ;;
+    startup) $bench startup "${STARTUP_ROUNDS:-1}" 2>&1 | tee "$out/startup.log" | { grep -v '^SUMMARY' || true; } >&2 ;;
+    e2e)     $bench e2e "${E2E_SECONDS:-3}" "${E2E_ROUNDS:-5}" 2>&1 | tee "$out/e2e.log" | { grep -v '^SUMMARY' || true; } >&2 ;;
     *) echo "unknown part: $part" >&2; exit 2 ;;
   esac
 done
