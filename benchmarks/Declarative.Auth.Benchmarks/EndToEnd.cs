@@ -33,7 +33,7 @@ public static partial class EndToEnd
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        if (mode == "on")
+        if (mode is "on" or "on-public")
         {
             builder.Services.AddDeclarativeAuth(o =>
             {
@@ -48,7 +48,7 @@ public static partial class EndToEnd
             Pipelines.AddConventionalAuth(builder.Services);
         }
         var app = builder.Build();
-        if (mode == "on")
+        if (mode is "on" or "on-public")
             app.UseDeclarativeAuth();
         else if (mode == "conventional")
         {
@@ -64,6 +64,8 @@ public static partial class EndToEnd
             var endpoint = app.MapGet(route, () => "ok");
             if (mode == "on")
                 endpoint.RequireKey(KeyType.Read, scope);
+            else if (mode == "on-public")
+                endpoint.AllowAnonymous(); // our pipeline (routing, CORS, middleware) without the key check
             else if (mode == "conventional")
                 endpoint.RequireAuthorization(Keys.Permission);
         }
@@ -82,7 +84,8 @@ public static partial class EndToEnd
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4;
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
         var key = new Keys().Valid;
-        string[] modes = ["off", "on", "conventional"];
+        // "on-public" (optional): our pipeline with the endpoint AllowAnonymous, to split pipeline cost from the key check.
+        string[] modes = args.Length > 2 ? args[2].Split(',') : ["off", "on", "conventional"];
         var results = modes.ToDictionary(m => m, _ => new List<double>());
         for (var round = 0; round < rounds; round++)
         {
@@ -96,6 +99,8 @@ public static partial class EndToEnd
         double Median(List<double> values) { var s = values.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
         // Load from elsewhere only ever takes throughput away, so the best round is the least disturbed one;
         // medians are shown too.
+        if (results.TryGetValue("on-public", out var pub))
+            Summary.Row("e2e", "req/s, ours with the endpoint AllowAnonymous (pipeline only)", $"best {Summary.F(pub.Max(), "0")}, median {Summary.F(Median(pub), "0")} (of {rounds})");
         var off = results["off"].Max();
         var on = results["on"].Max();
         var conventional = results["conventional"].Max();
