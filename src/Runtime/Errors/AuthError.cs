@@ -50,6 +50,9 @@ public sealed record AuthError(int Status, string Code, string Message, IReadOnl
     internal static readonly AuthError Unavailable = new(503, AuthErrorCodes.AuthUnavailable,
         "API keys cannot be verified right now. Retry later.");
 
+    internal static readonly AuthError PolicyDenied = new(403, AuthErrorCodes.Forbidden,
+        "The API key does not satisfy this endpoint's authorization policy.");
+
     internal static readonly AuthError KeyInUrl = new(401, AuthErrorCodes.Unauthorized,
         "API keys are never accepted in the URL. Send the key as 'Authorization: Bearer <key>' and rotate the key that was sent in the URL.");
 

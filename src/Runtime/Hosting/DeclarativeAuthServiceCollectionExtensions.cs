@@ -33,6 +33,14 @@ public static class DeclarativeAuthServiceCollectionExtensions
         services.TryAddSingleton<OrganizationsKey>();
         services.TryAddSingleton<WorkspaceResolver>();
         services.TryAddSingleton<KeyRateLimiter>();
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(DeclarativeAuthDefaults.AuthenticationScheme, displayName: "API key", configureOptions: null);
+        // The default only when the app chose none, so [Authorize] endpoints challenge with our 401, not an exception.
+        services.PostConfigure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o =>
+        {
+            if (o.DefaultScheme is null && o.DefaultAuthenticateScheme is null && o.DefaultChallengeScheme is null)
+                o.DefaultScheme = DeclarativeAuthDefaults.AuthenticationScheme;
+        });
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<IOptions<DeclarativeAuthOptions>>((cors, auth) => cors.AddPolicy(EventIngestionAttribute.CorsPolicyName, policy =>
@@ -146,6 +154,7 @@ public sealed class DeclarativeAuthBuilder(IServiceCollection services)
 public static class DeclarativeAuthApplicationBuilderExtensions
 {
     private const string RoutingMarker = "__EndpointRouteBuilder";
+    private const string AuthorizationMarker = "__AuthorizationMiddlewareSet";
 
     /// <summary>
     /// Enforces every endpoint's declaration. Must run after routing: if the app has not called
@@ -158,6 +167,11 @@ public static class DeclarativeAuthApplicationBuilderExtensions
             throw new InvalidOperationException("UseDeclarativeAuth() needs builder.Services.AddDeclarativeAuth() first.");
         if (app.ApplicationServices.GetService<IServiceProviderIsService>() is { } registered && !registered.IsService(typeof(IApiKeyStore)))
             throw new InvalidOperationException(DeclarativeAuthStartup.NoStoreMessage);
+        if (app.Properties.ContainsKey(AuthorizationMarker))
+        {
+            throw new InvalidOperationException(
+                "UseDeclarativeAuth() must come before UseAuthorization(): [Authorize] endpoints are authorized with the key the verifier checks. Move app.UseDeclarativeAuth() above app.UseAuthorization().");
+        }
         if (!app.Properties.ContainsKey(RoutingMarker))
             app.UseRouting();
         // Event-ingestion endpoints carry CORS metadata; preflights are answered here, before any key is asked for.

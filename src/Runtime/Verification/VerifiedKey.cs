@@ -58,6 +58,9 @@ public static class DeclarativeAuthDefaults
 {
     /// <summary>The authentication type of the identity a verified key produces.</summary>
     public const string AuthenticationType = "ApiKey";
+
+    /// <summary>The authentication scheme registered for <c>[Authorize]</c> endpoints.</summary>
+    public const string AuthenticationScheme = "ApiKey";
 }
 
 /// <summary>The verified key of the current request, from <c>HttpContext.Features.Get&lt;IApiKeyFeature&gt;()</c>.</summary>
