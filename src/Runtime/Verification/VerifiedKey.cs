@@ -34,8 +34,10 @@ internal sealed class VerifiedKey
 
     public static VerifiedKey For(ApiKey key, PermissionCatalog catalog)
     {
+        // `with` copies the cache field into a new record (a rotation's replacement, a revoked copy): a cached
+        // entry is only valid for the very record it was built from.
         var cached = key.Verified;
-        if (cached is not null && ReferenceEquals(cached.Catalog, catalog))
+        if (cached is not null && ReferenceEquals(cached.Key, key) && ReferenceEquals(cached.Catalog, catalog))
             return cached;
         var fresh = new VerifiedKey(key, catalog);
         key.Verified = fresh;
