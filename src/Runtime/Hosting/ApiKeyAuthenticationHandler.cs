@@ -17,38 +17,26 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IAuthErrorWriter errors,
-    IApiKeyStore store,
-    ApiKeyFormat format,
+    KeyAuthenticator authenticator,
     DeclarativeAuthState state) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // Usually the verifier ran first and already verified the key; otherwise (UseAuthorization placed
-        // before UseDeclarativeAuth) verify it here, so the order of the two calls does not matter.
-        if (Context.Features.Get<IApiKeyFeature>() is not null && Context.User.Identity?.AuthenticationType == DeclarativeAuthDefaults.AuthenticationType)
-            return AuthenticateResult.Success(new AuthenticationTicket(Context.User, Scheme.Name));
         // WebApplication inserts UseAuthentication() ahead of routing, so this runs on every request: look a
-        // key up only for an [Authorize] endpoint the verifier has not handled, never twice for the same request.
-        if (Context.GetEndpoint() is not { } endpoint || state.PolicyFor(endpoint).Access != EndpointAccess.Authorize)
+        // key up only for an [Authorize] endpoint, and only if the verifier has not already done it.
+        if (Context.Features.Get<IApiKeyFeature>() is null
+            && (Context.GetEndpoint() is not { } endpoint || state.PolicyFor(endpoint).Access != EndpointAccess.Authorize))
             return AuthenticateResult.NoResult();
-        if (BearerToken.TryRead(Request.Headers, out var token) != BearerToken.Result.Found || format.Check(token) != KeyFormatError.None
-            || !KeyHash.TryCompute(token, out var hash))
-            return AuthenticateResult.NoResult();
-        ApiKey? key;
         try
         {
-            key = await store.FindAsync(hash, Context.RequestAborted).ConfigureAwait(false);
+            return await authenticator.TryAuthenticateAsync(Context).ConfigureAwait(false)
+                ? AuthenticateResult.Success(new AuthenticationTicket(Context.User, Scheme.Name))
+                : AuthenticateResult.NoResult();
         }
         catch (KeyStoreUnavailableException)
         {
             return AuthenticateResult.NoResult(); // the challenge answers 401; the verifier itself answers 503
         }
-        var now = TimeProvider.GetUtcNow();
-        if (key is null || key.IsRevoked(now) || key.IsExpired(now) || key.Kind != ApiKeyKind.Standard)
-            return AuthenticateResult.NoResult();
-        var verified = VerifiedKey.For(key, state.Catalog);
-        Context.Features.Set<IApiKeyFeature>(verified.Feature);
-        return AuthenticateResult.Success(new AuthenticationTicket(verified.Principal, Scheme.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -33,6 +33,7 @@ public static class DeclarativeAuthServiceCollectionExtensions
         services.TryAddSingleton<OrganizationsKey>();
         services.TryAddSingleton<WorkspaceResolver>();
         services.TryAddSingleton<KeyRateLimiter>();
+        services.TryAddSingleton<KeyAuthenticator>();
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(DeclarativeAuthDefaults.AuthenticationScheme, displayName: "API key", configureOptions: null);
         // The default only when the app chose none, so [Authorize] endpoints challenge with our 401, not an exception.

@@ -18,10 +18,14 @@ internal sealed partial class DeclarativeAuthMiddleware(
     OrganizationsKey organizationsKey,
     WorkspaceResolver workspaces,
     KeyRateLimiter limiter,
+    KeyAuthenticator authenticator,
     Microsoft.Extensions.Options.IOptions<DeclarativeAuthOptions> options,
     TimeProvider time,
     ILogger<DeclarativeAuthMiddleware> logger)
 {
+    // Refusals by format depend only on the app's format: built once, not per refused request.
+    private readonly AuthError[] _formatErrors = [.. Enum.GetValues<KeyFormatError>().Select(e => AuthError.ForFormat(e, format))];
+
     public Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
@@ -61,7 +65,7 @@ internal sealed partial class DeclarativeAuthMiddleware(
         }
         var formatError = format.Check(token);
         if (formatError != KeyFormatError.None)
-            return Fail(context, AuthError.ForFormat(formatError, format));
+            return Fail(context, _formatErrors[(int)formatError]);
         if (!KeyHash.TryCompute(token, out var hash))
             return Fail(context, AuthError.InvalidKey);
 
@@ -183,26 +187,14 @@ internal sealed partial class DeclarativeAuthMiddleware(
     // [Authorize] endpoints: ASP.NET Core authorization decides; a valid key only makes the caller known.
     private async Task AuthenticateOnly(HttpContext context)
     {
-        if (BearerToken.TryRead(context.Request.Headers, out var token) == BearerToken.Result.Found
-            && format.Check(token) == KeyFormatError.None
-            && KeyHash.TryCompute(token, out var hash))
+        try
         {
-            try
-            {
-                var key = await store.FindAsync(hash, context.RequestAborted).ConfigureAwait(false);
-                var now = time.GetUtcNow();
-                if (key is not null && !key.IsRevoked(now) && !key.IsExpired(now) && key.Kind == ApiKeyKind.Standard)
-                {
-                    var verified = VerifiedKey.For(key, state.Catalog);
-                    context.User = verified.Principal;
-                    context.Features.Set<IApiKeyFeature>(verified.Feature);
-                }
-            }
-            catch (Exception ex) when (IsStoreFault(ex))
-            {
-                await Unavailable(context, ex).ConfigureAwait(false);
-                return;
-            }
+            await authenticator.TryAuthenticateAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFault(ex))
+        {
+            await Unavailable(context, ex).ConfigureAwait(false);
+            return;
         }
         await next(context).ConfigureAwait(false);
     }
@@ -224,13 +216,18 @@ internal sealed partial class DeclarativeAuthMiddleware(
     }
 
     private bool IsBlocked(HttpContext context, out KeyRateLimiter.Decision decision)
-        => limiter.IsExhausted(ClientPartition(context), limiter.FailedAttemptsLimit, out decision);
+    {
+        decision = default;
+        // Most of the time no client has failed lately: then no address string is built on the request path.
+        return limiter.HadFailuresRecently && limiter.IsExhausted(ClientPartition(context), limiter.FailedAttemptsLimit, out decision);
+    }
 
     // A failed authentication counts against the client's address; past the limit it becomes a 429.
     private Task Fail(HttpContext context, AuthError error)
     {
         if (limiter.Enabled)
         {
+            limiter.NoteFailure();
             var decision = limiter.Acquire(ClientPartition(context), limiter.FailedAttemptsLimit);
             if (!decision.Allowed)
                 return Refuse(context, AuthError.TooManyFailures, decision);

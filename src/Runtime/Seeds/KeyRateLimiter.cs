@@ -22,6 +22,21 @@ internal sealed class KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuth
 
     public int FailedAttemptsLimit => _options.FailedAttemptsPerMinute;
 
+    private long _lastFailureTicks = long.MinValue;
+
+    /// <summary>Records that a client failed to authenticate now.</summary>
+    public void NoteFailure() => Volatile.Write(ref _lastFailureTicks, time.GetUtcNow().UtcTicks);
+
+    /// <summary>True when some client failed within the last window, i.e. a client partition may be exhausted.</summary>
+    public bool HadFailuresRecently
+    {
+        get
+        {
+            var last = Volatile.Read(ref _lastFailureTicks);
+            return last != long.MinValue && time.GetUtcNow().UtcTicks - last < Window.Ticks;
+        }
+    }
+
     public readonly record struct Decision(bool Allowed, int Limit, int Remaining, long ResetUnixSeconds, int RetryAfterSeconds);
 
     /// <summary>Takes one request from <paramref name="partition"/>'s window of <paramref name="limit"/>.</summary>
