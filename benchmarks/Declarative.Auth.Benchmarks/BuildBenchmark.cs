@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -22,7 +21,7 @@ public static class BuildBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var references = References();
+        var references = Declarative.Auth.TestKit.References.All;
         await MeasureAsync(Sources(groups: 1, controllers: 1), references, report: null); // warm-up
         // 500 endpoints first: the ratio to 2,000 says whether the cost grows linearly (4x) or worse.
         await MeasureAsync(Sources(groups: 4, controllers: 10), references, report: "500");
@@ -205,50 +204,7 @@ public static class BuildBenchmark
             sb.Append("}\n");
             files.Add(($"Controller{c}.cs", sb.ToString()));
         }
-        files.Add(("GlobalUsings.g.cs", """
-            global using System;
-            global using System.Collections.Generic;
-            global using System.Linq;
-            global using System.Threading.Tasks;
-            global using Microsoft.AspNetCore.Builder;
-            global using Microsoft.AspNetCore.Http;
-            global using Microsoft.AspNetCore.Routing;
-            global using Microsoft.AspNetCore.Authorization;
-            global using Microsoft.AspNetCore.Mvc;
-            global using Microsoft.Extensions.DependencyInjection;
-            global using Declarative.Auth;
-            """));
+        files.Add(("GlobalUsings.g.cs", Declarative.Auth.TestKit.TestCompilation.GlobalUsings));
         return files;
-    }
-
-    /// <summary>The installed shared frameworks (NETCore + AspNetCore) and the runtime, as a web project compiles against.</summary>
-    private static IReadOnlyList<MetadataReference> References()
-    {
-        var netCoreDir = RuntimeEnvironment.GetRuntimeDirectory().TrimEnd(Path.DirectorySeparatorChar);
-        var version = Path.GetFileName(netCoreDir);
-        var sharedRoot = Path.GetDirectoryName(Path.GetDirectoryName(netCoreDir))!;
-        var aspNetDir = Path.Combine(sharedRoot, "Microsoft.AspNetCore.App", version);
-        if (!Directory.Exists(aspNetDir))
-            aspNetDir = Directory.GetDirectories(Path.Combine(sharedRoot, "Microsoft.AspNetCore.App")).Order(StringComparer.Ordinal).Last();
-        return Directory.GetFiles(netCoreDir, "*.dll").Concat(Directory.GetFiles(aspNetDir, "*.dll"))
-            .Where(IsManaged)
-            .GroupBy(Path.GetFileName).Select(g => g.First())
-            .Append(typeof(RequiresKeyAttribute).Assembly.Location)
-            .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f))
-            .ToArray();
-    }
-
-    private static bool IsManaged(string path)
-    {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            using var reader = new System.Reflection.PortableExecutable.PEReader(stream);
-            return reader.HasMetadata;
-        }
-        catch (BadImageFormatException)
-        {
-            return false;
-        }
     }
 }
