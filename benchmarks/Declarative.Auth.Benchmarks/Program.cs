@@ -36,6 +36,8 @@ public static class Program
                 return await BuildBenchmark.RunAsync(args.Skip(1).ToArray());
             case "startup":
                 return await StartupBenchmark.RunAsync(args.Skip(1).ToArray());
+            case "profile":
+                return ProfileReport.Run(args.Skip(1).ToArray());
             default:
                 Console.Error.WriteLine("usage: verify [--long] | e2e [seconds] | build | startup | serve <on|off|conventional> <port>");
                 return 2;
