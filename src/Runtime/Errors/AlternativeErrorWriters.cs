@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Declarative.Auth;
@@ -14,19 +12,26 @@ public sealed class EnvelopeAuthErrorWriter(
     Func<AuthError, string?>? messageFor = null,
     IReadOnlyDictionary<string, string>? codes = null) : IAuthErrorWriter
 {
+    private static readonly RefusalCache.Builder<byte[]> Build = static (_, code, message, _) =>
+        ErrorBody.Serialize((code, message), static (json, e) =>
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("success", false);
+            json.WriteStartObject("error");
+            json.WriteString("code", e.code);
+            json.WriteString("message", e.message);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
+
     /// <inheritdoc />
-    public async Task WriteAsync(HttpContext context, AuthError error)
+    public Task WriteAsync(HttpContext context, AuthError error)
     {
         context.Response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(context.Response.Body, ErrorJson.Options);
-        json.WriteStartObject();
-        json.WriteBoolean("success", false);
-        json.WriteStartObject("error");
-        json.WriteString("code", codes?.GetValueOrDefault(error.Code) ?? error.Code);
-        json.WriteString("message", messageFor?.Invoke(error) ?? messages?.GetValueOrDefault(error.Code) ?? error.Message);
-        json.WriteEndObject();
-        json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
+        // Looked up per request (the dictionaries and messageFor stay live); serialized once per code and message.
+        var code = codes?.GetValueOrDefault(error.Code) ?? error.Code;
+        var message = messageFor?.Invoke(error) ?? messages?.GetValueOrDefault(error.Code) ?? error.Message;
+        return ErrorBody.WriteAsync(context, error.Cache.WriterBody(Build, code, message));
     }
 }
 
@@ -41,22 +46,22 @@ public sealed class FlatAuthErrorWriter(
     Func<AuthError, string?>? messageFor = null,
     IReadOnlyDictionary<string, string>? codes = null) : IAuthErrorWriter
 {
+    private static readonly RefusalCache.Builder<byte[]> Build = static (_, code, message, _) =>
+        ErrorBody.Serialize((code, message), static (json, e) =>
+        {
+            json.WriteStartObject();
+            json.WriteString("error", e.code.ToLowerInvariant());
+            json.WriteString("message", e.message);
+            json.WriteEndObject();
+        });
+
     /// <inheritdoc />
-    public async Task WriteAsync(HttpContext context, AuthError error)
+    public Task WriteAsync(HttpContext context, AuthError error)
     {
         context.Response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(context.Response.Body, ErrorJson.Options);
-        json.WriteStartObject();
+        // Looked up per request (the dictionaries and messageFor stay live); serialized once per code and message.
         var code = codes?.GetValueOrDefault(error.Code) ?? error.Code;
-        json.WriteString("error", code.ToLowerInvariant());
-        json.WriteString("message", messageFor?.Invoke(error) ?? messages?.GetValueOrDefault(code) ?? error.Message);
-        json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
+        var message = messageFor?.Invoke(error) ?? messages?.GetValueOrDefault(code) ?? error.Message;
+        return ErrorBody.WriteAsync(context, error.Cache.WriterBody(Build, code, message));
     }
-}
-
-internal static class ErrorJson
-{
-    // The body is JSON, never HTML: keep quotes and angle brackets readable in messages.
-    public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -32,6 +32,9 @@ public static class AuthErrorCodes
 /// <param name="RequiredPermissions">For 403: what the endpoint requires.</param>
 public sealed record AuthError(int Status, string Code, string Message, IReadOnlyList<string>? RequiredPermissions = null)
 {
+    /// <summary>Bodies and headers derived from this error, so a refusal served again is not rebuilt. Not part of its value.</summary>
+    internal readonly RefusalCache Cache = new();
+
     internal static readonly AuthError MissingKey = new(401, AuthErrorCodes.Unauthorized,
         "Missing API key. Send it as 'Authorization: Bearer <key>'.");
 

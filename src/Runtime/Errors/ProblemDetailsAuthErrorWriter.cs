@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -8,34 +7,44 @@ namespace Declarative.Auth;
 
 /// <summary>
 /// The default body: RFC 9457 problem details (<c>application/problem+json</c>) with a <c>code</c> member,
-/// as ASP.NET Core's ProblemDetails writes them. Written with <see cref="Utf8JsonWriter"/>, so no reflection.
+/// as ASP.NET Core's ProblemDetails writes them. Written with <see cref="Utf8JsonWriter"/>, so no reflection:
+/// once per error for everything before the trace id, then per request only the escaped trace id.
 /// </summary>
 public sealed class ProblemDetailsAuthErrorWriter : IAuthErrorWriter
 {
-    // The body is JSON, never HTML: keep quotes and angle brackets readable in messages.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly RefusalCache.Builder<byte[]> BuildPrefix = Prefix;
+
+    private static ReadOnlySpan<byte> Suffix => "\"}"u8;
 
     /// <inheritdoc />
-    public async Task WriteAsync(HttpContext context, AuthError error)
+    public Task WriteAsync(HttpContext context, AuthError error)
     {
         context.Response.ContentType = "application/problem+json";
-        await using var json = new Utf8JsonWriter(context.Response.Body, WriterOptions);
-        json.WriteStartObject();
-        json.WriteString("type", TypeFor(error.Status));
-        json.WriteString("title", ReasonPhrases.GetReasonPhrase(error.Status));
-        json.WriteNumber("status", error.Status);
-        json.WriteString("detail", error.Message);
-        json.WriteString("code", error.Code);
-        if (error.RequiredPermissions is { Count: > 0 } required)
+        var prefix = error.Cache.ProblemDetails(error, BuildPrefix);
+        return ErrorBody.WriteAsync(context, prefix, Activity.Current?.Id ?? context.TraceIdentifier, Suffix);
+    }
+
+    // {"type":…,"title":…,"status":…,"detail":…,"code":…[,"requiredPermissions":[…]],"traceId":"  — the trace id and "} follow.
+    private static byte[] Prefix(int status, string code, string message, IReadOnlyList<string>? required)
+    {
+        var json = ErrorBody.Serialize((status, code, message, required), static (json, e) =>
         {
-            json.WriteStartArray("requiredPermissions");
-            foreach (var p in required)
-                json.WriteStringValue(p);
-            json.WriteEndArray();
-        }
-        json.WriteString("traceId", Activity.Current?.Id ?? context.TraceIdentifier);
-        json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
+            json.WriteStartObject();
+            json.WriteString("type", TypeFor(e.status));
+            json.WriteString("title", ReasonPhrases.GetReasonPhrase(e.status));
+            json.WriteNumber("status", e.status);
+            json.WriteString("detail", e.message);
+            json.WriteString("code", e.code);
+            if (e.required is { Count: > 0 } permissions)
+            {
+                json.WriteStartArray("requiredPermissions");
+                foreach (var p in permissions)
+                    json.WriteStringValue(p);
+                json.WriteEndArray();
+            }
+            json.WritePropertyName("traceId");
+        });
+        return [.. json, (byte)'"'];
     }
 
     private static string TypeFor(int status) => status switch

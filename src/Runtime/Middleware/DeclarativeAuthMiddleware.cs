@@ -120,7 +120,7 @@ internal sealed partial class DeclarativeAuthMiddleware(
         }
         else if (!policy.IsSatisfiedBy(verified))
         {
-            return Refuse(context, AuthError.MissingPermissions(policy.Permissions, policy.MissingFrom(verified)));
+            return Refuse(context, policy.ForbiddenFor(verified));
         }
 
         if (policy.RequiresWorkspace || key.Workspace is not null)
@@ -265,10 +265,13 @@ internal sealed partial class DeclarativeAuthMiddleware(
         }
         else if (error.Status == StatusCodes.Status403Forbidden && error.RequiredPermissions is { Count: > 0 } required)
         {
-            response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"{string.Join(' ', required)}\"";
+            response.Headers.WWWAuthenticate = error.Cache.Challenge(required, InsufficientScope);
         }
         return errors.WriteAsync(context, error);
     }
+
+    private static readonly RefusalCache.Builder<string> InsufficientScope = static (_, _, _, required)
+        => $"Bearer error=\"insufficient_scope\", scope=\"{string.Join(' ', required!)}\"";
 
     private Task Unavailable(HttpContext context, Exception ex)
     {

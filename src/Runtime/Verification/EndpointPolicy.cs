@@ -48,4 +48,23 @@ internal sealed class EndpointPolicy
         => IsCompiled ? key.Grants.Covers(Required) : key.IsAdmin || Permissions.All(key.Key.Grants);
 
     public IEnumerable<string> MissingFrom(VerifiedKey key) => Permissions.Where(p => !key.Key.Grants(p));
+
+    private AuthError? _lacksAll;
+
+    /// <summary>
+    /// The 403 for a key that does not satisfy this policy. A key usually holds none of what is required: that
+    /// refusal is the same every time, so it is built once per endpoint; a partial miss names what is missing.
+    /// </summary>
+    public AuthError ForbiddenFor(VerifiedKey key)
+    {
+        var missing = 0;
+        foreach (var p in Permissions)
+        {
+            if (!key.Key.Grants(p))
+                missing++;
+        }
+        return missing == Permissions.Length
+            ? _lacksAll ??= AuthError.MissingPermissions(Permissions, Permissions)
+            : AuthError.MissingPermissions(Permissions, MissingFrom(key));
+    }
 }
