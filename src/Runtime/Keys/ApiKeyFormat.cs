@@ -47,6 +47,9 @@ public sealed class ApiKeyFormat
 
     private readonly string _head; // "<prefix>_<env>_"
 
+    // The CRC register after "<prefix>_live_" and "<prefix>_test_": a check runs it over the random digits only.
+    private readonly uint _liveHeadCrc, _testHeadCrc;
+
     /// <summary>Creates the format for an app prefix (2–16 lowercase ASCII letters) and environment.</summary>
     public ApiKeyFormat(string prefix, KeyEnvironment environment)
     {
@@ -55,6 +58,8 @@ public sealed class ApiKeyFormat
         Prefix = prefix;
         Environment = environment;
         _head = $"{prefix}_{EnvironmentName(environment)}_";
+        _liveHeadCrc = Crc32.Update(0xFFFFFFFFu, $"{prefix}_live_");
+        _testHeadCrc = Crc32.Update(0xFFFFFFFFu, $"{prefix}_test_");
     }
 
     /// <summary>The app's prefix.</summary>
@@ -97,17 +102,19 @@ public sealed class ApiKeyFormat
         if (!key[..firstSep].SequenceEqual(Prefix))
             return KeyFormatError.WrongPrefix;
         var env = key.Slice(firstSep + 1, 5);
-        if (!(env.SequenceEqual("live_") || env.SequenceEqual("test_")))
+        uint crc; // over the key's own head, which may name the other environment (refused below, after the checksum)
+        if (env.SequenceEqual("live_"))
+            crc = _liveHeadCrc;
+        else if (env.SequenceEqual("test_"))
+            crc = _testHeadCrc;
+        else
             return KeyFormatError.Malformed;
         if (key.Length != Length)
             return KeyFormatError.Malformed;
         var body = key[_head.Length..];
-        foreach (var c in body)
-        {
-            if (!Base62.IsDigit(c))
-                return KeyFormatError.Malformed;
-        }
-        if (!Base62.TryDecode(body[RandomLength..], out var checksum) || checksum != Crc32.Compute(key[..^ChecksumLength]))
+        if (body.ContainsAnyExcept(Base62.Digits))
+            return KeyFormatError.Malformed;
+        if (!Base62.EncodesTo(~Crc32.Update(crc, body[..RandomLength]), body[RandomLength..]))
             return KeyFormatError.BadChecksum;
         if (!key[.._head.Length].SequenceEqual(_head))
             return KeyFormatError.WrongEnvironment;

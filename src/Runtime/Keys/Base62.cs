@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Declarative.Auth;
 
 /// <summary>Base62 (0-9, A-Z, a-z): the key alphabet. Secret scanners and double-click selection both like it.</summary>
@@ -5,7 +7,8 @@ internal static class Base62
 {
     public const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    public static bool IsDigit(char c) => char.IsAsciiDigit(c) || char.IsAsciiLetter(c);
+    /// <summary>The alphabet for vectorized searches: <c>span.ContainsAnyExcept(Digits)</c>.</summary>
+    public static readonly SearchValues<char> Digits = SearchValues.Create(Alphabet);
 
     /// <summary>Writes <paramref name="value"/> as exactly <paramref name="destination"/>.Length digits, most significant first.</summary>
     public static void Encode(ulong value, Span<char> destination)
@@ -17,23 +20,18 @@ internal static class Base62
         }
     }
 
-    /// <summary>Reads fixed-width base62 digits; false on any other character or overflow.</summary>
-    public static bool TryDecode(ReadOnlySpan<char> digits, out ulong value)
+    /// <summary>
+    /// True when <paramref name="digits"/> are exactly what <see cref="Encode"/> writes for <paramref name="value"/>:
+    /// the same as decoding them and comparing, without decoding (and false when the value needs more digits).
+    /// </summary>
+    public static bool EncodesTo(ulong value, ReadOnlySpan<char> digits)
     {
-        value = 0;
-        foreach (var c in digits)
+        for (var i = digits.Length - 1; i >= 0; i--)
         {
-            int d = c switch
-            {
-                >= '0' and <= '9' => c - '0',
-                >= 'A' and <= 'Z' => c - 'A' + 10,
-                >= 'a' and <= 'z' => c - 'a' + 36,
-                _ => -1,
-            };
-            if (d < 0 || value > (ulong.MaxValue - (ulong)d) / 62)
+            if (digits[i] != Alphabet[(int)(value % 62)])
                 return false;
-            value = value * 62 + (ulong)d;
+            value /= 62;
         }
-        return true;
+        return value == 0;
     }
 }
