@@ -29,11 +29,8 @@ internal static class BearerToken
         var rest = span[(Scheme.Length + 1)..].TrimStart(' ');
         if (rest.IsEmpty || rest.Length > KeyHash.MaxSecretLength)
             return Result.Malformed;
-        foreach (var c in rest)
-        {
-            if (c is < '!' or > '~')
-                return Result.Malformed;
-        }
+        if (rest.ContainsAnyExceptInRange('!', '~')) // vectorized
+            return Result.Malformed;
         token = rest;
         return Result.Found;
     }
