@@ -36,6 +36,9 @@ public static class Program
                 return await BuildBenchmark.RunAsync(args.Skip(1).ToArray());
             case "startup":
                 return await StartupBenchmark.RunAsync(args.Skip(1).ToArray());
+            case "key": // a well-formed test key for 'serve' (DAUTH_BENCH_KEY)
+                Console.WriteLine(new Keys().Valid);
+                return 0;
             case "profile":
                 return ProfileReport.Run(args.Skip(1).ToArray());
             default:
