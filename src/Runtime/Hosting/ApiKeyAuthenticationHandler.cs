@@ -22,8 +22,8 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // WebApplication inserts UseAuthentication() ahead of routing, so this runs on every request: look a
-        // key up only for an [Authorize] endpoint, and only if the verifier has not already done it.
+        // With another scheme in the app, WebApplication's UseAuthentication() runs this on every request, ahead of
+        // routing: look a key up only for an [Authorize] endpoint, and only if the verifier has not already done it.
         if (Context.Features.Get<IApiKeyFeature>() is null
             && (Context.GetEndpoint() is not { } endpoint || state.PolicyFor(endpoint).Access != EndpointAccess.Authorize))
             return AuthenticateResult.NoResult();

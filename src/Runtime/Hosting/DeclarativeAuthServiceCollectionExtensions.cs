@@ -156,6 +156,7 @@ public static class DeclarativeAuthApplicationBuilderExtensions
 {
     private const string RoutingMarker = "__EndpointRouteBuilder";
     private const string AuthorizationMarker = "__AuthorizationMiddlewareSet";
+    private const string AuthenticationMarker = "__AuthenticationMiddlewareSet";
 
     /// <summary>
     /// Enforces every endpoint's declaration. Must run after routing: if the app has not called
@@ -173,10 +174,25 @@ public static class DeclarativeAuthApplicationBuilderExtensions
             throw new InvalidOperationException(
                 "UseDeclarativeAuth() must come before UseAuthorization(): [Authorize] endpoints are authorized with the key the verifier checks. Move app.UseDeclarativeAuth() above app.UseAuthorization().");
         }
+        // WebApplication adds UseAuthentication() ahead of the app's own routing whenever authentication services
+        // exist. With the ApiKey scheme alone, that middleware would run the scheme's handler on every request
+        // with no endpoint to look at, for nothing: the verifier authenticates keys itself, including for
+        // [Authorize] endpoints. So it is left out, as if the app had placed it; with any other scheme it stays.
+        if (!app.Properties.ContainsKey(AuthenticationMarker) && ApiKeySchemeIsTheOnlyOne(app.ApplicationServices))
+            app.Properties[AuthenticationMarker] = true;
         if (!app.Properties.ContainsKey(RoutingMarker))
             app.UseRouting();
         // Event-ingestion endpoints carry CORS metadata; preflights are answered here, before any key is asked for.
         app.UseCors();
         return app.UseMiddleware<DeclarativeAuthMiddleware>();
+    }
+
+    private static bool ApiKeySchemeIsTheOnlyOne(IServiceProvider services)
+    {
+        if (services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not { } provider)
+            return false;
+        // The provider keeps its schemes in memory: the task is already complete.
+        var schemes = provider.GetAllSchemesAsync().GetAwaiter().GetResult();
+        return schemes.All(s => s.Name == DeclarativeAuthDefaults.AuthenticationScheme);
     }
 }
