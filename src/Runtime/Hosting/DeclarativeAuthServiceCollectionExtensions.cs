@@ -183,9 +183,16 @@ public static class DeclarativeAuthApplicationBuilderExtensions
         if (!app.Properties.ContainsKey(RoutingMarker))
             app.UseRouting();
         // Event-ingestion endpoints carry CORS metadata; preflights are answered here, before any key is asked for.
-        app.UseCors();
+        // CorsMiddleware takes its policy provider from the request's services, which opens a DI scope on every
+        // request it sees (a tenth of the verifier's cost end to end): it runs for cross-origin requests and for
+        // endpoints with CORS metadata (which must see it, or routing refuses them), not for the rest.
+        app.UseWhen(NeedsCors, cors => cors.UseCors());
         return app.UseMiddleware<DeclarativeAuthMiddleware>();
     }
+
+    private static bool NeedsCors(Microsoft.AspNetCore.Http.HttpContext context)
+        => context.Request.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.Origin)
+           || Microsoft.AspNetCore.Http.EndpointHttpContextExtensions.GetEndpoint(context)?.Metadata.GetMetadata<Microsoft.AspNetCore.Cors.Infrastructure.ICorsMetadata>() is not null;
 
     private static bool ApiKeySchemeIsTheOnlyOne(IServiceProvider services)
     {
