@@ -44,7 +44,9 @@ namespace Declarative.Auth.Analyzers
                 var types = new KnownTypes(start.Compilation);
                 if (types.RequiresKeyAttribute is null)
                     return;
-                start.RegisterSyntaxNodeAction(AnalyzeAttribute, SyntaxKind.Attribute);
+                var names = AttributeNameFilter.For(start.Compilation,
+                    EndpointRules.OtherKeyDeclarations.Add(EndpointRules.RequiresKeyAttribute), start.CancellationToken);
+                start.RegisterSyntaxNodeAction(c => AnalyzeAttribute(c, names), SyntaxKind.Attribute);
                 if (types.HasRouting)
                     start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
             });
@@ -52,10 +54,10 @@ namespace Declarative.Auth.Analyzers
 
         // ---- same level: [RequiresKey] and [AllowAnonymous] on one method, lambda, local function or class ----
 
-        private static void AnalyzeAttribute(SyntaxNodeAnalysisContext context)
+        private static void AnalyzeAttribute(SyntaxNodeAnalysisContext context, AttributeNameFilter names)
         {
             var syntax = (AttributeSyntax)context.Node;
-            if (syntax.Parent is not AttributeListSyntax list || (list.Target is not null && list.Target.Identifier.ValueText is not ("method" or "type")))
+            if (!names.MayBe(syntax) || syntax.Parent is not AttributeListSyntax list || (list.Target is not null && list.Target.Identifier.ValueText is not ("method" or "type")))
                 return;
             var model = context.SemanticModel;
             var ct = context.CancellationToken;

@@ -44,7 +44,9 @@ namespace Declarative.Auth.Analyzers
             {
                 var types = new KnownTypes(start.Compilation);
                 var catalog = ScopeText.Catalog(start.Compilation);
-                var state = new State(types, catalog);
+                var names = AttributeNameFilter.For(start.Compilation,
+                    new[] { EndpointRules.RequiresKeyAttribute, ScopeText.PermissionScopeAttribute }, start.CancellationToken);
+                var state = new State(types, catalog, names);
                 if (types.RequiresKeyAttribute is not null)
                 {
                     start.RegisterSyntaxNodeAction(state.AnalyzeAttribute, SyntaxKind.Attribute);
@@ -83,10 +85,12 @@ namespace Declarative.Auth.Analyzers
             private readonly KnownTypes _types;
             private readonly ImmutableArray<string> _catalog;
             private readonly ImmutableHashSet<string> _catalogSet;
+            private readonly AttributeNameFilter _names;
 
-            public State(KnownTypes types, ImmutableArray<string> catalog)
+            public State(KnownTypes types, ImmutableArray<string> catalog, AttributeNameFilter names)
             {
                 _types = types;
+                _names = names;
                 _catalog = catalog;
                 _catalogSet = catalog.ToImmutableHashSet(StringComparer.Ordinal);
             }
@@ -96,6 +100,8 @@ namespace Declarative.Auth.Analyzers
             public void AnalyzeAttribute(SyntaxNodeAnalysisContext context)
             {
                 var syntax = (AttributeSyntax)context.Node;
+                if (!_names.MayBe(syntax))
+                    return;
                 var constructor = context.SemanticModel.GetSymbolInfo(syntax, context.CancellationToken).Symbol as IMethodSymbol;
                 var type = constructor?.ContainingType;
                 if (type is null)

@@ -53,3 +53,33 @@ public class ContradictionTests
             "RequireKey(KeyType.Read, \"k\") contradicts WithMetadata(new AllowAnonymousAttribute()) on the same builder; the later key requirement applies at run time; remove one of them",
             "RequireKey(KeyType.Read, \"l\") contradicts AllowAnonymous() on the same builder 'l'; the later AllowAnonymous applies at run time and the endpoint is public; remove one of them");
 }
+
+/// <summary>
+/// The attribute actions look at names before binding; a using alias (in any file) or a qualified name still
+/// reaches the full check.
+/// </summary>
+public class AttributeNameFilterTests
+{
+    [Fact]
+    public Task Aliased_and_qualified_key_attributes_are_still_checked()
+        => Verify.WithAsync([new ContradictionAnalyzer(), new DeclarationAnalyzer()], [("Program.cs", """
+            using Key = Declarative.Auth.RequiresKeyAttribute;
+
+            var app = WebApplication.Create(args);
+            app.MapGet("/v1/a", [{|DAUTH003:Key(KeyType.Read, Scope = "a")|}, AllowAnonymous] () => "a");
+            app.MapGet("/v1/b", [{|DAUTH003:Declarative.Auth.RequiresKey(KeyType.Read, Scope = "b")|}, AllowAnonymous] () => "b");
+            app.MapGet("/v1/c", [Key(KeyType.Admin, Scope = {|DAUTH004:"c"|})] () => "c");
+            app.Run();
+            """)]);
+
+    [Fact]
+    public Task A_global_alias_in_another_file_is_honoured()
+        => Verify.WithAsync([new ContradictionAnalyzer(), new DeclarationAnalyzer()], [("Program.cs", """
+            var app = WebApplication.Create(args);
+            app.MapGet("/v1/a", [{|DAUTH003:Needs(KeyType.Read, Scope = "a")|}, AllowAnonymous] () => "a");
+            app.MapGet("/v1/c", [Needs(KeyType.Admin, Scope = {|DAUTH004:"c"|})] () => "c");
+            app.Run();
+            """), ("Aliases.cs", """
+            global using Needs = Declarative.Auth.RequiresKeyAttribute;
+            """)]);
+}

@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Declarative.Auth.Analyzers
+{
+    /// <summary>
+    /// Decides from syntax alone whether an attribute can be one of ours, before anything is bound. Binding an
+    /// attribute on a lambda or in a method body binds the whole member; the attribute actions see every
+    /// <c>[HttpGet]</c>, <c>[Route]</c> and <c>[FromBody]</c> of the project, so the analyzers bound far more than
+    /// they read. Our attribute classes are sealed, so the written name is the class name, unless a using alias
+    /// renames it: then (in any file, since aliases may be global) every attribute is bound, as before.
+    /// </summary>
+    internal sealed class AttributeNameFilter
+    {
+        private readonly HashSet<string> _names;
+        private readonly bool _aliases;
+
+        private AttributeNameFilter(IEnumerable<string> metadataNames, bool aliases)
+        {
+            _names = new HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var metadataName in metadataNames)
+            {
+                var name = metadataName.Substring(metadataName.LastIndexOf('.') + 1);
+                _names.Add(name);
+                if (name.EndsWith("Attribute", System.StringComparison.Ordinal))
+                    _names.Add(name.Substring(0, name.Length - "Attribute".Length));
+            }
+            _aliases = aliases;
+        }
+
+        public static AttributeNameFilter For(Compilation compilation, IEnumerable<string> metadataNames, CancellationToken cancellationToken)
+            => new AttributeNameFilter(metadataNames, HasUsingAliases(compilation, cancellationToken));
+
+        public bool MayBe(AttributeSyntax attribute) => _aliases || _names.Contains(RightmostName(attribute.Name));
+
+        private static string RightmostName(NameSyntax name) => name switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => string.Empty,
+        };
+
+        // Usings sit at the top of a file or of a namespace: only those levels are walked, never type bodies.
+        private static bool HasUsingAliases(Compilation compilation, CancellationToken cancellationToken)
+            => compilation.SyntaxTrees.Any(tree => tree.GetRoot(cancellationToken)
+                .DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax)
+                .OfType<UsingDirectiveSyntax>()
+                .Any(u => u.Alias is not null));
+    }
+}
