@@ -124,7 +124,11 @@ public sealed class KeyCommandTests : IDisposable
         var json = await _cli.OkAsync("keys", "list", "--sqlite", _cli.Db, "--json");
         var keys = json.Json.EnumerateArray().ToArray();
         Assert.Equal(3, keys.Length);
-        Assert.Equal(["active", "revoked", "expired"], keys.Select(k => k.GetProperty("status").GetString()));
+        // Listed by creation time, then id: keys made within the same millisecond (as here) come in id order.
+        var status = keys.ToDictionary(k => k.GetProperty("id").GetString()!, k => k.GetProperty("status").GetString());
+        Assert.Equal("active", status[active]);
+        Assert.Equal("revoked", status[revoked]);
+        Assert.Equal("expired", status[expired]);
         Assert.All(keys, k => Assert.False(k.TryGetProperty("secret", out _) || k.TryGetProperty("hash", out _)));
         Assert.DoesNotContain(activeSecret, json.Out, StringComparison.Ordinal);
     }
