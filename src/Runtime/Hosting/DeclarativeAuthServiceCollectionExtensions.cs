@@ -182,6 +182,8 @@ public static class DeclarativeAuthApplicationBuilderExtensions
             app.Properties[AuthenticationMarker] = true;
         if (!app.Properties.ContainsKey(RoutingMarker))
             app.UseRouting();
+        if (app.Properties.TryGetValue(RoutingMarker, out var routes) && routes is Microsoft.AspNetCore.Routing.IEndpointRouteBuilder builder)
+            app.ApplicationServices.GetRequiredService<DeclarativeAuthState>().UseRoutes(builder);
         // Event-ingestion endpoints carry CORS metadata; preflights are answered here, before any key is asked for.
         // CorsMiddleware takes its policy provider from the request's services, which opens a DI scope on every
         // request it sees (a tenth of the verifier's cost end to end): it runs for cross-origin requests and for

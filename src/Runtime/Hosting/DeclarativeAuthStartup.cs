@@ -21,6 +21,7 @@ internal sealed class DeclarativeAuthStartup(IServiceProvider services, Declarat
             throw new InvalidOperationException(NoStoreMessage);
         }
         _ = services.GetRequiredService<OrganizationsKey>(); // a malformed organizations key stops start-up here
+        state.ShareEndpointBuilds();
         return Task.CompletedTask;
     }
 

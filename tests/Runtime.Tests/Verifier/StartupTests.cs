@@ -85,3 +85,31 @@ public sealed class StartupTests
         Assert.Throws<ArgumentException>(() => app.MapGroup("/y").RequireKey(KeyType.Admin, "events"));
     }
 }
+
+/// <summary>
+/// ASP.NET Core builds a minimal-API endpoint (its request delegate, with the factory's expression compile) each
+/// time an EndpointDataSource is enumerated through a new composite: the verifier's start-up read through the
+/// DI data source, routing through its own, so every endpoint was built twice. Endpoint conventions run once
+/// per build, which makes the count observable.
+/// </summary>
+public sealed class EndpointBuildTests
+{
+    [Fact]
+    public async Task Each_endpoint_is_built_once_for_routing_and_the_verifier()
+    {
+        var builds = 0;
+        var groupBuilds = 0;
+        await using var app = await TestApp.StartAsync(a =>
+        {
+            a.MapGet("/x", [RequiresKey(KeyType.Read, Scope = "events")] () => "x").Add(_ => Interlocked.Increment(ref builds));
+            var group = a.MapGroup("/g").RequireKey(KeyType.Read, "events");
+            group.MapGet("/y", () => "y").Add(_ => Interlocked.Increment(ref groupBuilds));
+        });
+        var key = app.Key("read:events");
+        Assert.Equal("x", await app.Client(key).GetStringAsync("/x"));
+        Assert.Equal("y", await app.Client(key).GetStringAsync("/g/y"));
+        await (await app.Client().GetAsync("/g/y")).AssertRefusal(401, "UNAUTHORIZED");
+        Assert.Equal(1, builds);
+        Assert.Equal(1, groupBuilds);
+    }
+}
