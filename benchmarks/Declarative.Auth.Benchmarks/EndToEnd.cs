@@ -87,13 +87,15 @@ public static partial class EndToEnd
         // "on-public" (optional): our pipeline with the endpoint AllowAnonymous, to split pipeline cost from the key check.
         string[] modes = args.Length > 2 ? args[2].Split(',') : ["off", "on", "conventional"];
         var results = modes.ToDictionary(m => m, _ => new List<double>());
+        var cpu = modes.ToDictionary(m => m, _ => new List<double>());
         for (var round = 0; round < rounds; round++)
         {
             foreach (var mode in modes)
             {
-                var rps = await MeasureAsync(mode, key, seconds);
-                Console.WriteLine($"e2e round {round + 1} {mode}: {rps:0} req/s");
+                var (rps, cpuMicroseconds) = await MeasureAsync(mode, key, seconds);
+                Console.WriteLine($"e2e round {round + 1} {mode}: {rps:0} req/s, server CPU {cpuMicroseconds:0.00} us/request");
                 results[mode].Add(rps);
+                cpu[mode].Add(cpuMicroseconds);
             }
         }
         double Median(List<double> values) { var s = values.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
@@ -111,10 +113,17 @@ public static partial class EndToEnd
         Summary.Row("ratio", "e2e ours / no auth (best rounds)", Summary.F(on / off, "0.000") + $" (medians {Summary.F(Median(results["on"]) / Median(results["off"]), "0.000")})", ">= 0.95", Summary.Met(on / off >= 0.95));
         Summary.Row("ratio", "e2e conventional / no auth (best rounds)", Summary.F(conventional / off, "0.000") + $" (medians {Summary.F(Median(results["conventional"]) / Median(results["off"]), "0.000")})");
         Summary.Row("ratio", "e2e ours / conventional (best rounds)", Summary.F(on / conventional, "0.00") + "x");
+        // wrk and the server share the two cores, so req/s also moves with how wrk is scheduled. The server's own CPU
+        // time per answered request (user + system, from the child process) does not: the auth's cost is the difference.
+        string Cpu(string mode) => Summary.F(Median(cpu[mode]), "0.00") + " us";
+        var addedOurs = Median(cpu["on"]) - Median(cpu["off"]);
+        var addedConventional = Median(cpu["conventional"]) - Median(cpu["off"]);
+        Summary.Row("e2e", "server CPU per request, medians: no auth / ours / conventional", $"{Cpu("off")} / {Cpu("on")} / {Cpu("conventional")}");
+        Summary.Row("ratio", "server CPU per request: no auth / ours", Summary.F(Median(cpu["off"]) / Median(cpu["on"]), "0.000") + $" (ours adds {Summary.F(addedOurs, "0.00")} us, conventional {Summary.F(addedConventional, "0.00")} us: {Summary.F(addedConventional / addedOurs, "0.0")}x)", ">= 0.95", Summary.Met(Median(cpu["off"]) / Median(cpu["on"]) >= 0.95));
         return 0;
     }
 
-    private static async Task<double> MeasureAsync(string mode, string key, int seconds)
+    private static async Task<(double RequestsPerSecond, double CpuMicrosecondsPerRequest)> MeasureAsync(string mode, string key, int seconds)
     {
         var port = FreePort();
         var (file, prefix) = Self();
@@ -147,10 +156,16 @@ public static partial class EndToEnd
                 throw new InvalidOperationException($"The {mode} server answered {(int)status} to a valid key.");
 
             await Wrk(port, key, 1); // warm-up: JIT, tiering, connection set-up
+            server.Refresh();
+            var cpuBefore = server.TotalProcessorTime;
             var output = await Wrk(port, key, seconds);
+            server.Refresh();
+            var cpuUsed = server.TotalProcessorTime - cpuBefore;
             if (NonSuccess().Match(output) is { Success: true } bad)
                 throw new InvalidOperationException($"{mode}: wrk saw {bad.Groups[1].Value} non-2xx answers.");
-            return double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            var requests = double.Parse(RequestCount().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            return (double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
+                cpuUsed.TotalMicroseconds / requests);
         }
         finally
         {
@@ -186,6 +201,9 @@ public static partial class EndToEnd
         var dll = typeof(EndToEnd).Assembly.Location;
         return Path.GetFileNameWithoutExtension(process) == "dotnet" ? (process, [dll]) : (process, []);
     }
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex RequestCount();
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();
