@@ -28,6 +28,7 @@ public class VerifyBenchmarks
     private IServiceScopeFactory _scopes = null!;
     private RequestDelegate _ours = null!; // cached: a lambda per call would be charged to the middleware
     private readonly byte[] _sha256Input = new byte[39];
+    private string _validKey = null!;
     private readonly byte[] _sha256Output = new byte[32];
 
     [GlobalSetup]
@@ -51,6 +52,7 @@ public class VerifyBenchmarks
         _ctxNone = new DefaultHttpContext();
         _scopes = _p.ConventionalServices.GetRequiredService<IServiceScopeFactory>();
         System.Text.Encoding.ASCII.GetBytes(keys.Valid.AsSpan(0, 39), _sha256Input);
+        _validKey = keys.Valid;
 
         // Sanity: each case decides what it should, in every form.
         Expect(Decision.Allow, VerifyValid());
@@ -133,6 +135,10 @@ public class VerifyBenchmarks
 
     [Benchmark(Description = "floor: SHA256.HashData(39 B)")]
     public int Sha256Floor() => SHA256.HashData(_sha256Input, _sha256Output);
+
+    // What both sides pay per key: KeyHash (ASCII check, encode, SHA-256 on a reused per-thread context).
+    [Benchmark(Description = "floor: KeyHash of the key")]
+    public bool KeyHashFloor() => KeyHash.TryCompute(_validKey, out _);
 
     [Benchmark(Description = "ours middleware: valid")]
     public int MiddlewareValid() => Run(_ctxValid, _ours, _p.OurEndpoint);
