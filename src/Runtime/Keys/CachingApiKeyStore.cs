@@ -19,7 +19,19 @@ public sealed class CachingApiKeyStore : IApiKeyStore
     private readonly ConcurrentDictionary<string, KeyHash> _hashById = new(StringComparer.Ordinal);
     private long _generation;
 
-    private sealed record Entry(ApiKey Key, long ExpiresAtTicks, long Generation);
+    /// <summary>A cached key; marked the moment it leaves the cache, so a holder can tell it is no longer current.</summary>
+    internal sealed class Entry(ApiKey key, long expiresAtTicks)
+    {
+        private volatile bool _evicted;
+
+        public ApiKey Key { get; } = key;
+
+        public long ExpiresAtTicks { get; } = expiresAtTicks;
+
+        public bool Evicted => _evicted;
+
+        public void MarkEvicted() => _evicted = true;
+    }
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     public CachingApiKeyStore(IApiKeyStore inner, IEnumerable<IKeyChangeFeed> feeds, TimeProvider time, IOptions<DeclarativeAuthOptions> options)
@@ -38,10 +50,19 @@ public sealed class CachingApiKeyStore : IApiKeyStore
     /// <inheritdoc />
     public ValueTask<ApiKey?> FindAsync(KeyHash hash, CancellationToken cancellationToken = default)
     {
-        if (_byHash.TryGetValue(hash, out var entry) && entry.ExpiresAtTicks > _time.GetUtcNow().UtcTicks && Healthy())
+        if (_byHash.TryGetValue(hash, out var entry) && IsCurrent(entry))
             return ValueTask.FromResult<ApiKey?>(entry.Key);
         return Load(hash, cancellationToken);
     }
+
+    /// <summary>The entry this cache would answer <paramref name="hash"/> with now, if any.</summary>
+    internal Entry? Current(KeyHash hash) => _byHash.TryGetValue(hash, out var entry) && IsCurrent(entry) ? entry : null;
+
+    /// <summary>
+    /// True while <paramref name="entry"/> is what <see cref="FindAsync"/> would still serve: not evicted (a write
+    /// through this instance or a change from a feed), within its cache duration, every feed healthy.
+    /// </summary>
+    internal bool IsCurrent(Entry entry) => !entry.Evicted && entry.ExpiresAtTicks > _time.GetUtcNow().UtcTicks && Healthy();
 
     private async ValueTask<ApiKey?> Load(KeyHash hash, CancellationToken cancellationToken)
     {
@@ -50,11 +71,11 @@ public sealed class CachingApiKeyStore : IApiKeyStore
         var key = await _inner.FindAsync(hash, cancellationToken).ConfigureAwait(false);
         if (key is not null && Healthy())
         {
-            var entry = new Entry(key, _time.GetUtcNow().UtcTicks + _ttlTicks, generation);
-            _byHash[hash] = entry;
+            var entry = new Entry(key, _time.GetUtcNow().UtcTicks + _ttlTicks);
+            _byHash.AddOrUpdate(hash, entry, (_, replaced) => { replaced.MarkEvicted(); return entry; });
             _hashById[key.Id] = hash;
-            if (Volatile.Read(ref _generation) != generation)
-                _byHash.TryRemove(KeyValuePair.Create(hash, entry));
+            if (Volatile.Read(ref _generation) != generation && _byHash.TryRemove(KeyValuePair.Create(hash, entry)))
+                entry.MarkEvicted();
         }
         return key;
     }
@@ -130,11 +151,15 @@ public sealed class CachingApiKeyStore : IApiKeyStore
         Interlocked.Increment(ref _generation);
         if (id is null)
         {
-            _byHash.Clear();
+            foreach (var (hash, _) in _byHash)
+            {
+                if (_byHash.TryRemove(hash, out var removed))
+                    removed.MarkEvicted();
+            }
             _hashById.Clear();
             return;
         }
-        if (_hashById.TryRemove(id, out var hash))
-            _byHash.TryRemove(hash, out _);
+        if (_hashById.TryRemove(id, out var evicted) && _byHash.TryRemove(evicted, out var entry))
+            entry.MarkEvicted();
     }
 }

@@ -12,16 +12,21 @@ internal static class BearerToken
     /// One <c>Authorization</c> header, scheme <c>Bearer</c> (any case), one or more spaces, then a token of
     /// visible ASCII with no spaces. Anything else is malformed, including two headers.
     /// </summary>
-    public static Result TryRead(IHeaderDictionary headers, out ReadOnlySpan<char> token)
+    public static Result TryRead(IHeaderDictionary headers, out ReadOnlySpan<char> token) => TryRead(headers, out token, out _);
+
+    /// <summary>As <see cref="TryRead(IHeaderDictionary, out ReadOnlySpan{char})"/>, with the header's string itself.</summary>
+    public static Result TryRead(IHeaderDictionary headers, out ReadOnlySpan<char> token, out string? header)
     {
         token = default;
+        header = null;
         StringValues values = headers.Authorization;
         if (values.Count == 0)
             return Result.Missing;
-        if (values.Count > 1 || values[0] is not { } header)
+        if (values.Count > 1 || values[0] is not { } value)
             return Result.Malformed;
+        header = value;
 
-        var span = header.AsSpan();
+        var span = value.AsSpan();
         const string Scheme = "Bearer";
         if (span.Length <= Scheme.Length + 1 || !span[..Scheme.Length].Equals(Scheme, StringComparison.OrdinalIgnoreCase) || span[Scheme.Length] != ' ')
             return span.Trim().IsEmpty ? Result.Missing : Result.Malformed;

@@ -23,6 +23,16 @@ internal sealed partial class DeclarativeAuthMiddleware(
     TimeProvider time,
     ILogger<DeclarativeAuthMiddleware> logger)
 {
+    // Kestrel hands every request on a keep-alive connection the same string for an Authorization header whose
+    // bytes repeat. A header string this verifier has already seen through to a cached key is remembered, weakly
+    // (it lives as long as Kestrel keeps it), with the cache entry that answered it: the same string again skips
+    // the format check, the SHA-256 and the lookup (the bulk of the verifier's cost end to end) for as long as
+    // that entry is what the cache would still serve. Identity, not content, is compared: no secret is kept or
+    // compared here. Only with the caching store, whose entries say when they stop being current; a store
+    // without the cache is asked on every request, as configured.
+    private readonly CachingApiKeyStore? _cache = store as CachingApiKeyStore;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, CachingApiKeyStore.Entry> _seenHeaders = [];
+
     // Refusals by format depend only on the app's format: built once, not per refused request.
     private readonly AuthError[] _formatErrors = [.. Enum.GetValues<KeyFormatError>().Select(e => AuthError.ForFormat(e, format))];
 
@@ -56,13 +66,15 @@ internal sealed partial class DeclarativeAuthMiddleware(
         if (context.Request.QueryString.HasValue && HasKeyInQuery(context.Request.Query))
             return Fail(context, AuthError.KeyInUrl);
 
-        switch (BearerToken.TryRead(context.Request.Headers, out var token))
+        switch (BearerToken.TryRead(context.Request.Headers, out var token, out var header))
         {
             case BearerToken.Result.Missing:
                 return Refuse(context, AuthError.MissingKey);
             case BearerToken.Result.Malformed:
                 return Fail(context, AuthError.MalformedHeader);
         }
+        if (_cache is { } cache && _seenHeaders.TryGetValue(header!, out var seen) && cache.IsCurrent(seen))
+            return Decide(context, policy, seen.Key);
         var formatError = format.Check(token);
         if (formatError != KeyFormatError.None)
             return Fail(context, _formatErrors[(int)formatError]);
@@ -78,9 +90,16 @@ internal sealed partial class DeclarativeAuthMiddleware(
         {
             return Unavailable(context, ex);
         }
-        return lookup.IsCompletedSuccessfully
-            ? Decide(context, policy, lookup.Result)
-            : EnforceSlow(context, policy, lookup);
+        if (!lookup.IsCompletedSuccessfully)
+            return EnforceSlow(context, policy, lookup);
+        Remember(header!, hash, lookup.Result);
+        return Decide(context, policy, lookup.Result);
+    }
+
+    private void Remember(string header, KeyHash hash, ApiKey? key)
+    {
+        if (key is not null && _cache?.Current(hash) is { } entry && ReferenceEquals(entry.Key, key))
+            _seenHeaders.AddOrUpdate(header, entry);
     }
 
     private async Task EnforceSlow(HttpContext context, EndpointPolicy policy, ValueTask<ApiKey?> lookup)
