@@ -49,6 +49,8 @@ public sealed class Pipelines
 {
     public static readonly RequestDelegate Noop = _ => Task.CompletedTask;
 
+    internal DeclarativeAuthMiddleware MiddlewareFirstSeen { get; }
+
     public Pipelines(Keys keys)
     {
         Keys = keys;
@@ -71,6 +73,11 @@ public sealed class Pipelines
         State = Services.GetRequiredService<DeclarativeAuthState>();
         State.Initialize();
         Middleware = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(Services, Noop);
+        // The same middleware over a plain in-memory store (same keys): no cache entries, so no header string is
+        // ever remembered: every request pays format check + hash + lookup, as the first request of a connection does.
+        var plain = new InMemoryApiKeyStore();
+        keys.Seed(plain);
+        MiddlewareFirstSeen = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(Services, Noop, (IApiKeyStore)plain);
         Policy = State.PolicyFor(OurEndpoint);
 
         var conventional = new ServiceCollection();

@@ -96,7 +96,8 @@ public static class Program
         Summary.Row("verify", "lacks permission (function)", Cell("VerifyLacking"));
         Summary.Row("verify", "floor: SHA256.HashData 39 B (one-shot)", Cell("Sha256Floor"));
         Summary.Row("verify", "floor: KeyHash of the key (what both sides pay)", Cell("KeyHashFloor"));
-        Summary.Row("verify", "middleware: valid", Cell("MiddlewareValid"), "<= 500 ns, 0 B", Summary.Met(Ns("MiddlewareValid") <= 500 && B("MiddlewareValid") == 0));
+        Summary.Row("verify", "middleware: valid, header string seen before (keep-alive)", Cell("MiddlewareValid"), "<= 500 ns, 0 B", Summary.Met(Ns("MiddlewareValid") <= 500 && B("MiddlewareValid") == 0));
+        Summary.Row("verify", "middleware: valid, header first seen (pays the hash)", Cell("MiddlewareValidFirstSeen"), "<= 500 ns, 0 B", Summary.Met(Ns("MiddlewareValidFirstSeen") <= 500 && B("MiddlewareValidFirstSeen") == 0));
         Summary.Row("verify", "middleware: bad checksum (401 body)", Cell("MiddlewareBadChecksum"));
         Summary.Row("verify", "middleware: unknown key (401 body)", Cell("MiddlewareUnknown"));
         Summary.Row("verify", "middleware: lacks permission (403 body)", Cell("MiddlewareLacking"));
@@ -106,10 +107,12 @@ public static class Program
         Summary.Row("baseline", "conventional: lacks permission", Cell("ConventionalLacking"));
         Summary.Row("baseline", "no auth (empty pipeline)", Cell("NoAuth"));
         var ratio = Ns("ConventionalValid") / Ns("MiddlewareValid");
-        Summary.Row("ratio", "conventional / ours middleware, valid key", Summary.F(ratio, "0.0") + "x", ">= 5x", Summary.Met(ratio >= 5));
-        // Both sides pay one SHA-256 of the key; what remains is what each design adds on top of it.
+        Summary.Row("ratio", "conventional / ours middleware, valid key seen before", Summary.F(ratio, "0.0") + "x", ">= 5x", Summary.Met(ratio >= 5));
+        var firstSeen = Ns("ConventionalValid") / Ns("MiddlewareValidFirstSeen");
+        Summary.Row("ratio", "conventional / ours middleware, valid key first seen", Summary.F(firstSeen, "0.0") + "x", ">= 5x", Summary.Met(firstSeen >= 5));
+        // Both pay one SHA-256 of the key there; what remains is what each design adds on top of it.
         var sha = Ns("KeyHashFloor");
-        Summary.Row("ratio", "same, each minus the KeyHash both pay", Summary.F((Ns("ConventionalValid") - sha) / (Ns("MiddlewareValid") - sha), "0.0") + "x");
+        Summary.Row("ratio", "same, first seen, each minus the KeyHash both pay", Summary.F((Ns("ConventionalValid") - sha) / (Ns("MiddlewareValidFirstSeen") - sha), "0.0") + "x");
         Summary.Row("ratio", "conventional / ours function, valid key", Summary.F(Ns("ConventionalValid") / Ns("VerifyValid"), "0.0") + "x");
         foreach (var (ours, theirs, label) in new[] { ("MiddlewareBadChecksum", "ConventionalBadChecksum", "bad checksum"), ("MiddlewareUnknown", "ConventionalUnknown", "unknown key"), ("MiddlewareLacking", "ConventionalLacking", "lacks permission") })
             Summary.Row("ratio", $"conventional / ours middleware, {label}", Summary.F(Ns(theirs) / Ns(ours), "0.0") + "x");
