@@ -78,11 +78,19 @@ public class VerifyBenchmarks
             throw new InvalidOperationException($"Benchmark set-up: expected {expected}, got {actual}.");
     }
 
+    private sealed class ConnectionItems : Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature
+    {
+        public IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+    }
+
     private static HeaderDictionary Headers(string key) => new() { ["Authorization"] = "Bearer " + key };
 
     private static DefaultHttpContext Context(string key)
     {
         var context = new DefaultHttpContext();
+        // One keep-alive HTTP/1.1 connection per context, as Kestrel gives each request of a client.
+        context.Features.Set<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>(new ConnectionItems());
+        context.Request.Protocol = "HTTP/1.1";
         context.Request.Method = "GET";
         context.Request.Path = "/monitors";
         context.Request.Headers.Authorization = "Bearer " + key;

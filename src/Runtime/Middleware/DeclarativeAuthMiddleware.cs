@@ -24,14 +24,36 @@ internal sealed partial class DeclarativeAuthMiddleware(
     ILogger<DeclarativeAuthMiddleware> logger)
 {
     // Kestrel hands every request on a keep-alive connection the same string for an Authorization header whose
-    // bytes repeat. A header string this verifier has already seen through to a cached key is remembered, weakly
-    // (it lives as long as Kestrel keeps it), with the cache entry that answered it: the same string again skips
-    // the format check, the SHA-256 and the lookup (the bulk of the verifier's cost end to end) for as long as
-    // that entry is what the cache would still serve. Identity, not content, is compared: no secret is kept or
-    // compared here. Only with the caching store, whose entries say when they stop being current; a store
-    // without the cache is asked on every request, as configured.
+    // bytes repeat. The connection keeps the last header string this verifier saw through to a cached key, with the
+    // cache entry that answered it: the same string again skips the format check, the SHA-256 and the lookup (the
+    // bulk of the verifier's cost end to end) for as long as that entry is what the cache would still serve.
+    // Identity, not content, is compared: no secret is copied or compared here. One slot per HTTP/1.x connection
+    // (its requests come one at a time; HTTP/2 streams share a connection concurrently, so they are left out), in
+    // the connection's own items: nothing global, nothing that outlives the connection. Only with the caching
+    // store, whose entries say when they stop being current; a store without it is asked every time.
     private readonly CachingApiKeyStore? _cache = store as CachingApiKeyStore;
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, CachingApiKeyStore.Entry> _seenHeaders = [];
+    private static readonly object SeenHeaderKey = new();
+
+    private sealed class SeenHeader
+    {
+        public string? Header;
+        public CachingApiKeyStore.Entry? Entry;
+    }
+
+    private static SeenHeader? SeenOn(HttpContext context, bool create)
+    {
+        var protocol = context.Request.Protocol;
+        if (!HttpProtocol.IsHttp11(protocol) && !HttpProtocol.IsHttp10(protocol)
+            || context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items is not { } items)
+            return null;
+        if (items.TryGetValue(SeenHeaderKey, out var found))
+            return found as SeenHeader;
+        if (!create)
+            return null;
+        var seen = new SeenHeader();
+        items[SeenHeaderKey] = seen;
+        return seen;
+    }
 
     // Refusals by format depend only on the app's format: built once, not per refused request.
     private readonly AuthError[] _formatErrors = [.. Enum.GetValues<KeyFormatError>().Select(e => AuthError.ForFormat(e, format))];
@@ -73,7 +95,8 @@ internal sealed partial class DeclarativeAuthMiddleware(
             case BearerToken.Result.Malformed:
                 return Fail(context, AuthError.MalformedHeader);
         }
-        if (_cache is { } cache && _seenHeaders.TryGetValue(header!, out var seen) && cache.IsCurrent(seen))
+        if (_cache is { } cache && SeenOn(context, create: false) is { Entry: { } seen } slot
+            && ReferenceEquals(slot.Header, header) && cache.IsCurrent(seen))
             return Decide(context, policy, seen.Key);
         var formatError = format.Check(token);
         if (formatError != KeyFormatError.None)
@@ -92,14 +115,14 @@ internal sealed partial class DeclarativeAuthMiddleware(
         }
         if (!lookup.IsCompletedSuccessfully)
             return EnforceSlow(context, policy, lookup);
-        Remember(header!, hash, lookup.Result);
+        Remember(context, header!, hash, lookup.Result);
         return Decide(context, policy, lookup.Result);
     }
 
-    private void Remember(string header, KeyHash hash, ApiKey? key)
+    private void Remember(HttpContext context, string header, KeyHash hash, ApiKey? key)
     {
-        if (key is not null && _cache?.Current(hash) is { } entry && ReferenceEquals(entry.Key, key))
-            _seenHeaders.AddOrUpdate(header, entry);
+        if (key is not null && _cache?.Current(hash) is { } entry && ReferenceEquals(entry.Key, key) && SeenOn(context, create: true) is { } slot)
+            (slot.Header, slot.Entry) = (header, entry);
     }
 
     private async Task EnforceSlow(HttpContext context, EndpointPolicy policy, ValueTask<ApiKey?> lookup)

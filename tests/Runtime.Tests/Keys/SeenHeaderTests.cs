@@ -10,9 +10,9 @@ namespace Declarative.Auth.Tests.Keys;
 
 /// <summary>
 /// Kestrel gives every request on a keep-alive connection the same string for a repeated Authorization header;
-/// the verifier remembers such a string with the cache entry that answered it and skips the hash for it. These
-/// tests send one string instance again and again, as Kestrel does, and change the key in between: the
-/// remembered answer must never outlive what the cache itself would serve.
+/// the connection remembers such a string with the cache entry that answered it, and the verifier skips the hash
+/// for it. These tests send one string instance again and again on one connection, as Kestrel does, and change
+/// the key in between: the remembered answer must never outlive what the cache itself would serve.
 /// </summary>
 public sealed class SeenHeaderTests
 {
@@ -21,6 +21,7 @@ public sealed class SeenHeaderTests
         private readonly TestApp _app;
         private readonly DeclarativeAuthMiddleware _middleware;
         private readonly Endpoint _endpoint;
+        private readonly ConnectionItems _connection = new(); // one keep-alive connection for every request sent
 
         private Harness(TestApp app)
         {
@@ -43,7 +44,9 @@ public sealed class SeenHeaderTests
         {
             var context = new DefaultHttpContext { RequestServices = _app.App.Services };
             context.Request.Method = "GET";
+            context.Request.Protocol = "HTTP/1.1";
             context.Request.Path = "/x";
+            context.Features.Set<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>(_connection);
             context.Request.Headers.Authorization = header;
             context.Response.Body = new MemoryStream();
             context.SetEndpoint(_endpoint);
@@ -52,6 +55,11 @@ public sealed class SeenHeaderTests
         }
 
         public ValueTask DisposeAsync() => _app.DisposeAsync();
+    }
+
+    private sealed class ConnectionItems : Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature
+    {
+        public IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
     }
 
     private static async Task<(Harness Harness, CreatedApiKey Key, string Header)> Seen(DateTimeOffset? expiresAt = null)
