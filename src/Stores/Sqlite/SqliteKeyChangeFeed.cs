@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Declarative.Auth.Sqlite;
 
 /// <summary>
-/// Polls the store's change log (every 500 ms by default) and tells caches which keys changed, so a revoke
+/// Polls the store's change log (every 250 ms by default) and tells caches which keys changed, so a revoke
 /// made by another process — the CLI, a second app on the same file — is enforced here within a second.
 /// A failed poll marks the feed unhealthy (caches stop serving from memory) until a poll succeeds again.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed partial class SqliteKeyChangeFeed : IKeyChangeFeed, IDisposable
         _store = store;
         _logger = logger;
         Poll();
-        var period = interval ?? TimeSpan.FromMilliseconds(500);
+        var period = interval ?? TimeSpan.FromMilliseconds(250);
         _timer = new Timer(_ => Poll(), null, period, period);
     }
 
