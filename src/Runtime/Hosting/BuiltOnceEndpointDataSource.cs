@@ -17,8 +17,6 @@ internal sealed class BuiltOnceEndpointDataSource(EndpointDataSource inner) : En
     private readonly Lock _gate = new();
     private (IReadOnlyList<Endpoint> Endpoints, IChangeToken Token)? _built;
 
-    public EndpointDataSource Inner => inner;
-
     public override IReadOnlyList<Endpoint> Endpoints
     {
         get

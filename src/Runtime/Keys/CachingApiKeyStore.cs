@@ -50,9 +50,7 @@ public sealed class CachingApiKeyStore : IApiKeyStore
     /// <inheritdoc />
     public ValueTask<ApiKey?> FindAsync(KeyHash hash, CancellationToken cancellationToken = default)
     {
-        if (_byHash.TryGetValue(hash, out var entry) && IsCurrent(entry))
-            return ValueTask.FromResult<ApiKey?>(entry.Key);
-        return Load(hash, cancellationToken);
+        return Current(hash) is { } entry ? ValueTask.FromResult<ApiKey?>(entry.Key) : Load(hash, cancellationToken);
     }
 
     /// <summary>The entry this cache would answer <paramref name="hash"/> with now, if any.</summary>

@@ -6,7 +6,8 @@ namespace Declarative.Auth;
 
 /// <summary>
 /// Enforces each endpoint's declaration. The common case — a declared endpoint and a valid cached key —
-/// runs synchronously: one header read, a format check, one SHA-256, one lookup, one bit test.
+/// runs synchronously: one header read, a format check, one SHA-256, one lookup, one bit test; on a keep-alive
+/// connection that sent the same header before, the header read and the bit test.
 /// </summary>
 internal sealed partial class DeclarativeAuthMiddleware(
     RequestDelegate next,
@@ -104,6 +105,14 @@ internal sealed partial class DeclarativeAuthMiddleware(
         if (!KeyHash.TryCompute(token, out var hash))
             return Fail(context, AuthError.InvalidKey);
 
+        // A cache hit is taken as the entry itself (what FindAsync would answer), so the connection can remember it.
+        if (_cache?.Current(hash) is { } hit)
+        {
+            if (SeenOn(context, create: true) is { } seenHere)
+                (seenHere.Header, seenHere.Entry) = (header, hit);
+            return Decide(context, policy, hit.Key);
+        }
+
         ValueTask<ApiKey?> lookup;
         try
         {
@@ -113,16 +122,9 @@ internal sealed partial class DeclarativeAuthMiddleware(
         {
             return Unavailable(context, ex);
         }
-        if (!lookup.IsCompletedSuccessfully)
-            return EnforceSlow(context, policy, lookup);
-        Remember(context, header!, hash, lookup.Result);
-        return Decide(context, policy, lookup.Result);
-    }
-
-    private void Remember(HttpContext context, string header, KeyHash hash, ApiKey? key)
-    {
-        if (key is not null && _cache?.Current(hash) is { } entry && ReferenceEquals(entry.Key, key) && SeenOn(context, create: true) is { } slot)
-            (slot.Header, slot.Entry) = (header, entry);
+        return lookup.IsCompletedSuccessfully
+            ? Decide(context, policy, lookup.Result)
+            : EnforceSlow(context, policy, lookup);
     }
 
     private async Task EnforceSlow(HttpContext context, EndpointPolicy policy, ValueTask<ApiKey?> lookup)
