@@ -120,28 +120,58 @@ namespace Declarative.Auth.Analyzers
         /// <summary>The requirement one level of attributes states; "" when it states none; null when it cannot be read.</summary>
         private static string? RequirementOf(ImmutableArray<AttributeData> attributes)
         {
-            var keys = new List<string>();
-            var anonymous = false;
-            foreach (var attribute in attributes)
+            var level = AttributeLevel.Read(attributes);
+            if (level.Unreadable || level.Authorize)
+                return null; // policies are not compared
+            return level.Keys ?? (level.Anonymous ? "anonymous" : string.Empty);
+        }
+
+        /// <summary>What one level of attributes declares: its key permissions (joined), AllowAnonymous, Authorize.</summary>
+        private readonly struct AttributeLevel
+        {
+            private AttributeLevel(string? keys, bool anonymous, bool authorize, bool unreadable)
             {
-                switch (EndpointRules.Classify(attribute))
-                {
-                    case DeclarationKind.RequiresKey:
-                        var permission = Permission(attribute);
-                        if (permission is null)
-                            return null;
-                        keys.Add(permission);
-                        break;
-                    case DeclarationKind.AllowAnonymous:
-                        anonymous = true;
-                        break;
-                    case DeclarationKind.Authorize:
-                        return null; // policies are not compared
-                }
+                Keys = keys;
+                Anonymous = anonymous;
+                Authorize = authorize;
+                Unreadable = unreadable;
             }
-            if (keys.Count > 0)
-                return string.Join(" + ", keys.Distinct().OrderBy(k => k, StringComparer.Ordinal));
-            return anonymous ? "anonymous" : string.Empty;
+
+            /// <summary>The key permissions, distinct, ordinal, joined with " + "; null when there are none.</summary>
+            public string? Keys { get; }
+
+            public bool Anonymous { get; }
+
+            public bool Authorize { get; }
+
+            /// <summary>A key declaration whose permission is not constant.</summary>
+            public bool Unreadable { get; }
+
+            public static AttributeLevel Read(ImmutableArray<AttributeData> attributes)
+            {
+                var keys = new List<string>();
+                var anonymous = false;
+                var authorize = false;
+                foreach (var attribute in attributes)
+                {
+                    switch (EndpointRules.Classify(attribute))
+                    {
+                        case DeclarationKind.RequiresKey:
+                            if (Permission(attribute) is not { } permission)
+                                return new AttributeLevel(null, false, false, unreadable: true);
+                            keys.Add(permission);
+                            break;
+                        case DeclarationKind.AllowAnonymous:
+                            anonymous = true;
+                            break;
+                        case DeclarationKind.Authorize:
+                            authorize = true;
+                            break;
+                    }
+                }
+                var joined = keys.Count > 0 ? string.Join(" + ", keys.Distinct().OrderBy(k => k, StringComparer.Ordinal)) : null;
+                return new AttributeLevel(joined, anonymous, authorize, unreadable: false);
+            }
         }
 
         /// <summary>The full constant prefix of a builder, or null when any part of it is unknown.</summary>
@@ -212,32 +242,14 @@ namespace Declarative.Auth.Analyzers
             var handler = argument is null ? default : MinimalApiEndpoints.ResolveHandler(argument.Value, model, 0, ct);
             if (handler.Method is not null)
             {
-                var keys = new List<string>();
-                var anonymous = false;
-                var authorize = false;
-                foreach (var attribute in handler.Method.GetAttributes())
-                {
-                    switch (EndpointRules.Classify(attribute))
-                    {
-                        case DeclarationKind.RequiresKey:
-                            var permission = Permission(attribute);
-                            if (permission is null)
-                                return null;
-                            keys.Add(permission);
-                            break;
-                        case DeclarationKind.AllowAnonymous:
-                            anonymous = true;
-                            break;
-                        case DeclarationKind.Authorize:
-                            authorize = true;
-                            break;
-                    }
-                }
-                if (keys.Count > 0)
-                    return string.Join(" + ", keys.Distinct().OrderBy(k => k, StringComparer.Ordinal));
-                if (anonymous)
+                var level = AttributeLevel.Read(handler.Method.GetAttributes());
+                if (level.Unreadable)
+                    return null;
+                if (level.Keys is not null)
+                    return level.Keys;
+                if (level.Anonymous)
                     return "anonymous";
-                if (authorize)
+                if (level.Authorize)
                     return null; // policies are not compared
             }
             string? result = null;
