@@ -22,6 +22,14 @@ public static class DeclarativeAuthEndpointConventionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Also lets callers the app's own authorization accepts through (its logins), with its default policy or
+    /// <paramref name="policy"/>: "a key holding this, or a signed-in user". See <see cref="OrAuthorizationAttribute"/>.
+    /// </summary>
+    public static TBuilder OrAuthorization<TBuilder>(this TBuilder builder, string? policy = null)
+        where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new OrAuthorizationAttribute { Policy = policy });
+
     /// <summary>Requires any valid API key, whatever it holds.</summary>
     public static TBuilder RequireAnyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(new RequiresAnyKeyAttribute());

@@ -27,6 +27,12 @@ public sealed record ApiKey
     /// <summary>What kind of credential this is.</summary>
     public ApiKeyKind Kind { get; init; }
 
+    /// <summary>
+    /// The subject (user id) the key acts for, e.g. the account that created it; null for a key that stands for
+    /// itself. A key's principal carries it as its name identifier.
+    /// </summary>
+    public string? Owner { get; init; }
+
     /// <summary>For a restricted key: the only workspace it may be used in.</summary>
     public string? Workspace { get; init; }
 

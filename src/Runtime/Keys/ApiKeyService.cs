@@ -22,6 +22,9 @@ public sealed record CreateApiKeyRequest
 
     /// <summary>For an event write key: its source connection.</summary>
     public string? SourceConnection { get; init; }
+
+    /// <summary>The subject (user id) the key acts for; see <see cref="ApiKey.Owner"/>.</summary>
+    public string? Owner { get; init; }
 }
 
 /// <summary>A key just created or rotated: the record, and its secret, which is never available again.</summary>

@@ -10,8 +10,11 @@ internal sealed class EndpointPolicy
 
     private EndpointPolicy(EndpointAccess access) => Access = access;
 
-    public EndpointPolicy(string[] permissions, PermissionSet required, bool compiled, bool workspace, bool ingestion, int? rateLimit, string partitionSuffix)
+    public EndpointPolicy(string[] permissions, PermissionSet required, bool compiled, bool workspace, bool ingestion, int? rateLimit, string partitionSuffix,
+        bool orAuthorization = false, string? authorizationPolicy = null)
     {
+        OrAuthorization = orAuthorization;
+        AuthorizationPolicy = authorizationPolicy;
         Access = EndpointAccess.Key;
         Permissions = permissions;
         Required = required;
@@ -34,6 +37,12 @@ internal sealed class EndpointPolicy
     public bool IsCompiled { get; } = true;
 
     public bool RequiresWorkspace { get; }
+
+    /// <summary>A caller the app's own authorization accepts (<see cref="AuthorizationPolicy"/>) may pass without a key.</summary>
+    public bool OrAuthorization { get; }
+
+    /// <summary>With <see cref="OrAuthorization"/>: the app's policy name, or null for its default policy.</summary>
+    public string? AuthorizationPolicy { get; }
 
     /// <summary>Accepts event write keys (and answers CORS).</summary>
     public bool EventIngestion { get; }

@@ -77,6 +77,7 @@ internal static class EndpointPolicyBuilder
         var compiled = catalog.TryCompileRequirement(permissions, out var required);
         var metadata = endpoint.Metadata;
         var limit = metadata.GetMetadata<KeyRateLimitAttribute>()?.RequestsPerMinute;
+        var alternative = metadata.GetMetadata<IOrAuthorizationMetadata>();
         return new EndpointPolicy(
             permissions,
             required,
@@ -84,6 +85,8 @@ internal static class EndpointPolicyBuilder
             workspace: metadata.GetMetadata<IRequiresWorkspaceMetadata>() is not null,
             ingestion: metadata.GetMetadata<IEventIngestionMetadata>() is not null,
             rateLimit: limit,
-            partitionSuffix: limit is null ? "" : "|" + (endpoint.DisplayName ?? endpoint.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            partitionSuffix: limit is null ? "" : "|" + (endpoint.DisplayName ?? endpoint.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            orAuthorization: alternative is not null,
+            authorizationPolicy: alternative?.Policy);
     }
 }
