@@ -81,11 +81,11 @@ internal sealed partial class DeclarativeAuthMiddleware(
         }
     }
 
+    // An address past its failed-attempt limit is not refused up front: a key the store knows is always served
+    // (one NAT can carry many clients). Its failures keep answering 429 (Fail), and its cache misses may use only
+    // the low-priority half of the store-lookup budget.
     private Task Enforce(HttpContext context, EndpointPolicy policy)
     {
-        if (limiter.Enabled && IsBlocked(context, out var blocked))
-            return Refuse(context, AuthError.TooManyFailures, blocked);
-
         if (context.Request.QueryString.HasValue && HasKeyInQuery(context.Request.Query))
             return Fail(context, AuthError.KeyInUrl);
 
@@ -114,14 +114,19 @@ internal sealed partial class DeclarativeAuthMiddleware(
         }
 
         ValueTask<ApiKey?> lookup;
+        var refused = false;
         try
         {
-            lookup = store.FindAsync(hash, context.RequestAborted);
+            lookup = _cache is { } caching
+                ? caching.Find(hash, lowPriority: limiter.Enabled && IsBlocked(context, out _), out refused, context.RequestAborted)
+                : store.FindAsync(hash, context.RequestAborted);
         }
         catch (Exception ex) when (IsStoreFault(ex))
         {
             return Unavailable(context, ex);
         }
+        if (refused)
+            return Busy(context);
         return lookup.IsCompletedSuccessfully
             ? Decide(context, policy, lookup.Result)
             : EnforceSlow(context, policy, lookup);
@@ -207,8 +212,6 @@ internal sealed partial class DeclarativeAuthMiddleware(
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         }
-        if (limiter.Enabled && IsBlocked(context, out var blocked))
-            return Refuse(context, AuthError.TooManyFailures, blocked);
         return BearerToken.TryRead(context.Request.Headers, out var token) switch
         {
             BearerToken.Result.Missing => Refuse(context, AuthError.MissingKey),
@@ -320,6 +323,14 @@ internal sealed partial class DeclarativeAuthMiddleware(
     private Task Unavailable(HttpContext context, Exception ex)
     {
         LogStoreFault(logger, ex.GetType().Name, ex.Message);
+        context.Response.Headers.RetryAfter = "1";
+        return Refuse(context, AuthError.Unavailable);
+    }
+
+    // The store-lookup budget is spent (a flood of unknown keys): unavailable for now, not "no such key", and not
+    // logged per request (the flood would become a flood of log lines).
+    private Task Busy(HttpContext context)
+    {
         context.Response.Headers.RetryAfter = "1";
         return Refuse(context, AuthError.Unavailable);
     }
