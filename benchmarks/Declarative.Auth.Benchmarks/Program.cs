@@ -29,6 +29,16 @@ public static class Program
                 return 0;
             case "e2e":
                 return await EndToEnd.RunAsync(args.Skip(1).ToArray());
+            case "limits": // issue 16.7: the failed-attempt guard under an address flood, CPU and memory
+                return AddressFloodBenchmarks.Run(args.Skip(1).ToArray());
+            case "flood": // issue 16.16: a legitimate client next to unknown-key vs valid-key floods, SQLite store: flood [seconds] [rounds]
+                return await FloodBenchmark.RunAsync(args.Skip(1).ToArray());
+            case "serve-flood":
+                await FloodBenchmark.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
+                return 0;
+            case "limits-memory":
+                AddressFloodBenchmarks.Memory();
+                return 0;
             case "serve":
                 await EndToEnd.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
                 return 0;

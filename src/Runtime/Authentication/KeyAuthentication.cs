@@ -47,8 +47,9 @@ internal sealed partial class KeyAuthentication(
         }
         if (!token.StartsWith(_keyPrefix, StringComparison.Ordinal))
             return new(KeyOutcome.OtherCredential);
-        if (limiter.Enabled && IsBlocked(context, out var blocked))
-            return new(KeyOutcome.Refused(AuthError.TooManyFailures, blocked));
+        // An address past its failed-attempt limit is not refused up front: a key the store knows is always served
+        // (one NAT can carry many clients). Its failures keep answering 429 (Fail), and its cache misses may use only
+        // the low-priority half of the store-lookup budget.
 
         if (_cache is { } cache && ConnectionSlot.Of(context, create: false) is { Entry: { } seen } slot
             && ReferenceEquals(slot.Header, header) && cache.IsCurrent(seen))
@@ -68,14 +69,21 @@ internal sealed partial class KeyAuthentication(
         }
 
         ValueTask<ApiKey?> lookup;
+        var overBudget = false;
         try
         {
-            lookup = store.FindAsync(hash, context.RequestAborted);
+            lookup = _cache is { } caching
+                ? caching.Find(hash, lowPriority: limiter.Enabled && IsBlocked(context, out _), out overBudget, context.RequestAborted)
+                : store.FindAsync(hash, context.RequestAborted);
         }
         catch (Exception ex) when (IsStoreFault(ex))
         {
             return new(Unavailable(ex));
         }
+        // The store-lookup budget is spent (a flood of unknown keys): unavailable for now, not "no such key", and not
+        // logged per request (the flood would become a flood of log lines).
+        if (overBudget)
+            return new(KeyOutcome.Refused(AuthError.Unavailable));
         return lookup.IsCompletedSuccessfully ? new(Check(context, lookup.Result)) : LookUpSlowly(context, lookup);
     }
 

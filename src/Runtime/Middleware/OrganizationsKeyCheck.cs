@@ -7,7 +7,7 @@ namespace Declarative.Auth;
 /// Organizations endpoints: the organizations key in the Authorization header, never in the URL, under the same
 /// failed-attempt limit as API keys. Disabled (no key configured), they answer as a route that does not exist.
 /// </summary>
-internal sealed class OrganizationsKeyCheck(OrganizationsKey organizationsKey, KeyAuthentication authentication, KeysInUrl urls, KeyRateLimiter limiter)
+internal sealed class OrganizationsKeyCheck(OrganizationsKey organizationsKey, KeyAuthentication authentication, KeysInUrl urls)
 {
     private static readonly AuthError Disabled = new(StatusCodes.Status404NotFound, "NOT_FOUND", "Not found.");
 
@@ -18,9 +18,8 @@ internal sealed class OrganizationsKeyCheck(OrganizationsKey organizationsKey, K
             return (Disabled, null);
         if (urls.Carries(context.Request))
             return Refusal(authentication.Fail(context, AuthError.KeyInUrl));
-        if (limiter.Enabled && limiter.HadFailuresRecently
-            && limiter.IsExhausted("ip|" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), limiter.FailedAttemptsLimit, out var blocked))
-            return (AuthError.TooManyFailures, blocked);
+        // As for API keys, an address past its failed-attempt limit still gets the right key through; its wrong
+        // guesses keep answering 429 (Fail).
         switch (BearerToken.TryRead(context.Request.Headers, out var token))
         {
             case BearerToken.Result.Missing:

@@ -1,20 +1,55 @@
-using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Declarative.Auth;
 
 /// <summary>
-/// Per-key (and per client address, for failed attempts) fixed one-minute windows, each a
-/// <see cref="FixedWindowRateLimiter"/> from System.Threading.RateLimiting. Windows roll over on
-/// <see cref="TimeProvider"/>'s clock (a fresh limiter per window) rather than the limiter's own timer, so
-/// windows, <c>X-RateLimit-Reset</c> and tests agree on one clock.
+/// Per-key (and per client address, for failed attempts) fixed one-minute windows. A window starts with its
+/// partition's first request and counts with one <see cref="Interlocked.Increment(ref int)"/>; the only lock is
+/// the partition's own, taken once per window to start the next one. Windows roll over on
+/// <see cref="TimeProvider"/>'s clock, so windows, <c>X-RateLimit-Reset</c> and tests agree on one clock.
 /// </summary>
-internal sealed class KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuthOptions> options)
+/// <remarks>
+/// <para>
+/// Not System.Threading.RateLimiting's <c>FixedWindowRateLimiter</c>: its replenishment reads the machine clock,
+/// each instance holds a lock, a queue and a timer (about 1 KB per address), and the statistics that give
+/// <c>X-RateLimit-Remaining</c> allocate. A window here is a counter, a limit and an end.
+/// </para>
+/// <para>
+/// Partitions live in two <see cref="GenerationalTable{TKey,TValue}"/>s, so memory is bounded and no request
+/// scans anything: client addresses (anyone can bring new ones) apart from keys (only the store makes new ones),
+/// so a flood of addresses never evicts a key's window.
+/// </para>
+/// </remarks>
+internal sealed class KeyRateLimiter
 {
+    /// <summary>How the middleware names a client-address partition; such partitions go to the address table.</summary>
+    internal const string ClientPrefix = "ip|";
+
+    /// <summary>Client addresses tracked at once by default (~170 B each, see benchmarks/RESULTS.md).</summary>
+    internal const int DefaultClientCapacity = 100_000;
+
+    /// <summary>Key partitions (key × endpoint limit) tracked at once by default.</summary>
+    internal const int DefaultKeyCapacity = 100_000;
+
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-    private readonly KeyRateLimitOptions _options = options.Value.RateLimits;
+    private readonly TimeProvider _time;
+    private readonly KeyRateLimitOptions _options;
+    private readonly GenerationalTable<string, Counter> _keys;
+    private readonly GenerationalTable<string, Counter> _clients;
+    private long _lastFailureTicks = long.MinValue;
+
+    public KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuthOptions> options)
+        : this(time, options, DefaultKeyCapacity, DefaultClientCapacity)
+    {
+    }
+
+    internal KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuthOptions> options, int keyCapacity, int clientCapacity)
+    {
+        _time = time;
+        _options = options.Value.RateLimits;
+        _keys = new(keyCapacity, Window, time, StringComparer.Ordinal);
+        _clients = new(clientCapacity, Window, time, StringComparer.Ordinal);
+    }
 
     public bool Enabled => _options.Enabled;
 
@@ -22,10 +57,14 @@ internal sealed class KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuth
 
     public int FailedAttemptsLimit => _options.FailedAttemptsPerMinute;
 
-    private long _lastFailureTicks = long.MinValue;
+    /// <summary>Client-address partitions held now (for tests and diagnostics: takes the table's locks).</summary>
+    internal int TrackedClients => _clients.Count;
+
+    /// <summary>The most client-address partitions held at once.</summary>
+    internal int ClientCapacity => _clients.Capacity;
 
     /// <summary>Records that a client failed to authenticate now.</summary>
-    public void NoteFailure() => Volatile.Write(ref _lastFailureTicks, time.GetUtcNow().UtcTicks);
+    public void NoteFailure() => Volatile.Write(ref _lastFailureTicks, _time.GetUtcNow().UtcTicks);
 
     /// <summary>True when some client failed within the last window, i.e. a client partition may be exhausted.</summary>
     public bool HadFailuresRecently
@@ -33,7 +72,7 @@ internal sealed class KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuth
         get
         {
             var last = Volatile.Read(ref _lastFailureTicks);
-            return last != long.MinValue && time.GetUtcNow().UtcTicks - last < Window.Ticks;
+            return last != long.MinValue && _time.GetUtcNow().UtcTicks - last < Window.Ticks;
         }
     }
 
@@ -42,71 +81,58 @@ internal sealed class KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuth
     /// <summary>Takes one request from <paramref name="partition"/>'s window of <paramref name="limit"/>.</summary>
     public Decision Acquire(string partition, int limit)
     {
-        var bucket = Current(partition, limit);
-        using var lease = bucket.Limiter.AttemptAcquire(1);
-        return Describe(bucket, lease.IsAcquired);
+        var now = _time.GetUtcNow().UtcTicks;
+        var counter = TableFor(partition).GetOrAdd(partition, static (_, s) => new Counter(s.limit, s.now + Window.Ticks), (limit, now));
+        if (now >= Volatile.Read(ref counter.ResetAtTicks) || counter.Limit != limit)
+            counter.StartWindow(now, limit);
+        var used = Interlocked.Increment(ref counter.Used);
+        return Describe(counter, limit, used <= limit, Math.Max(0, limit - used), now);
     }
 
     /// <summary>True when <paramref name="partition"/> has no permits left in its current window.</summary>
     public bool IsExhausted(string partition, int limit, out Decision decision)
     {
         decision = default;
-        if (!_buckets.TryGetValue(partition, out _))
+        var now = _time.GetUtcNow().UtcTicks;
+        if (!TableFor(partition).TryGet(partition, out var counter)
+            || now >= Volatile.Read(ref counter.ResetAtTicks) || counter.Limit != limit)
             return false;
-        var bucket = Current(partition, limit);
-        decision = Describe(bucket, allowed: false);
-        return bucket.Limiter.GetStatistics()?.CurrentAvailablePermits == 0;
+        decision = Describe(counter, limit, allowed: false, remaining: 0, now);
+        return Volatile.Read(ref counter.Used) >= limit;
     }
 
-    private Bucket Current(string partition, int limit)
+    private GenerationalTable<string, Counter> TableFor(string partition)
+        => partition.StartsWith(ClientPrefix, StringComparison.Ordinal) ? _clients : _keys;
+
+    private static Decision Describe(Counter counter, int limit, bool allowed, int remaining, long now)
     {
-        var now = time.GetUtcNow();
-        var bucket = _buckets.GetOrAdd(partition, static (_, s) => new Bucket(s.limit, s.now + Window), (limit, now));
-        // A new window is a new limiter: FixedWindowRateLimiter's own replenishment reads the machine clock,
-        // which would disagree with TimeProvider (and with X-RateLimit-Reset).
-        while (now >= bucket.ResetAt || bucket.Limit != limit)
+        var resetAt = Volatile.Read(ref counter.ResetAtTicks);
+        var retryAfter = (int)Math.Max(1, Math.Ceiling((double)(resetAt - now) / TimeSpan.TicksPerSecond));
+        var resetUnix = (resetAt - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond;
+        return new Decision(allowed, limit, remaining, resetUnix, retryAfter);
+    }
+
+    /// <summary>One partition's current window.</summary>
+    private sealed class Counter(int limit, long resetAtTicks)
+    {
+        public int Limit = limit;
+        public long ResetAtTicks = resetAtTicks;
+        public int Used;
+
+        /// <summary>
+        /// Starts a window at <paramref name="now"/> unless a racing request already did. The count is zeroed
+        /// before the new end is published, so a request that sees the new end counts in the new window.
+        /// </summary>
+        public void StartWindow(long now, int limit)
         {
-            var fresh = new Bucket(limit, now + Window);
-            if (_buckets.TryUpdate(partition, fresh, bucket))
+            lock (this)
             {
-                bucket.Limiter.Dispose();
-                bucket = fresh;
-                break;
+                if (now < ResetAtTicks && Limit == limit)
+                    return;
+                Volatile.Write(ref Used, 0);
+                Limit = limit;
+                Volatile.Write(ref ResetAtTicks, now + Window.Ticks);
             }
-            bucket = _buckets.GetOrAdd(partition, fresh);
         }
-        if (_buckets.Count > 100_000)
-            Prune(now);
-        return bucket;
-    }
-
-    private Decision Describe(Bucket bucket, bool allowed)
-    {
-        var remaining = (int)(bucket.Limiter.GetStatistics()?.CurrentAvailablePermits ?? 0);
-        var resetAt = bucket.ResetAt;
-        var retryAfter = (int)Math.Max(1, Math.Ceiling((resetAt - time.GetUtcNow()).TotalSeconds));
-        return new Decision(allowed, bucket.Limit, remaining, resetAt.ToUnixTimeSeconds(), retryAfter);
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var (key, bucket) in _buckets)
-        {
-            if (bucket.ResetAt < now)
-                _buckets.TryRemove(key, out _);
-        }
-    }
-
-    private sealed class Bucket(int limit, DateTimeOffset resetAt)
-    {
-        public int Limit { get; } = limit;
-        public DateTimeOffset ResetAt { get; } = resetAt;
-        public FixedWindowRateLimiter Limiter { get; } = new(new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit,
-            Window = Window,
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        });
     }
 }

@@ -155,7 +155,8 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
     {
         ArgumentNullException.ThrowIfNull(key);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await Write(null, async (connection, tx, ct) =>
+        // Announced like any change: a cache that remembered a miss for this key's hash must forget it.
+        await Write(key.Id, async (connection, tx, ct) =>
         {
             await Insert(connection, tx, key, ct).ConfigureAwait(false);
             return true;

@@ -1,17 +1,49 @@
 using System.Net;
 using Declarative.Auth.Tests.Support;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Declarative.Auth.Tests.Seeds;
 
 /// <summary>Kener's rate limits, on a clock the test moves.</summary>
 public sealed class RateLimitTests
 {
-    private static Task<TestApp> Start(Action<DeclarativeAuthOptions>? options = null) => TestApp.StartAsync(a =>
+    private static Task<TestApp> Start(Action<DeclarativeAuthOptions>? options = null, bool cached = false, Action? onLookup = null, int budget = StoreLookupBudget.DefaultPerSecond)
+        => TestApp.StartAsync(a =>
+        {
+            a.MapGet("/api/monitors", [RequiresKey(KeyType.Read, Scope = "monitors")] () => "m");
+            a.MapGet("/api/cheap", [RequiresKey(KeyType.Read, Scope = "monitors")][KeyRateLimit(3)] () => "c");
+        }, options, services: cached ? s => s.AddSingleton<IApiKeyStore>(sp => new CachingApiKeyStore(
+            new Counting(sp.GetRequiredService<InMemoryApiKeyStore>(), onLookup ?? (() => { })), [], sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<DeclarativeAuthOptions>>(),
+            new StoreLookupBudget(budget, StoreLookupBudget.DefaultConcurrent, sp.GetRequiredService<TimeProvider>()))) : null);
+
+    /// <summary>The in-memory store, counting lookups.</summary>
+    private sealed class Counting(InMemoryApiKeyStore inner, Action onLookup) : IApiKeyStore
     {
-        a.MapGet("/api/monitors", [RequiresKey(KeyType.Read, Scope = "monitors")] () => "m");
-        a.MapGet("/api/cheap", [RequiresKey(KeyType.Read, Scope = "monitors")][KeyRateLimit(3)] () => "c");
-    }, options);
+        public ValueTask<ApiKey?> FindAsync(KeyHash hash, CancellationToken cancellationToken = default)
+        {
+            onLookup();
+            return inner.FindAsync(hash, cancellationToken);
+        }
+
+        public Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
+
+        public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
+
+        public Task AddAsync(ApiKey key, CancellationToken cancellationToken = default) => inner.AddAsync(key, cancellationToken);
+
+        public Task<bool> RevokeAsync(string id, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) => inner.RevokeAsync(id, revokedAt, cancellationToken);
+
+        public Task<bool> SetExpiryAsync(string id, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default) => inner.SetExpiryAsync(id, expiresAt, cancellationToken);
+
+        public Task<bool> RotateAsync(string oldId, ApiKey replacement, DateTimeOffset oldRevokedAt, CancellationToken cancellationToken = default)
+            => inner.RotateAsync(oldId, replacement, oldRevokedAt, cancellationToken);
+
+        public Task RecordUsageAsync(IReadOnlyDictionary<string, DateTimeOffset> lastUsed, CancellationToken cancellationToken = default)
+            => inner.RecordUsageAsync(lastUsed, cancellationToken);
+    }
 
     private static int Header(HttpResponseMessage r, string name) => int.Parse(r.Headers.GetValues(name).Single());
 
@@ -73,8 +105,9 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task Failed_attempts_from_one_address_are_limited_before_any_lookup()
+    public async Task Failed_attempts_from_one_address_get_429_but_a_valid_key_from_it_is_still_served()
     {
+        // One NAT or proxy carries many clients: a guesser behind it must not lock the others out (issue 16.6).
         await using var app = await Start(o => o.RateLimits.FailedAttemptsPerMinute = 5);
         var bad = app.Client(app.Format.Generate());
         for (var i = 0; i < 5; i++)
@@ -82,9 +115,47 @@ public sealed class RateLimitTests
         var blocked = await bad.GetAsync("/api/monitors");
         await blocked.AssertRefusal(429, "RATE_LIMITED");
         Assert.NotNull(blocked.Headers.RetryAfter);
-        // the guard holds even for a valid key from the same address until the window ends
-        await (await app.Client(app.Key("read:monitors")).GetAsync("/api/monitors")).AssertRefusal(429, "RATE_LIMITED");
+        await (await app.Client(app.Format.Generate()).GetAsync("/api/monitors")).AssertRefusal(429, "RATE_LIMITED"); // another guess
+        // A credential not shaped like our keys (a user's token) is no guess at a key: refused, never counted, never 429.
+        await (await app.Client("not-a-key").GetAsync("/api/monitors")).AssertRefusal(401, "UNAUTHORIZED");
+        await (await app.Client("dauth_test_short").GetAsync("/api/monitors")).AssertRefusal(429, "RATE_LIMITED"); // a malformed key is
+
+        var good = app.Client(app.Key("read:monitors"));
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await good.GetAsync("/api/monitors")).StatusCode);
+        await (await bad.GetAsync("/api/monitors")).AssertRefusal(429, "RATE_LIMITED"); // serving it did not reset the guard
         app.Time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(HttpStatusCode.OK, (await app.Client(app.Key("read:monitors")).GetAsync("/api/monitors")).StatusCode);
+        await (await bad.GetAsync("/api/monitors")).AssertRefusal(401, "UNAUTHORIZED");
+    }
+
+    [Fact]
+    public async Task A_blocked_address_repeating_an_unknown_key_costs_the_store_one_lookup()
+    {
+        var lookups = 0;
+        await using var app = await Start(o => o.RateLimits.FailedAttemptsPerMinute = 5, cached: true, onLookup: () => Interlocked.Increment(ref lookups));
+        var bad = app.Client(app.Format.Generate());
+        for (var i = 0; i < 50; i++)
+            Assert.Equal(i < 5 ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, (await bad.GetAsync("/api/monitors")).StatusCode);
+        Assert.Equal(1, lookups);
+        var good = app.Key("read:monitors");
+        Assert.Equal(HttpStatusCode.OK, (await app.Client(good).GetAsync("/api/monitors")).StatusCode);
+        Assert.Equal(2, lookups);
+    }
+
+    [Fact]
+    public async Task Past_the_store_lookup_budget_an_unknown_key_gets_503_with_Retry_After_and_no_log_line_each()
+    {
+        await using var app = await Start(o => o.RateLimits.Enabled = false, cached: true, budget: 3);
+        var known = app.Client(app.Key("read:monitors"));
+        Assert.Equal(HttpStatusCode.OK, (await known.GetAsync("/api/monitors")).StatusCode); // 1 of 3
+        for (var i = 0; i < 2; i++)
+            await (await app.Client(app.Format.Generate()).GetAsync("/api/monitors")).AssertRefusal(401, "UNAUTHORIZED");
+        var busy = await app.Client(app.Format.Generate()).GetAsync("/api/monitors");
+        await busy.AssertRefusal(503, "AUTH_UNAVAILABLE");
+        Assert.Equal("1", busy.Headers.RetryAfter?.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await known.GetAsync("/api/monitors")).StatusCode); // cached keys are served
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("DeclarativeAuthMiddleware", StringComparison.Ordinal));
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        await (await app.Client(app.Format.Generate()).GetAsync("/api/monitors")).AssertRefusal(401, "UNAUTHORIZED");
     }
 }

@@ -176,7 +176,7 @@ public sealed class PostgreSqlStoreTests(PostgresServer server, ITestOutputHelpe
 
         var (a, _) = PgTest.NewKey("a");
         await store.AddAsync(a);
-        Assert.Empty(await Drain());
+        Assert.Equal([a.Id], await Drain()); // an add too: a cache that remembered a miss for its hash forgets it
         Assert.True(await store.RevokeAsync(a.Id, DateTimeOffset.UtcNow));
         Assert.Equal([a.Id], await Drain());
         Assert.True(await store.SetExpiryAsync(a.Id, DateTimeOffset.UtcNow.AddDays(1)));
