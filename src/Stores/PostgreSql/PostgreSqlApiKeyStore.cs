@@ -51,8 +51,15 @@ public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposab
             """;
     }
 
-    /// <summary>The connection string in use (validated).</summary>
-    public string ConnectionString { get; }
+    // Holds the password: never public, never in ToString or an exception message (issue 17.4).
+    internal string ConnectionString { get; }
+
+    /// <summary>Where the keys are, without credentials: host, port, database and schema.</summary>
+    public override string ToString()
+    {
+        var target = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return $"PostgreSQL key store (Host={target.Host};Port={target.Port};Database={target.Database};Schema={_options.Schema})";
+    }
 
     /// <summary>The settings in use.</summary>
     public PostgreSqlStoreOptions Options => _options.Clone();

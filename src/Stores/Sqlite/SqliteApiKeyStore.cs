@@ -66,9 +66,12 @@ public sealed partial class SqliteApiKeyStore : IApiKeyStore
 
     private bool IsFile => DataSource.Length > 0 && DataSource != ":memory:" && !DataSource.StartsWith("file:", StringComparison.Ordinal);
 
-    internal SqliteConnection Open()
+    internal SqliteConnection Open() => Open(out _);
+
+    // `opened`: the file the connection is meant for, which a write compares with after its commit.
+    private SqliteConnection Open(out SqliteFileIdentity? opened)
     {
-        CheckIdentity();
+        opened = CheckIdentity();
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -83,10 +86,10 @@ public sealed partial class SqliteApiKeyStore : IApiKeyStore
     }
 
     // The pool's connections hold the file they opened, deleted or not: compare what is at the path now.
-    private void CheckIdentity()
+    private SqliteFileIdentity? CheckIdentity()
     {
         if (!IsFile)
-            return;
+            return null;
         var now = SqliteFileIdentity.Of(DataSource)
             ?? throw new KeyStoreUnavailableException($"The SQLite key database '{DataSource}' is gone (removed or moved); keys are refused with 503 until it is back.");
         bool replaced;
@@ -106,18 +109,17 @@ public sealed partial class SqliteApiKeyStore : IApiKeyStore
             LogReplaced(Logger, DataSource);
             Replaced?.Invoke();
         }
+        return now;
     }
 
     // After a commit: the write counts only if it reached the file that is at the path.
-    private void ConfirmIdentity()
+    private void ConfirmIdentity(SqliteFileIdentity? opened)
     {
         if (!IsFile)
             return;
+        // Compared with the file this write opened, not the latest seen: another call may have moved on meanwhile.
         var now = SqliteFileIdentity.Of(DataSource);
-        bool same;
-        lock (_identityLock)
-            same = now is not null && _identity == now;
-        if (!same)
+        if (now is null || now != opened)
             throw new KeyStoreUnavailableException($"The SQLite key database '{DataSource}' was removed or replaced during the write; the change may not have reached it. Try again.");
     }
 
@@ -176,7 +178,7 @@ public sealed partial class SqliteApiKeyStore : IApiKeyStore
             return Task.CompletedTask;
         Guard(() =>
         {
-            using var connection = Open();
+            using var connection = Open(out var opened);
             using var tx = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -190,7 +192,7 @@ public sealed partial class SqliteApiKeyStore : IApiKeyStore
                 command.ExecuteNonQuery();
             }
             tx.Commit();
-            ConfirmIdentity();
+            ConfirmIdentity(opened);
             return 0;
         });
         return Task.CompletedTask;
@@ -236,7 +238,7 @@ public sealed partial class SqliteApiKeyStore : IApiKeyStore
     // One transaction: the change and its change-log row land together or not at all.
     private bool Write(string keyId, Func<SqliteCommand, SqliteTransaction, bool> change) => Guard(() =>
     {
-        using var connection = Open();
+        using var connection = Open(out var opened);
         using var tx = connection.BeginTransaction();
         bool changed;
         using (var command = connection.CreateCommand())
@@ -254,7 +256,7 @@ public sealed partial class SqliteApiKeyStore : IApiKeyStore
             log.ExecuteNonQuery();
         }
         tx.Commit();
-        ConfirmIdentity();
+        ConfirmIdentity(opened);
         return changed;
     });
 
