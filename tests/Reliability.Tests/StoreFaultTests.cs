@@ -103,6 +103,43 @@ public sealed class StoreFaultTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_removed_database_file_is_503_within_a_feed_poll_and_a_revoke_is_never_200()
+    {
+        // Issue 16.4: with the file deleted, pooled connections used to keep writing to it: the revoke said 200 and was lost.
+        var (host, db) = await Start();
+        await using var _ = host;
+        var admin = (await host.Keys.CreateAsync(new CreateApiKeyRequest { Name = "admin", Permissions = ["admin"] })).Secret;
+        var created = await host.Keys.CreateAsync(new CreateApiKeyRequest { Name = "k", Permissions = ["read:events"] });
+        Assert.Equal(200, (await Get(host, created.Secret)).Status);
+        Assert.Equal(200, (await Get(host, created.Secret)).Status); // cached now: only the feed can stop it
+
+        var clock = Stopwatch.StartNew();
+        foreach (var file in new[] { db, db + "-wal", db + "-shm" })
+            File.Delete(file);
+        int status;
+        TimeSpan at;
+        while (true)
+        {
+            status = (await Get(host, created.Secret)).Status;
+            at = clock.Elapsed;
+            if (status != 200 || at > TimeSpan.FromSeconds(5))
+                break;
+        }
+        output.WriteLine($"a cached key was refused with {status} {at.TotalMilliseconds:F0} ms after the file was removed");
+        Assert.Equal(503, status);
+        Assert.True(at < TimeSpan.FromSeconds(1), $"took {at}");
+
+        var revoke = await host.Server.SendAsync(ctx =>
+        {
+            ctx.Request.Method = "POST";
+            ctx.Request.Path = $"/auth/keys/{created.Key.Id}/revoke";
+            ctx.Request.Headers.Authorization = "Bearer " + admin;
+        });
+        Assert.Equal(503, revoke.Response.StatusCode); // never 200 for a write that cannot reach the live file
+        Assert.False(File.Exists(db), "a new, empty database was created");
+    }
+
+    [Fact]
     public async Task A_store_that_hangs_is_503_after_StoreTimeout_not_a_hang()
     {
         var hanging = new HangingStore();
