@@ -23,8 +23,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     KeySignIn signIn,
     DeclarativeAuthState state) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    /// <summary>The refusal this request's authentication produced, for the challenge to answer.</summary>
-    private sealed class PendingRefusal(AuthError error, KeyRateLimiter.Decision? limit)
+    /// <summary>The refusal this request's authentication produced, for the challenge (or the verifier after it) to answer.</summary>
+    internal sealed class PendingRefusal(AuthError error, KeyRateLimiter.Decision? limit)
     {
         public AuthError Error { get; } = error;
         public KeyRateLimiter.Decision? Limit { get; } = limit;

@@ -36,8 +36,11 @@ internal sealed class DeclarativeAuthMiddleware(
                 return organizations.Check(context) is not { } refused ? next(context)
                     : OrganizationsKeyCheck.IsDisabled(refused.Error) ? NotFound(context)
                     : refusals.Write(context, refused.Error, refused.Limit);
+            // The ApiKey scheme ran first (UseAuthentication() before us): take its outcome, never count a key twice.
             case EndpointAccess.Authorize when KeySignIn.SignedIn(context) is not null:
-                return next(context); // the ApiKey scheme ran first (UseAuthentication before us) and signed the key in
+                return next(context);
+            case EndpointAccess.Authorize when context.Features.Get<ApiKeyAuthenticationHandler.PendingRefusal>() is { } pending:
+                return refusals.Write(context, pending.Error, pending.Limit);
         }
 
         var outcome = authentication.AuthenticateAsync(context);

@@ -110,4 +110,20 @@ public sealed class OneAuthenticationStepTests
         Assert.Equal(HttpStatusCode.OK, (await app.Client(key).GetAsync("/key")).StatusCode);
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("was not authenticated", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task With_UseAuthentication_before_us_the_scheme_and_the_verifier_count_a_failed_attempt_once()
+    {
+        await using var app = await TestApp.StartAsync(
+            a => a.MapGet("/authorized", () => "in").RequireAuthorization(),
+            pipeline: a =>
+            {
+                a.UseAuthentication(); // runs the ApiKey scheme (the only one) before the verifier
+                a.UseDeclarativeAuth();
+            });
+        var client = app.Client(app.Format.Generate());
+        for (var i = 0; i < 30; i++)
+            await (await client.GetAsync("/authorized")).AssertRefusal(401, "UNAUTHORIZED");
+        await (await client.GetAsync("/authorized")).AssertRefusal(429, "RATE_LIMITED"); // the 31st, not the 16th
+    }
 }
