@@ -268,4 +268,41 @@ public sealed class ConsoleBrowserTests(KestrelSample app) : IClassFixture<Kestr
         Assert.All(browser.Driver.FindElements(By.CssSelector("#keys-body .status")), s => Assert.Equal("active", s.Text));
         AssertNoErrors(browser);
     }
+
+    [ChromiumFact]
+    public async Task An_owner_typed_in_the_console_is_stored_and_shown_in_the_list()
+    {
+        using var browser = Open();
+        ConnectAsAdmin(browser, app.AdminKey);
+        browser.ById("new-key").Click();
+        browser.Until(() => browser.IsOpen("create-dialog"), "the create dialog");
+        browser.ById("key-name").SendKeys("alice-key");
+        browser.ById("scope-monitors").SendKeys("Read-only");
+        browser.ById("key-owner").SendKeys("user_alice");
+        browser.ById("create-submit").Click();
+        browser.Until(() => browser.IsOpen("secret-dialog") && browser.ById("secret-value").Text is { Length: > 0 } s ? s : null, "the new secret");
+        browser.ById("secret-done").Click();
+        browser.Until(() => !browser.IsOpen("secret-dialog"), "the secret dialog to close");
+
+        Assert.Contains("owner: user_alice", Row(browser, "alice-key").Text);
+        var stored = (await app.App.Services.GetRequiredService<ApiKeyService>().ListAsync()).Single(k => k.Name == "alice-key");
+        Assert.Equal("user_alice", stored.Owner);
+        AssertNoErrors(browser);
+    }
+
+    [ChromiumFact]
+    public async Task A_restricted_admin_sees_only_its_workspaces_keys_in_the_console()
+    {
+        var keys = app.App.Services.GetRequiredService<ApiKeyService>();
+        var admin = await keys.CreateAsync(new CreateApiKeyRequest { Name = "ws-admin", Permissions = ["admin"], Workspace = "ws_console" });
+        await keys.CreateAsync(new CreateApiKeyRequest { Name = "ws-reader", Permissions = ["read:monitors"], Workspace = "ws_console" });
+        using var browser = Open();
+        ConnectAsAdmin(browser, admin.Secret);
+
+        var rows = browser.Driver.FindElements(By.CssSelector("#keys-body tr strong")).Select(e => e.Text).ToArray();
+        Assert.Contains("ws-reader", rows);
+        Assert.DoesNotContain("console-admin", rows); // the unrestricted admin key is another workspace's business
+        AssertNoErrors(browser);
+    }
 }
+

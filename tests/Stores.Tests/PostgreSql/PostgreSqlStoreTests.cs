@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Declarative.Auth.PostgreSql;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -536,6 +537,38 @@ public sealed class PostgreSqlStoreConfigurationTests
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddDeclarativeAuth()
             .UsePostgreSqlStore("Host=db;Password=hunter2;Bogus=1"));
+        Assert.DoesNotContain("hunter2", ex.Message);
+    }
+
+    [Fact]
+    public void Options_bind_from_the_DeclarativeAuth_PostgreSql_section_and_code_wins()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["DeclarativeAuth:PostgreSql:Schema"] = "from_config",
+                ["DeclarativeAuth:PostgreSql:LookupTimeout"] = "00:00:03",
+            }).Build());
+        services.AddLogging();
+        services.AddDeclarativeAuth().UsePostgreSqlStore("Host=db;Password=hunter2", o => o.ListenCheckInterval = TimeSpan.FromMilliseconds(200));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value;
+        Assert.Equal("from_config", options.Schema);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.LookupTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), options.ListenCheckInterval);
+    }
+
+    [Fact]
+    public async Task A_bad_configured_option_stops_start_up_naming_the_setting()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration["DeclarativeAuth:PostgreSql:Schema"] = "Bad-Name";
+        builder.Services.AddDeclarativeAuth().UsePostgreSqlStore("Host=127.0.0.1;Password=hunter2");
+        using var host = builder.Build();
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("DeclarativeAuth:PostgreSql:Schema", ex.Message);
         Assert.DoesNotContain("hunter2", ex.Message);
     }
 

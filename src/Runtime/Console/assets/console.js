@@ -175,7 +175,7 @@
   function matches(key, text, status) {
     if (status && key.status !== status) return false;
     if (!text) return true;
-    const hay = [key.name, key.id, key.displayPart, key.workspace, key.sourceConnection, key.environment, key.kind]
+    const hay = [key.name, key.id, key.displayPart, key.workspace, key.owner, key.sourceConnection, key.environment, key.kind]
       .concat(key.permissions || []).filter(Boolean).join(' ').toLowerCase();
     return text.toLowerCase().split(/\s+/).filter(Boolean).every((w) => hay.includes(w));
   }
@@ -199,6 +199,7 @@
     const name = cell('Name');
     name.appendChild(el('strong', { text: key.name }));
     name.appendChild(el('div', { class: 'muted key-id', text: key.id }));
+    if (key.owner) name.appendChild(el('div', { class: 'muted key-owner', text: 'owner: ' + key.owner }));
     tr.appendChild(name);
     tr.appendChild(cell('Key', {}).appendChild(el('code', { text: key.displayPart })).parentNode);
 
@@ -437,6 +438,8 @@
     const body = { name, permissions: [], kind: kind(), expiresAt: expiresAt() };
     const workspace = $('key-workspace').value.trim();
     if (workspace) body.workspace = workspace;
+    const owner = $('key-owner').value.trim();
+    if (owner) body.owner = owner;
     if (body.kind === 'EventWrite') {
       body.sourceConnection = $('key-source').value.trim();
       if (!body.sourceConnection) throw new Error('An event write key needs its source connection.');
