@@ -56,10 +56,7 @@ namespace Declarative.Auth.Generator
             {
                 // Class attributes, then the action's (MVC's endpoint metadata order); MapControllers() conventions join later.
                 var levels = new[] { classLevel, DeclarationsTransform.OfMethod(action).ToModel(isMethod: true, DeclarationLevel.Action) }.ToEquatableArray();
-                var actionName = AttributeString(action, "Microsoft.AspNetCore.Mvc.ActionNameAttribute", inherit: false)
-                    ?? (action.Name.EndsWith("Async", StringComparison.Ordinal) && action.Name.Length > "Async".Length
-                        ? action.Name.Substring(0, action.Name.Length - "Async".Length)
-                        : action.Name);
+                var actionName = EndpointRules.ActionName(action);
                 var tokens = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
                 {
                     ["controller"] = controllerName,

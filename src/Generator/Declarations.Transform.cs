@@ -15,7 +15,7 @@ namespace Declarative.Auth.Generator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var permissions = context.Attributes
-                .Select(PermissionOf)
+                .Select(EndpointRules.PermissionOf)
                 .Where(p => p is not null)
                 .Select(p => p!)
                 .Distinct()
@@ -23,23 +23,6 @@ namespace Declarative.Auth.Generator
             return new DeclaredSymbolModel(
                 context.TargetSymbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat),
                 permissions.ToEquatableArray());
-        }
-
-        /// <summary>The permission a [RequiresKey] attribute names, or null when it is not one or its arguments are not constant.</summary>
-        public static string? PermissionOf(AttributeData attribute)
-        {
-            if (EndpointRules.Classify(attribute) != DeclarationKind.RequiresKey || attribute.ConstructorArguments.Length < 1)
-                return null;
-            var type = attribute.ConstructorArguments[0];
-            if (type.Kind != TypedConstantKind.Enum || type.Value is null)
-                return null;
-            string? scope = null;
-            foreach (var named in attribute.NamedArguments)
-            {
-                if (named.Key == "Scope")
-                    scope = named.Value.Value as string;
-            }
-            return Format(System.Convert.ToInt32(type.Value, System.Globalization.CultureInfo.InvariantCulture), scope);
         }
 
         public static string Format(int keyType, string? scope) => Rules.PermissionText.Format(keyType, scope);
@@ -64,33 +47,6 @@ namespace Declarative.Auth.Generator
             return level;
         }
 
-        /// <summary>The declaration item a metadata type stands for (ours by name, ASP.NET Core's by interface), or null.</summary>
-        public static DeclarationItemKind? KindOf(ITypeSymbol? type)
-        {
-            switch (type?.ToDisplayString())
-            {
-                case null: return null;
-                case EndpointRules.RequiresKeyAttribute: return DeclarationItemKind.Key;
-                case "Declarative.Auth.RequiresAnyKeyAttribute": return DeclarationItemKind.AnyKey;
-                case "Declarative.Auth.RequiresOrganizationsKeyAttribute": return DeclarationItemKind.OrganizationsKey;
-                case "Declarative.Auth.EventIngestionAttribute": return DeclarationItemKind.EventIngestion;
-                case "Declarative.Auth.RequiresWorkspaceAttribute": return DeclarationItemKind.Workspace;
-                case "Declarative.Auth.OrAuthorizationAttribute": return DeclarationItemKind.OrAuthorization;
-            }
-            foreach (var iface in type!.AllInterfaces)
-            {
-                var name = iface.ToDisplayString();
-                if (name == "Microsoft.AspNetCore.Authorization.IAllowAnonymous")
-                    return DeclarationItemKind.AllowAnonymous;
-                if (name == "Microsoft.AspNetCore.Authorization.IAuthorizeData")
-                    return DeclarationItemKind.Authorize;
-            }
-            return null;
-        }
-
-        private static string? NamedString(AttributeData attribute, string name)
-            => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
-
         /// <summary>One level's declaration items, in metadata order.</summary>
         internal sealed class Level
         {
@@ -105,16 +61,7 @@ namespace Declarative.Auth.Generator
 
             public void Add(DeclarationItem item) => _items.Add(item);
 
-            public void AddAttributes(IEnumerable<AttributeData> attributes)
-            {
-                foreach (var attribute in attributes)
-                {
-                    var kind = KindOf(attribute.AttributeClass);
-                    if (kind is { } k)
-                        _items.Add(new DeclarationItem(k, k == DeclarationItemKind.Key ? PermissionOf(attribute)
-                            : k == DeclarationItemKind.OrAuthorization ? NamedString(attribute, "Policy") : null));
-                }
-            }
+            public void AddAttributes(IEnumerable<AttributeData> attributes) => _items.AddRange(EndpointRules.ItemsOf(attributes));
 
             public LevelModel ToModel(bool isMethod, DeclarationLevel where)
                 => new LevelModel(_items.Select(i => new ItemModel(i.Kind, i.Value)).ToEquatableArray(), isMethod, where);

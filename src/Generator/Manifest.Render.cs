@@ -62,7 +62,8 @@ namespace Declarative.Auth.Generator
                         .Append(StringArray(entry.HttpMethods)).Append(", ")
                         .Append(entry.Route is null ? "null" : Literal(entry.Route)).Append(", ")
                         .Append(StringArray(entry.Permissions)).Append(", ")
-                        .Append("global::Declarative.Auth.EndpointAccess.").Append(entry.Access.ToString()).Append(", ")
+                        .Append("global::Declarative.Auth.EndpointAccess.")
+                        .Append((entry.Flags & DeclarationFlags.OrganizationsKey) != 0 ? "OrganizationsKey" : entry.Access.ToString()).Append(", ")
                         .Append(Literal(entry.Handler)).Append(", ")
                         .Append(Literal(entry.SourceFile)).Append(", ")
                         .Append(Int(entry.Line)).Append(')');

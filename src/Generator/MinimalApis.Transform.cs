@@ -23,7 +23,8 @@ namespace Declarative.Auth.Generator
         public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken)
             => node is InvocationExpressionSyntax invocation
                && NameToken(invocation.Expression) is { } name
-               && EndpointRules.MapMethods.ContainsKey(name.ValueText);
+               && (EndpointRules.MapMethods.ContainsKey(name.ValueText) || EndpointRules.OtherEndpointMethods.ContainsKey(name.ValueText)
+                   || (name.ValueText.StartsWith("Map", System.StringComparison.Ordinal) && name.ValueText != EndpointRules.MapGroupMethod));
 
         private static SyntaxToken? NameToken(ExpressionSyntax expression) => expression switch
         {
@@ -37,11 +38,13 @@ namespace Declarative.Auth.Generator
         {
             var invocation = (InvocationExpressionSyntax)context.Node;
             var model = context.SemanticModel;
-            if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
-                || !EndpointRules.IsMapEndpointMethod(operation.TargetMethod))
+            if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation)
                 return null;
-
             var method = operation.TargetMethod.ReducedFrom ?? operation.TargetMethod;
+            // MapHub, MapHealthChecks, MapFallbackTo*, and libraries' Map* (MapIdentityApi, MapStaticAssets...): one row each.
+            var producer = !EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
+            if (producer && !EndpointRules.IsOtherEndpointMethod(operation.TargetMethod) && !EndpointRules.IsLibraryProducer(operation.TargetMethod))
+                return null;
             var receiver = Receiver(operation);
 
             // Pattern.
@@ -54,19 +57,23 @@ namespace Declarative.Auth.Generator
             }
             else
             {
-                pattern = method.Name == "MapFallback" ? FallbackPattern : null;
+                pattern = method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern : null;
                 patternKnown = pattern is not null;
             }
 
             // HTTP methods.
-            var httpMethods = EndpointRules.MapMethods[method.Name] is { } implied
+            var httpMethods = producer ? System.Array.Empty<string>() : EndpointRules.MapMethods[method.Name] is { } implied
                 ? new[] { implied }
                 : method.Name == "MapMethods" ? ConstantStrings(Argument(operation, "httpMethods")?.Value) : System.Array.Empty<string>();
 
             // Handler and its own attributes.
             var handlerArgument = Argument(operation, "handler") ?? Argument(operation, "requestDelegate");
-            var (handlerName, handlerSymbol) = Handler(handlerArgument?.Value, model, 0, cancellationToken);
+            var (handlerName, handlerSymbol) = producer ? (method.Name, null) : Handler(handlerArgument?.Value, model, 0, cancellationToken);
             var handlerLevel = handlerSymbol is null ? DeclarationsTransform.Level.None : DeclarationsTransform.OfMethod(handlerSymbol);
+            // MapHub<THub> copies the hub class's attributes to its endpoints, ahead of the caller's conventions.
+            var hubLevel = method.Name == "MapHub" && operation.TargetMethod.TypeArguments.FirstOrDefault() is INamedTypeSymbol hub
+                ? DeclarationsTransform.OfClass(hub)
+                : DeclarationsTransform.Level.None;
 
             // The endpoint's own fluent chain.
             var endpointLevel = new DeclarationsTransform.Level();
@@ -78,6 +85,8 @@ namespace Declarative.Auth.Generator
             // Outer → inner, as the metadata runs: groups, the handler's attributes, the endpoint's conventions.
             var levels = GroupLevels(groups);
             levels.Add(handlerLevel.ToModel(isMethod: true, DeclarationLevel.Handler));
+            if (hubLevel.Declares)
+                levels.Add(hubLevel.ToModel(isMethod: false, DeclarationLevel.Controller));
             levels.Add(endpointLevel.ToModel(isMethod: false, DeclarationLevel.Endpoint));
 
             // Route: outer prefixes first.
@@ -403,7 +412,7 @@ namespace Declarative.Auth.Generator
                     : new[] { value };
                 foreach (var item in items)
                 {
-                    if (DeclarationsTransform.KindOf(item?.Type) is not { } itemKind)
+                    if (EndpointRules.KindOf(item?.Type) is not { } itemKind)
                         continue;
                     level.Add(new DeclarationItem(itemKind, itemKind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
                     declared |= itemKind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
