@@ -59,7 +59,7 @@ namespace Declarative.Auth.Analyzers
                     continue;
 
                 var (verbs, actionTemplate) = HttpFacts(action);
-                var route = Route(classTemplate, actionTemplate, controllerName, action.Name);
+                var route = Route(classTemplate, actionTemplate, controllerName, EndpointRules.ActionName(action));
                 // No attribute route: reached only through conventional routes, which may all be declared.
                 if (route is null && _conventionalRoutesDeclared.Value)
                     continue;
@@ -85,7 +85,7 @@ namespace Declarative.Auth.Analyzers
 
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.EndpointHasNoAuthDeclaration, location, additional, properties.ToImmutable(),
-                    display, keyType, scope));
+                    display, DiagnosticDescriptors.AddAttributeFix(keyType, scope)));
             }
         }
 

@@ -23,17 +23,38 @@ namespace Declarative.Auth.Analyzers
         public const string ConflictingDuplicateRouteId = "DAUTH007";
         public const string RouteNotConstantId = "DAUTH008";
         public const string MissingScopeId = "DAUTH009";
+        public const string OrAuthorizationWithoutKeyId = "DAUTH010";
 
         /// <summary>DAUTH001: an endpoint that nothing declares as keyed, authorized or anonymous.</summary>
         public static readonly DiagnosticDescriptor EndpointHasNoAuthDeclaration = new(
             id: EndpointHasNoAuthDeclarationId,
             title: "Endpoint has no auth declaration",
-            messageFormat: "Endpoint '{0}' has no auth declaration; add [RequiresKey(KeyType.{1}, Scope = \"{2}\")], or [AllowAnonymous] if it is public",
+            messageFormat: "Endpoint '{0}' has no auth declaration; {1}",
             category: SecurityCategory,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
             description: "Every endpoint needs a deliberate auth decision: [RequiresKey], [Authorize] or [AllowAnonymous] on the handler, action or controller, or RequireKey(), RequireAuthorization() or AllowAnonymous() on the endpoint or an enclosing route group. Undeclared endpoints are refused at run time.",
             helpLinkUri: HelpBase + "dauth001");
+
+        /// <summary>DAUTH001's fix for an endpoint whose handler, action or chain the app writes.</summary>
+        public static string AddAttributeFix(string keyType, string scope)
+            => "add [RequiresKey(KeyType." + keyType + ", Scope = \"" + scope + "\")], or [AllowAnonymous] if it is public";
+
+        /// <summary>DAUTH001's fix for endpoints a library maps: declare the returned builder, or only what the library left undeclared.</summary>
+        public static string LibraryFix(string method, string keyType, string scope)
+            => "call .RequireKey(KeyType." + keyType + ", \"" + scope + "\") or .AllowAnonymous() on what " + method
+               + "() returns, or .RequireKeyWhereUndeclared(...) / .AllowAnonymousWhereUndeclared() to keep the library's own [Authorize]";
+
+        /// <summary>DAUTH010: [OrAuthorization] with no key requirement it could be an alternative to.</summary>
+        public static readonly DiagnosticDescriptor OrAuthorizationWithoutKey = new(
+            id: OrAuthorizationWithoutKeyId,
+            title: "OrAuthorization has no key requirement",
+            messageFormat: "'{0}' declares OrAuthorization but no key requirement applies to it, so the endpoint stays {1}; add [RequiresKey(...)] (or .RequireKey(...)) next to it, or use [Authorize] if a login alone is meant",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "OrAuthorization lets a caller the app's own authorization accepts meet a key requirement instead of a key. Without a key requirement on the same endpoint (by the precedence rule) it changes nothing.",
+            helpLinkUri: HelpBase + "dauth010");
 
         /// <summary>DAUTH002: a scope that is not in the app's [assembly: PermissionScope] catalog.</summary>
         public static readonly DiagnosticDescriptor UnknownScope = new(

@@ -105,7 +105,7 @@ namespace Declarative.Auth.Analyzers
                     continue;
                 var location = method.Locations.FirstOrDefault(l => l.IsInSource);
                 var (verbs, template) = ControllerEndpoints.HttpFacts(method);
-                var route = ControllerEndpoints.Route(classTemplate, template, controllerName, method.Name);
+                var route = ControllerEndpoints.Route(classTemplate, template, controllerName, EndpointRules.ActionName(method));
                 if (location is null || verbs is null || route is null)
                     continue;
                 var own = RequirementOf(method.GetAttributes());

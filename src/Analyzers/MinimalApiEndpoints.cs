@@ -45,36 +45,11 @@ namespace Declarative.Auth.Analyzers
         // helper) must not count as declared: answering "true" there once let a whole undeclared app through.
         [ThreadStatic] private static HashSet<ISymbol>? t_inProgress;
 
-        /// <summary>ASP.NET Core's other endpoint-producing extensions (method → declaring type), beyond EndpointRules.MapMethods.</summary>
-        internal static readonly ImmutableDictionary<string, string> OtherEndpointMethods = ImmutableDictionary.CreateRange(
-            StringComparer.Ordinal,
-            new[]
-            {
-                new KeyValuePair<string, string>("MapFallbackToFile", "StaticFilesEndpointRouteBuilderExtensions"),
-                new KeyValuePair<string, string>("MapFallbackToPage", "RazorPagesEndpointRouteBuilderExtensions"),
-                new KeyValuePair<string, string>("MapFallbackToAreaPage", "RazorPagesEndpointRouteBuilderExtensions"),
-                new KeyValuePair<string, string>("MapFallbackToController", "ControllerEndpointRouteBuilderExtensions"),
-                new KeyValuePair<string, string>("MapFallbackToAreaController", "ControllerEndpointRouteBuilderExtensions"),
-                new KeyValuePair<string, string>("MapHealthChecks", "HealthCheckEndpointRouteBuilderExtensions"),
-                new KeyValuePair<string, string>("MapHub", "HubEndpointRouteBuilderExtensions"),
-            });
-
         public MinimalApiEndpoints(KnownTypes types, Compilation compilation)
         {
             _types = types;
             _compilation = compilation;
             _namesByText = new Lazy<Dictionary<string, List<SimpleNameSyntax>>>(IndexNames, LazyThreadSafetyMode.ExecutionAndPublication);
-        }
-
-        /// <summary>One of <see cref="OtherEndpointMethods"/>: the framework's method, not a user method sharing its name.</summary>
-        internal static bool IsOtherEndpointMethod(IMethodSymbol method)
-        {
-            var original = method.ReducedFrom ?? method;
-            return OtherEndpointMethods.TryGetValue(original.Name, out var typeName)
-                && original.IsExtensionMethod
-                && original.ContainingType?.Name == typeName
-                && original.ContainingNamespace?.ToDisplayString() is { } ns
-                && ns.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal);
         }
 
         /// <summary>
@@ -94,9 +69,10 @@ namespace Declarative.Auth.Analyzers
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            var other = IsOtherEndpointMethod(method);
+            var other = EndpointRules.IsOtherEndpointMethod(method);
+            var library = !other && EndpointRules.IsLibraryProducer(method);
             string? impliedHttpMethod = null;
-            if (!other && (!EndpointRules.MapMethods.TryGetValue(method.Name, out impliedHttpMethod) || !EndpointRules.IsMapEndpointMethod(method)))
+            if (!other && !library && (!EndpointRules.MapMethods.TryGetValue(method.Name, out impliedHttpMethod) || !EndpointRules.IsMapEndpointMethod(method)))
                 return;
             var model = invocation.SemanticModel;
             if (model is null)
@@ -108,6 +84,10 @@ namespace Declarative.Auth.Analyzers
             if (handler.Method is not null && EndpointRules.DeclarationOf(handler.Method) != DeclarationKind.None)
                 return;
             if (other && FallbackTargetDeclared(invocation))
+                return;
+            // MapHub<THub> copies the hub class's attributes ([Authorize], [RequiresKey]...) to its endpoints.
+            if (method.Name == "MapHub" && method.TypeArguments.FirstOrDefault() is INamedTypeSymbol hub
+                && EndpointRules.DeclarationOf(hub) != DeclarationKind.None)
                 return;
             if (IsDeclaredDownstream(invocation, model, 0, ct))
                 return;
@@ -137,9 +117,8 @@ namespace Declarative.Auth.Analyzers
                 NameLocation(invocation.Syntax),
                 additional,
                 properties.ToImmutable(),
-                httpMethods + " " + route,
-                keyType,
-                scope));
+                library ? (StringArgument(invocation, "pattern") is null ? method.Name + "()" : httpMethods + " " + route + " (" + method.Name + ")") : httpMethods + " " + route,
+                library ? DiagnosticDescriptors.LibraryFix(method.Name, keyType, scope) : DiagnosticDescriptors.AddAttributeFix(keyType, scope)));
         }
 
         internal bool IsHandlerParameter(IParameterSymbol? parameter)

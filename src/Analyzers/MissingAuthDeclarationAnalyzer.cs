@@ -45,6 +45,7 @@ namespace Declarative.Auth.Analyzers
             EndpointRouteBuilder = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
             Delegate = compilation.GetTypeByMetadataName("System.Delegate");
             RequestDelegate = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.RequestDelegate");
+            ConventionBuilder = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Builder.IEndpointConventionBuilder");
             ControllerBase = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase");
             AllowAnonymousInterface = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Authorization.IAllowAnonymous");
             AuthorizeDataInterface = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Authorization.IAuthorizeData");
@@ -54,6 +55,7 @@ namespace Declarative.Auth.Analyzers
         public INamedTypeSymbol? EndpointRouteBuilder { get; }
         public INamedTypeSymbol? Delegate { get; }
         public INamedTypeSymbol? RequestDelegate { get; }
+        public INamedTypeSymbol? ConventionBuilder { get; }
         public INamedTypeSymbol? ControllerBase { get; }
         public INamedTypeSymbol? AllowAnonymousInterface { get; }
         public INamedTypeSymbol? AuthorizeDataInterface { get; }

@@ -2,6 +2,9 @@
 // and the warnings the analyzer raises agree on what an endpoint is and what counts as a declaration.
 using System;
 using System.Collections.Immutable;
+using System.Collections.Generic;
+using System.Linq;
+using Declarative.Auth.Rules;
 using Microsoft.CodeAnalysis;
 
 namespace Declarative.Auth.Shared
@@ -28,7 +31,8 @@ namespace Declarative.Auth.Shared
 
         /// <summary>Our fluent calls that declare, besides RequireKey.</summary>
         public static readonly ImmutableHashSet<string> OtherFluentKeyDeclarations = ImmutableHashSet.Create(
-            StringComparer.Ordinal, "RequireAnyKey", "RequireOrganizationsKey", "AcceptEventWriteKeys");
+            StringComparer.Ordinal, "RequireAnyKey", "RequireOrganizationsKey", "AcceptEventWriteKeys",
+            "RequireKeyWhereUndeclared", "AllowAnonymousWhereUndeclared");
         public const string KeyTypeEnum = "Declarative.Auth.KeyType";
         public const string RequireKeyMethod = "RequireKey";
         public const string RequireAuthorizationMethod = "RequireAuthorization";
@@ -66,6 +70,56 @@ namespace Declarative.Auth.Shared
                 && original.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Builder"
                 && original.ContainingType is { Name: "EndpointRouteBuilderExtensions" or "FallbackEndpointRouteBuilderExtensions" };
         }
+
+        /// <summary>ASP.NET Core's other endpoint-producing extensions (method → declaring type), beyond EndpointRules.MapMethods.</summary>
+        internal static readonly ImmutableDictionary<string, string> OtherEndpointMethods = ImmutableDictionary.CreateRange(
+            StringComparer.Ordinal,
+            new[]
+            {
+                new KeyValuePair<string, string>("MapFallbackToFile", "StaticFilesEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapFallbackToPage", "RazorPagesEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapFallbackToAreaPage", "RazorPagesEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapFallbackToController", "ControllerEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapFallbackToAreaController", "ControllerEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapHealthChecks", "HealthCheckEndpointRouteBuilderExtensions"),
+                new KeyValuePair<string, string>("MapHub", "HubEndpointRouteBuilderExtensions"),
+            });
+
+        /// <summary>One of <see cref="OtherEndpointMethods"/>: the framework's method, not a user method sharing its name.</summary>
+        public static bool IsOtherEndpointMethod(IMethodSymbol method)
+        {
+            var original = method.ReducedFrom ?? method;
+            return OtherEndpointMethods.TryGetValue(original.Name, out var typeName)
+                && original.IsExtensionMethod
+                && original.ContainingType?.Name == typeName
+                && original.ContainingNamespace?.ToDisplayString() is { } ns
+                && ns.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal);
+        }
+
+        /// <summary>
+        /// A library's endpoint producer: a <c>Map*</c> extension on a route builder, compiled elsewhere, returning a
+        /// convention builder (MapIdentityApi, MapStaticAssets, MapRazorComponents, MapForwarder, MapOpenApi...).
+        /// Route groups and MVC's controller routes are not endpoints of their own (actions are checked where declared).
+        /// </summary>
+        public static bool IsLibraryProducer(IMethodSymbol method)
+        {
+            var original = (method.ReducedFrom ?? method).OriginalDefinition;
+            if (!original.IsExtensionMethod || !original.Name.StartsWith("Map", StringComparison.Ordinal) || !original.DeclaringSyntaxReferences.IsEmpty
+                || original.Parameters.Length == 0)
+                return false;
+            var ns = original.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            var type = original.ContainingType?.Name;
+            if (ns.StartsWith("Declarative.Auth", StringComparison.Ordinal) || original.Name == EndpointRules.MapGroupMethod
+                || EndpointRules.MapMethods.ContainsKey(original.Name)
+                || type is "ControllerEndpointRouteBuilderExtensions" or "RazorPagesEndpointRouteBuilderExtensions"
+                    or "EndpointRouteBuilderExtensions" or "FallbackEndpointRouteBuilderExtensions")
+                return false;
+            return Implements(original.Parameters[0].Type, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder")
+                   && Implements(original.ReturnType, "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder");
+        }
+
+        private static bool Implements(ITypeSymbol type, string name)
+            => type.OriginalDefinition.ToDisplayString() == name || type.AllInterfaces.Any(i => i.ToDisplayString() == name);
 
         /// <summary>Classifies one attribute: ours, or ASP.NET Core's by interface (so subclasses count too).</summary>
         public static DeclarationKind Classify(AttributeData attribute)
@@ -148,6 +202,61 @@ namespace Declarative.Auth.Shared
             }
         }
 
+        /// <summary>The declaration item a metadata type stands for (ours by name, ASP.NET Core's by interface), or null.</summary>
+        public static DeclarationItemKind? KindOf(ITypeSymbol? type)
+        {
+            switch (type?.ToDisplayString())
+            {
+                case null: return null;
+                case EndpointRules.RequiresKeyAttribute: return DeclarationItemKind.Key;
+                case "Declarative.Auth.RequiresAnyKeyAttribute": return DeclarationItemKind.AnyKey;
+                case "Declarative.Auth.RequiresOrganizationsKeyAttribute": return DeclarationItemKind.OrganizationsKey;
+                case "Declarative.Auth.EventIngestionAttribute": return DeclarationItemKind.EventIngestion;
+                case "Declarative.Auth.RequiresWorkspaceAttribute": return DeclarationItemKind.Workspace;
+                case "Declarative.Auth.OrAuthorizationAttribute": return DeclarationItemKind.OrAuthorization;
+            }
+            foreach (var iface in type!.AllInterfaces)
+            {
+                var name = iface.ToDisplayString();
+                if (name == "Microsoft.AspNetCore.Authorization.IAllowAnonymous")
+                    return DeclarationItemKind.AllowAnonymous;
+                if (name == "Microsoft.AspNetCore.Authorization.IAuthorizeData")
+                    return DeclarationItemKind.Authorize;
+            }
+            return null;
+        }
+
+        private static string? NamedString(AttributeData attribute, string name)
+            => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
+
+        /// <summary>The declaration items of attributes, in order (the shared rule's input).</summary>
+        public static System.Collections.Generic.IEnumerable<DeclarationItem> ItemsOf(System.Collections.Generic.IEnumerable<AttributeData> attributes)
+        {
+            foreach (var attribute in attributes)
+            {
+                if (KindOf(attribute.AttributeClass) is { } kind)
+                    yield return new DeclarationItem(kind, kind == DeclarationItemKind.Key ? PermissionOf(attribute)
+                        : kind == DeclarationItemKind.OrAuthorization ? NamedString(attribute, "Policy") : null);
+            }
+        }
+
+        /// <summary>The permission a [RequiresKey] attribute names, or null when it is not one or its arguments are not constant.</summary>
+        public static string? PermissionOf(AttributeData attribute)
+        {
+            if (EndpointRules.Classify(attribute) != DeclarationKind.RequiresKey || attribute.ConstructorArguments.Length < 1)
+                return null;
+            var type = attribute.ConstructorArguments[0];
+            if (type.Kind != TypedConstantKind.Enum || type.Value is null)
+                return null;
+            string? scope = null;
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Key == "Scope")
+                    scope = named.Value.Value as string;
+            }
+            return Rules.PermissionText.Format(System.Convert.ToInt32(type.Value, System.Globalization.CultureInfo.InvariantCulture), scope);
+        }
+
         /// <summary>MVC's own rule for a controller type (ControllerFeatureProvider.IsController).</summary>
         public static bool IsController(INamedTypeSymbol type)
         {
@@ -183,6 +292,23 @@ namespace Declarative.Auth.Shared
             if (method.Name == "Dispose" && method.Parameters.Length == 0)
                 return false;
             return true;
+        }
+
+        /// <summary>
+        /// MVC's action name (the <c>[action]</c> token and conventional routes): <c>[ActionName]</c>, else the method name
+        /// without an <c>Async</c> suffix (MvcOptions.SuppressAsyncSuffixInActionNames, on by default).
+        /// </summary>
+        public static string ActionName(IMethodSymbol action)
+        {
+            foreach (var attribute in action.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == "Microsoft.AspNetCore.Mvc.ActionNameAttribute"
+                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
+                    return name;
+            }
+            return action.Name.EndsWith("Async", StringComparison.Ordinal) && action.Name.Length > "Async".Length
+                ? action.Name.Substring(0, action.Name.Length - "Async".Length)
+                : action.Name;
         }
 
         public static bool HasAttribute(ISymbol symbol, string metadataName, bool inherit)

@@ -74,10 +74,10 @@ public class RealWorldTests(ITestOutputHelper output)
             foreach (var invocation in tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>())
             {
                 var name = invocation.Expression is MemberAccessExpressionSyntax access ? access.Name.Identifier.ValueText : null;
-                if (name is null || !(EndpointRules.MapMethods.ContainsKey(name) || MinimalApiEndpoints.OtherEndpointMethods.ContainsKey(name)))
+                if (name is null || !(EndpointRules.MapMethods.ContainsKey(name) || EndpointRules.OtherEndpointMethods.ContainsKey(name)))
                     continue;
                 var method = model.GetSymbolInfo(invocation).Symbol as IMethodSymbol;
-                Assert.True(method is not null && (EndpointRules.IsMapEndpointMethod(method) || MinimalApiEndpoints.IsOtherEndpointMethod(method)),
+                Assert.True(method is not null && (EndpointRules.IsMapEndpointMethod(method) || EndpointRules.IsOtherEndpointMethod(method)),
                     $"{invocation} does not bind to the framework's {name}: {string.Join("; ", model.GetDiagnostics(invocation.Span))}");
                 mapCalls++;
             }

@@ -96,14 +96,33 @@ internal static class KeyConsoleCatalog
     }
 
     /// <summary>
-    /// The generated table's rows (what the build saw), then every live endpoint the build did not list (such as
-    /// this library's own management endpoints), from the policy the verifier enforces.
+    /// Every live endpoint with the policy the verifier enforces (the requirement text comes from it, not from a
+    /// second reading), its handler and source line from the generated row when one matches; then the table's rows
+    /// no live endpoint answers (routes computed at run time).
     /// </summary>
     private static IReadOnlyList<CatalogEndpoint> Endpoints(DeclarativeAuthState state, EndpointDataSource dataSource, IReadOnlyList<AuthManifest> manifests)
     {
         var entries = manifests.SelectMany(m => m.Endpoints).ToArray();
+        var matched = new HashSet<EndpointEntry>(ReferenceEqualityComparer.Instance);
         var rows = new List<CatalogEndpoint>();
-        foreach (var e in entries)
+        foreach (var endpoint in dataSource.Endpoints)
+        {
+            if (endpoint is not RouteEndpoint)
+                continue;
+            var (methods, route) = EndpointDescription.Of(endpoint);
+            var entry = entries.FirstOrDefault(x => EndpointDescription.Matches(x, methods, route));
+            if (entry is not null)
+                matched.Add(entry);
+            var policy = state.PolicyFor(endpoint);
+            rows.Add(new CatalogEndpoint(
+                methods.Split(','),
+                route,
+                policy.Access.ToString(),
+                policy.Permissions,
+                entry?.Handler ?? endpoint.DisplayName,
+                entry is null ? null : $"{entry.SourceFile}:{entry.Line}"));
+        }
+        foreach (var e in entries.Where(e => !matched.Contains(e)))
         {
             rows.Add(new CatalogEndpoint(
                 e.HttpMethods.Count == 0 ? ["*"] : e.HttpMethods,
@@ -112,22 +131,6 @@ internal static class KeyConsoleCatalog
                 e.Permissions,
                 e.Handler,
                 $"{e.SourceFile}:{e.Line}"));
-        }
-        foreach (var endpoint in dataSource.Endpoints)
-        {
-            if (endpoint is not RouteEndpoint)
-                continue;
-            var (methods, route) = EndpointDescription.Of(endpoint);
-            if (entries.Any(x => EndpointDescription.Matches(x, methods, route)))
-                continue;
-            var policy = state.PolicyFor(endpoint);
-            rows.Add(new CatalogEndpoint(
-                methods.Split(','),
-                route,
-                policy.Access.ToString(),
-                policy.Permissions,
-                endpoint.DisplayName,
-                null));
         }
         return [.. rows
             .DistinctBy(r => (string.Join(",", r.Methods), r.Route))

@@ -119,6 +119,8 @@ internal sealed partial class DeclarativeAuthState(
             LogOrganizationsDisabled(logger, organizations.Length, organizationsKey.Variable ?? "(DeclarativeAuth:OrganizationsKey:EnvironmentVariable is not set)");
         }
 
+        CompareWithTable(entries, all);
+
         foreach (var endpoint in all.Where(e => _policies[e].Access == EndpointAccess.Undeclared))
         {
             var (methods, route) = EndpointDescription.Of(endpoint);
@@ -131,6 +133,39 @@ internal sealed partial class DeclarativeAuthState(
                 LogUndeclaredDenied(logger, methods, route, source);
         }
     }
+
+    /// <summary>
+    /// The generated table is the build's promise: each live endpoint whose row it finds (one row, by methods and
+    /// route) must compile to the same policy. A difference means the build and the runtime read the declarations
+    /// differently (a bug of ours, or metadata added at run time): the endpoint's metadata is what is enforced.
+    /// </summary>
+    private void CompareWithTable(EndpointEntry[] entries, IReadOnlyList<Endpoint> all)
+    {
+        var rows = entries.Where(e => e.Route is not null).ToLookup(EndpointDescription.Key, StringComparer.OrdinalIgnoreCase);
+        foreach (var endpoint in all)
+        {
+            var (methods, route) = EndpointDescription.Of(endpoint);
+            var matches = rows[methods + " " + EndpointDescription.Normalize(route)].Distinct().Take(2).ToArray();
+            if (matches.Length != 1)
+                continue; // no row, or several apps' rows for one route: nothing certain to compare with
+            var entry = matches[0];
+            var policy = _policies[endpoint];
+            var generated = Describe(entry.Access, entry.Permissions, entry.OrAuthorization);
+            var enforced = Describe(policy.Access, policy.Permissions, policy.OrAuthorization);
+            if (generated != enforced)
+                LogTableDiffers(logger, methods, route, $"{entry.SourceFile}:{entry.Line}", generated, enforced);
+        }
+    }
+
+    private static string Describe(EndpointAccess access, IReadOnlyList<string> permissions, bool orAuthorization) => access switch
+    {
+        EndpointAccess.Key => "key " + (permissions.Count == 0 ? "(any)" : string.Join(" + ", permissions.Order(StringComparer.Ordinal)))
+            + (orAuthorization ? " or authorization" : ""),
+        _ => access.ToString(),
+    };
+
+    [LoggerMessage(6, LogLevel.Warning, "Endpoint {Methods} {Route}: the build's table ({Source}) says {Generated}, but its metadata compiles to {Enforced}, which is what is enforced. Rebuild; if it persists, metadata was added at run time or the build misread a declaration.")]
+    private static partial void LogTableDiffers(ILogger logger, string methods, string route, string source, string generated, string enforced);
 
     [LoggerMessage(1, LogLevel.Warning, "No Declarative.Auth manifest is registered: the source generator did not run for this app. Endpoints are still enforced from their metadata, but the build checked nothing. Reference the Declarative.Auth package (it brings the generator and analyzers).")]
     private static partial void LogNoManifest(ILogger logger);
@@ -165,7 +200,11 @@ internal static class EndpointDescription
            && string.Equals(Normalize(entry.Route), route, StringComparison.OrdinalIgnoreCase)
            && string.Equals(entry.HttpMethods.Count == 0 ? "*" : string.Join(",", entry.HttpMethods.Order(StringComparer.Ordinal)), methods, StringComparison.Ordinal);
 
-    private static string Normalize(string? route)
+    /// <summary>"METHODS /route" of a row, as <see cref="Of"/> names a live endpoint.</summary>
+    public static string Key(EndpointEntry entry)
+        => (entry.HttpMethods.Count == 0 ? "*" : string.Join(",", entry.HttpMethods.Order(StringComparer.Ordinal))) + " " + Normalize(entry.Route);
+
+    public static string Normalize(string? route)
     {
         var trimmed = (route ?? "").Trim('/');
         return "/" + trimmed;

@@ -113,3 +113,41 @@ public sealed class EndpointBuildTests
         Assert.Equal(1, groupBuilds);
     }
 }
+
+/// <summary>Start-up compares each live endpoint's compiled policy with the build's row for it.</summary>
+public sealed class TableContractTests
+{
+    [Fact]
+    public async Task A_row_that_differs_from_the_compiled_policy_is_a_warning_naming_both()
+    {
+        AuthManifestRegistry.Register(new AuthManifest("TableContractTests.Fake", ["read:table"],
+        [
+            new EndpointEntry(["GET"], "/contract/differs", ["read:table"], EndpointAccess.Key, "lambda", "Program.cs", 7),
+            new EndpointEntry(["GET"], "/contract/agrees", ["read:same"], EndpointAccess.Key, "lambda", "Program.cs", 8),
+        ]));
+        await using var app = await TestApp.StartAsync(a =>
+        {
+            a.MapGet("/contract/differs", () => "x").RequireKey(KeyType.Read, "metadata");
+            a.MapGet("/contract/agrees", () => "x").RequireKey(KeyType.Read, "same");
+        });
+        await app.Client().GetAsync("/contract/agrees");
+        var line = Assert.Single(app.Logs.Lines, l => l.Contains("GET /contract/differs"));
+        Assert.Contains("key read:table", line);
+        Assert.Contains("key read:metadata", line);
+        Assert.Contains("Program.cs:7", line);
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("/contract/agrees") && l.Contains("build's table"));
+    }
+
+    [Fact]
+    public async Task WhereUndeclared_declares_only_the_endpoints_nothing_else_declares()
+    {
+        await using var app = await TestApp.StartAsync(a =>
+        {
+            var library = a.MapGroup("/library").AllowAnonymousWhereUndeclared();
+            library.MapGet("/open", () => "open");
+            library.MapGet("/keyed", () => "keyed").RequireKey(KeyType.Read, "library");
+        });
+        Assert.Equal(HttpStatusCode.OK, (await app.Client().GetAsync("/library/open")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client().GetAsync("/library/keyed")).StatusCode);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Declarative.Auth.Rules;
+using Declarative.Auth.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Declarative.Auth.Analyzers
+{
+    /// <summary>
+    /// DAUTH010: <c>[OrAuthorization]</c> / <c>.OrAuthorization()</c> where the precedence rule finds no key
+    /// requirement for it to be an alternative to. Judged where the answer is certain: an attribute on an action or
+    /// handler (with its controller's attributes), and a fluent call on an endpoint mapped on the app itself.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class OrAuthorizationAnalyzer : DiagnosticAnalyzer
+    {
+        private const string AttributeName = "Declarative.Auth.OrAuthorizationAttribute";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(DiagnosticDescriptors.OrAuthorizationWithoutKey);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
+            context.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
+        }
+
+        private static void AnalyzeMethod(SymbolAnalysisContext context)
+        {
+            var method = (IMethodSymbol)context.Symbol;
+            var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeName);
+            if (attribute?.ApplicationSyntaxReference is not { } reference)
+                return;
+            var levels = new List<DeclarationLevelItems>();
+            if (method.ContainingType is { } type && EndpointRules.IsController(type))
+            {
+                var items = new List<DeclarationItem>();
+                for (var current = type; current is not null; current = current.BaseType)
+                    items.AddRange(EndpointRules.ItemsOf(current.GetAttributes()));
+                levels.Add(new DeclarationLevelItems(items, isMethod: false));
+            }
+            else if (method.MethodKind != MethodKind.LambdaMethod && !EndpointRules.IsAction(method))
+            {
+                return; // a minimal-API handler method: its groups may declare the key; not judged here
+            }
+            levels.Add(new DeclarationLevelItems(EndpointRules.ItemsOf(method.GetAttributes()).ToList(), isMethod: true));
+            Report(context.ReportDiagnostic, levels, Location.Create(reference.SyntaxTree, reference.Span), method.Name);
+        }
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var call = (IInvocationOperation)context.Operation;
+            var original = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+            if (original.Name != "OrAuthorization" || original.ContainingNamespace?.ToDisplayString() != "Declarative.Auth")
+                return;
+            // Back along the chain to the Map* call; only an endpoint mapped on the app itself has no outer level.
+            var items = new List<DeclarationItem>();
+            IOperation? current = MinimalApiEndpoints.Receiver(call);
+            while (current is not null)
+            {
+                current = MinimalApiEndpoints.Unwrap(current);
+                if (current is not IInvocationOperation step)
+                    return;
+                var target = step.TargetMethod.ReducedFrom ?? step.TargetMethod;
+                if (EndpointRules.IsMapEndpointMethod(step.TargetMethod))
+                {
+                    if (MinimalApiEndpoints.Receiver(step) is not { } app || MinimalApiEndpoints.Unwrap(app).Type?.Name != "WebApplication")
+                        return;
+                    var handler = step.Arguments.Select(a => MinimalApiEndpoints.ResolveHandler(a.Value, step.SemanticModel!, 0, context.CancellationToken).Method)
+                        .FirstOrDefault(m => m is not null);
+                    var levels = new List<DeclarationLevelItems>
+                    {
+                        new DeclarationLevelItems(handler is null ? new List<DeclarationItem>() : EndpointRules.ItemsOf(handler.GetAttributes()).ToList(), isMethod: true),
+                        new DeclarationLevelItems(items, isMethod: false),
+                    };
+                    Report(context.ReportDiagnostic, levels, MinimalApiEndpoints.NameLocation(call.Syntax), "OrAuthorization()");
+                    return;
+                }
+                if (FluentKind(target.Name) is { } kind)
+                    items.Insert(0, new DeclarationItem(kind));
+                current = MinimalApiEndpoints.Receiver(step);
+            }
+        }
+
+        // Enough of a fluent call to decide whether a key requirement applies (the permission does not matter here).
+        private static DeclarationItemKind? FluentKind(string name) => name switch
+        {
+            "RequireKey" => DeclarationItemKind.Key,
+            "RequireAnyKey" => DeclarationItemKind.AnyKey,
+            "AcceptEventWriteKeys" => DeclarationItemKind.EventIngestion,
+            "RequireOrganizationsKey" => DeclarationItemKind.OrganizationsKey,
+            "AllowAnonymous" => DeclarationItemKind.AllowAnonymous,
+            "RequireAuthorization" => DeclarationItemKind.Authorize,
+            _ => null,
+        };
+
+        private static void Report(System.Action<Diagnostic> report, List<DeclarationLevelItems> levels, Location location, string name)
+        {
+            var resolved = DeclarationPrecedence.Resolve(levels);
+            if (resolved.Access == ResolvedAccess.Key)
+                return;
+            var state = resolved.Access switch
+            {
+                ResolvedAccess.Public => "public",
+                ResolvedAccess.Authorize => "left to [Authorize]",
+                ResolvedAccess.OrganizationsKey => "for the organizations key only",
+                _ => "undeclared",
+            };
+            report(Diagnostic.Create(DiagnosticDescriptors.OrAuthorizationWithoutKey, location, name, state));
+        }
+    }
+}
