@@ -35,12 +35,17 @@ internal static class BuildArtifacts
         var path = Path.Combine(AppContext.BaseDirectory, "AppDocs", "permissions.json");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         Assert.Equal("Declarative.Auth.Conformance.App", document.RootElement.GetProperty("assembly").GetString());
-        return document.RootElement.GetProperty("endpoints").EnumerateArray().Select(e =>
+        // Undeclared endpoints may be listed in a section of their own; both sections are rows of the document.
+        var entries = document.RootElement.GetProperty("endpoints").EnumerateArray().ToList();
+        if (document.RootElement.TryGetProperty("undeclared", out var undeclared) && undeclared.ValueKind == JsonValueKind.Array)
+            entries.AddRange(undeclared.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object));
+        return entries.Select(e =>
         {
             var methods = e.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToArray();
             var route = e.GetProperty("route").GetString();
             var kinds = e.GetProperty("keyKinds").EnumerateArray().Select(k => k.GetString()).ToArray();
-            var access = e.GetProperty("access").GetString()!;
+            // "keyOrAuthorization" is a key requirement that a login may also meet; the common form compares the key part.
+            var access = e.GetProperty("access").GetString() is "keyOrAuthorization" ? Requirement.Key : e.GetProperty("access").GetString()!;
             var requirement = kinds.Contains("organizationsKey")
                 ? Requirement.Of(Requirement.Organizations)
                 : Requirement.Of(access, e.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!));
