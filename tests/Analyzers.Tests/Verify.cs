@@ -2,14 +2,15 @@ using System.Collections.Immutable;
 using Declarative.Auth.TestKit;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Declarative.Auth.Analyzers.Tests;
 
 /// <summary>
-/// Runs DAUTH001 over marked-up sources and asserts the exact set of diagnostics: every
-/// <c>{|DAUTH001:name|}</c> / <c>[|name|]</c> span fires (same start and length), nothing else does, and, when
-/// given, the messages in source order.
+/// Runs DAUTH001 (or the given analyzers) over marked-up sources with Microsoft.CodeAnalysis.Testing and asserts
+/// the exact set of diagnostics: every <c>{|DAUTH001:name|}</c> / <c>[|name|]</c> span fires (same start and
+/// end), nothing else does, and, when given, the messages in source order. Returns what was reported.
 /// </summary>
 internal static class Verify
 {
@@ -40,37 +41,37 @@ internal static class Verify
 
     public static async Task<IReadOnlyList<ReportedDiagnostic>> WithAsync(DiagnosticAnalyzer[] analyzers, (string Path, string Markup)[] files, params string[] messages)
     {
-        var expected = new List<(string Id, string Path, int Line, int Column, int Length)>();
-        var sources = new List<(string Path, string Text)>();
+        // Microsoft.CodeAnalysis.Testing compares the exact set (id, file, start and end of each span, and the
+        // messages when given), fails on compile errors and analyzer exceptions, and reruns the sources as generated
+        // code and under #pragma suppression.
+        var test = new AppAnalyzerTest(analyzers);
+        var expected = new List<(string Path, int Start, DiagnosticResult Result)>();
         foreach (var (path, markup) in files)
         {
             var (source, spans) = Markup.Parse(markup);
-            sources.Add((path, source));
+            test.TestState.Sources.Add((path, SourceText.From(source)));
             var text = SourceText.From(source);
             foreach (var span in spans)
             {
-                var position = text.Lines.GetLinePosition(span.Span.Start);
-                expected.Add((span.Id ?? Id, path, position.Line + 1, position.Character + 1, span.Span.Length));
+                var lines = text.Lines.GetLinePositionSpan(span.Span);
+                var descriptor = test.Descriptor(span.Id ?? Id);
+                var result = new DiagnosticResult(descriptor.Id, descriptor.DefaultSeverity) // no descriptor: messages are checked only when given
+                    .WithSpan(path, lines.Start.Line + 1, lines.Start.Character + 1, lines.End.Line + 1, lines.End.Character + 1)
+                    .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations); // markup marks the primary span only
+                expected.Add((path, span.Span.Start, result));
             }
         }
+        test.TestState.Sources.Add(("GlobalUsings.g.cs", SourceText.From(TestCompilation.GlobalUsings)));
 
-        var compilation = TestCompilation.Create(sources);
-        var diagnostics = await AnalyzerRunner.RunAsync(compilation, analyzers);
-        var actual = AnalyzerRunner.Describe(diagnostics);
-        var actualKeys = diagnostics.Zip(actual, (d, r) => (r.Id, r.Path, r.Line, r.Column, d.Location.SourceSpan.Length)).ToList();
-
-        var expectedSorted = expected.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
-        var actualSorted = actualKeys.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
-        Assert.True(
-            expectedSorted.SequenceEqual(actualSorted),
-            "Expected:\n  " + string.Join("\n  ", expectedSorted) + "\nActual:\n  " + string.Join("\n  ", actual));
-
+        var ordered = expected.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Start).Select(e => e.Result).ToArray();
         if (messages.Length > 0)
         {
-            var ordered = actual.OrderBy(a => a.Path, StringComparer.Ordinal).ThenBy(a => a.Line).ThenBy(a => a.Column).Select(a => a.Message);
-            Assert.Equal(messages, ordered);
+            Assert.True(messages.Length == ordered.Length, $"{messages.Length} messages given for {ordered.Length} marked spans.");
+            ordered = [.. ordered.Zip(messages, (result, message) => result.WithMessage(message))];
         }
-        return actual;
+        test.ExpectedDiagnostics.AddRange(ordered);
+        await test.RunAsync();
+        return AnalyzerRunner.Describe(test.Reported);
     }
 
     /// <summary>Asserts DAUTH001 is raised nowhere in the sources.</summary>

@@ -32,8 +32,9 @@ internal sealed record GeneratedApp(string Text, AuthManifest Manifest, Func<str
 }
 
 /// <summary>
-/// Runs the generator over a small app, proves incrementality and warning-free output, then emits the output
-/// compilation, loads it into a collectible context and reads the generated manifest by reflection.
+/// Runs the generator over a small app, proves incrementality and warning-free output, has
+/// Microsoft.CodeAnalysis.Testing reproduce the generated files, then emits the output compilation, loads it into a
+/// collectible context and reads the generated manifest by reflection.
 /// </summary>
 internal static class GeneratorHarness
 {
@@ -73,6 +74,10 @@ internal static class GeneratorHarness
         var text = run.Source(HintName);
         Assert.Contains("internal static class DeclarativeAuthDocs", run.Source(DocsHintName));
         IncrementalityAssert.Holds(run, AllTrackingNames, AlwaysRunningTrackingNames);
+
+        // Microsoft.CodeAnalysis.Testing runs the generator again in its own workspace and must get the same files.
+        Task.Run(() => AppGeneratorTest<DeclarativeAuthGenerator>.VerifyAsync(run, assemblyName, (options as TestAnalyzerConfigOptionsProvider)?.Global))
+            .GetAwaiter().GetResult();
 
         var warnings = GeneratorDriverRunner.Warnings(run.Output, ".g.cs");
         Assert.True(warnings.Length == 0, "The generated code has warnings:\n" + string.Join("\n", warnings));

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
 
@@ -16,7 +17,9 @@ public sealed record CodeFixResult(IReadOnlyDictionary<string, string> Documents
 /// Applies a code fix the way an IDE does, in an <see cref="AdhocWorkspace"/>: builds a project with the
 /// references of <see cref="TestCompilation"/>, runs the analyzer, asks the provider for its fixes for one
 /// diagnostic (or a Fix All over the project), applies the chosen action, recompiles (asserting no errors)
-/// and reruns the analyzer.
+/// and reruns the analyzer. The outcome is then checked by Microsoft.CodeAnalysis.Testing (<see cref="AppCodeFixTest"/>)
+/// from the same sources: it must reach the same text and diagnostics on its own, and for a Fix All also one
+/// diagnostic at a time and in document, project and solution scope. The test then asserts on the returned text.
 /// </summary>
 public static class CodeFixRunner
 {
@@ -73,7 +76,39 @@ public static class CodeFixRunner
         Assert.True(errors.Length == 0, "The fixed source does not compile:\n" + string.Join("\n", errors) + "\n\n"
             + string.Join("\n\n", texts.Select(t => "// " + t.Key + "\n" + t.Value)));
         var after = await AnalyzerRunner.RunAsync(compilation, analyzer);
-        return new CodeFixResult(texts, after, titles);
+        var result = new CodeFixResult(texts, after, titles);
+        await VerifyWithPackageAsync(sources, globalUsings, analyzer, provider, equivalenceKey, diagnosticIndex, before, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Diagnostics the analyzers report from a compilation-wide action today (non-local): an IDE offers their fix
+    /// only after a full analysis, so the package refuses to fix them. Known, left to the analysis rewrite (issue 14).
+    /// </summary>
+    private static readonly HashSet<string> ReportedNonLocally = ["DAUTH006"];
+
+    private static async Task VerifyWithPackageAsync(
+        IEnumerable<(string Path, string Text)> sources, bool globalUsings, DiagnosticAnalyzer analyzer, CodeFixProvider provider,
+        string equivalenceKey, int? diagnosticIndex, ImmutableArray<Diagnostic> before, CodeFixResult result)
+    {
+        var test = new AppCodeFixTest(analyzer, provider)
+        {
+            CodeActionEquivalenceKey = equivalenceKey,
+            FixIndex = diagnosticIndex ?? 0,
+            // One chosen diagnostic: one iteration, and Fix All would fix the others too.
+            CodeFixTestBehaviors = diagnosticIndex is null ? CodeFixTestBehaviors.None : CodeFixTestBehaviors.FixOne | CodeFixTestBehaviors.SkipFixAllCheck,
+        };
+        if (before.Any(d => ReportedNonLocally.Contains(d.Id)))
+            test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        var all = globalUsings ? sources.Append(("GlobalUsings.g.cs", TestCompilation.GlobalUsings)) : sources;
+        foreach (var (path, text) in all)
+        {
+            test.TestState.Sources.Add((path, SourceText.From(text)));
+            test.FixedState.Sources.Add((path, SourceText.From(result.Documents[path])));
+        }
+        test.TestState.ExpectedDiagnostics.AddRange(before.Select(AppCodeFixTest.Expect));
+        test.FixedState.ExpectedDiagnostics.AddRange(result.DiagnosticsAfter.Select(AppCodeFixTest.Expect));
+        await test.RunAsync();
     }
 
     /// <summary>The titles of the fixes <paramref name="provider"/> offers for each of the analyzer's diagnostics, in order.</summary>

@@ -85,7 +85,13 @@ public sealed class TestAnalyzerConfigOptionsProvider : AnalyzerConfigOptionsPro
     private readonly Options _global;
 
     public TestAnalyzerConfigOptionsProvider(IReadOnlyDictionary<string, string> globalOptions)
-        => _global = new Options(globalOptions);
+    {
+        _global = new Options(globalOptions);
+        Global = globalOptions;
+    }
+
+    /// <summary>The global options, e.g. to hand the same ones to Microsoft.CodeAnalysis.Testing as a .globalconfig.</summary>
+    public IReadOnlyDictionary<string, string> Global { get; }
 
     public override AnalyzerConfigOptions GlobalOptions => _global;
 

@@ -1,12 +1,14 @@
+using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace Declarative.Auth.TestKit;
 
 /// <summary>
-/// Metadata references for test compilations: the installed Microsoft.NETCore.App and
-/// Microsoft.AspNetCore.App shared frameworks (Basic.Reference.Assemblies is not on our mirror) plus
-/// the Declarative.Auth runtime.
+/// Metadata references for test compilations: the .NET 10 reference assemblies of Basic.Reference.Assemblies.Net100,
+/// the installed Microsoft.AspNetCore.App shared framework (no reference package of it is on the mirror), and the
+/// Declarative.Auth runtime.
 /// </summary>
 public static class References
 {
@@ -15,25 +17,35 @@ public static class References
     /// <summary>Everything an ASP.NET Core app using Declarative.Auth compiles against.</summary>
     public static IReadOnlyList<MetadataReference> All => s_all.Value;
 
+    /// <summary>
+    /// For the *.Testing packages: no reference-assembly package to download (the mirror has none of theirs);
+    /// the tests add <see cref="All"/> as additional references instead.
+    /// </summary>
+    public static ReferenceAssemblies None { get; } = new("net10.0");
+
+    /// <summary>The folder of the installed ASP.NET Core shared framework matching this runtime (or the newest).</summary>
+    public static string AspNetCoreDirectory
+    {
+        get
+        {
+            var netCoreDir = RuntimeEnvironment.GetRuntimeDirectory().TrimEnd(Path.DirectorySeparatorChar);
+            var sharedRoot = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(netCoreDir))!, "Microsoft.AspNetCore.App");
+            var sameVersion = Path.Combine(sharedRoot, Path.GetFileName(netCoreDir));
+            return Directory.Exists(sameVersion) ? sameVersion : Directory.GetDirectories(sharedRoot).OrderBy(d => d, StringComparer.Ordinal).Last();
+        }
+    }
+
     private static IReadOnlyList<MetadataReference> Load()
     {
-        var netCoreDir = RuntimeEnvironment.GetRuntimeDirectory();
-        var version = Path.GetFileName(netCoreDir.TrimEnd(Path.DirectorySeparatorChar));
-        var sharedRoot = Path.GetDirectoryName(Path.GetDirectoryName(netCoreDir.TrimEnd(Path.DirectorySeparatorChar)))!;
-        var aspNetDir = Path.Combine(sharedRoot, "Microsoft.AspNetCore.App", version);
-        if (!Directory.Exists(aspNetDir))
-        {
-            // The ASP.NET Core runtime may be a different patch than NETCore.App; take the newest.
-            aspNetDir = Directory.GetDirectories(Path.Combine(sharedRoot, "Microsoft.AspNetCore.App")).OrderBy(d => d).Last();
-        }
-
-        var files = Directory.GetFiles(netCoreDir, "*.dll")
-            .Concat(Directory.GetFiles(aspNetDir, "*.dll"))
+        var aspNetCore = Directory.GetFiles(AspNetCoreDirectory, "*.dll")
             .Where(IsManagedAssembly)
-            .GroupBy(Path.GetFileName)
-            .Select(g => g.First())
-            .Append(typeof(RequiresKeyAttribute).Assembly.Location);
-        return files.Select(f => (MetadataReference)MetadataReference.CreateFromFile(f)).ToArray();
+            .Order(StringComparer.Ordinal)
+            .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f));
+        return Basic.Reference.Assemblies.Net100.References.All
+            .Cast<MetadataReference>()
+            .Concat(aspNetCore)
+            .Append(MetadataReference.CreateFromFile(typeof(RequiresKeyAttribute).Assembly.Location))
+            .ToImmutableArray();
     }
 
     private static bool IsManagedAssembly(string path)

@@ -1,0 +1,42 @@
+namespace Declarative.Auth.Conformance.App.Endpoints;
+
+/// <summary>Endpoints mapped in extension methods on declared groups, and on groups helper methods return. Tags: see MinimalShapes.</summary>
+public static class ExtensionShapes
+{
+    public static void MapExtensionShapes(this WebApplication app)
+    {
+        app.MapGroup("/reports").RequireKey(KeyType.Read, "reports").MapReports(); //@ GET /reports/daily; POST /reports/run
+        app.MapGroup("/audited").RequireKey(KeyType.Read, "audit").MapAudit(); //@ GET /audited/audit/log
+        app.MapGroup("/open-audit").AllowAnonymous().MapAudit(); //@ GET /open-audit/audit/log
+        app.MapGroup("/bare-audit").MapAudit(); //@ GET /bare-audit/audit/log
+
+        var admin = AdminGroup(app);
+        admin.MapGet("/stats", () => "ok"); //= GET /helper/stats => key[admin]
+        admin.MapDelete("/cache", () => "ok").RequireKey(KeyType.Delete, "cache"); //= DELETE /helper/cache => key[admin,delete:cache]
+        PlainGroup(app).MapGet("/p", () => "ok"); //= GET /plain-helper/p => undeclared
+        PlainGroup(app, "/plain-helper2").MapGet("/q", () => "ok").AllowAnonymous(); //= GET /plain-helper2/q => public
+        NestedHelper(AdminGroup(app, "/helper2")).MapGet("/n", () => "ok"); //= GET /helper2/nested/n => key[admin,read:nested]
+    }
+
+    public static RouteGroupBuilder MapReports(this RouteGroupBuilder group)
+    {
+        group.MapGet("/daily", () => "ok"); //= GET /reports/daily => key[read:reports]
+        group.MapPost("/run", () => "ok").RequireKey(KeyType.Delete, "reports"); //= POST /reports/run => key[delete:reports,read:reports]
+        return group;
+    }
+
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/audit/log", () => "ok"); //= GET /audited/audit/log => key[read:audit]; GET /open-audit/audit/log => public; GET /bare-audit/audit/log => undeclared
+        return routes;
+    }
+
+    private static RouteGroupBuilder AdminGroup(IEndpointRouteBuilder routes, string prefix = "/helper")
+        => routes.MapGroup(prefix).RequireKey(KeyType.Admin);
+
+    private static RouteGroupBuilder PlainGroup(IEndpointRouteBuilder routes, string prefix = "/plain-helper")
+        => routes.MapGroup(prefix);
+
+    private static RouteGroupBuilder NestedHelper(RouteGroupBuilder parent)
+        => parent.MapGroup("/nested").RequireKey(KeyType.Read, "nested");
+}

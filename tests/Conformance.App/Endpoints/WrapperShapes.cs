@@ -1,0 +1,24 @@
+namespace Declarative.Auth.Conformance.App.Endpoints;
+
+/// <summary>Wrapper helpers returning the endpoint builder; their callers declare the returned builder. Tags: see MinimalShapes.</summary>
+public static class WrapperShapes
+{
+    public static void MapWrapperShapes(this WebApplication app)
+    {
+        app.MapPostNamed(() => "ok", "/w/authorize").RequireAuthorization(); //= POST /w/authorize => authorize
+        app.MapPostNamed(() => "ok", "/w/key").RequireKey(KeyType.Write, "wrapped"); //= POST /w/key => key[write:wrapped]
+        app.MapPostNamed(() => "ok", "/w/anon").AllowAnonymous(); //= POST /w/anon => public
+        app.MapPostNamed(() => "ok", "/w/undeclared"); //= POST /w/undeclared => undeclared
+        app.MapPostNamed([RequiresKey(KeyType.Write, Scope = "handler")] () => "ok", "/w/handler-attr"); //= POST /w/handler-attr => key[write:handler]
+
+        var v1 = app.MapGroup("/wv1").RequireKey(KeyType.Read, "versioned");
+        v1.MapGetV1("/items", () => "ok"); //= GET /wv1/items => key[read:versioned]
+        v1.MapGetV1("/items-public", () => "ok").AllowAnonymous(); //= GET /wv1/items-public => public
+    }
+
+    public static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder builder, Delegate handler, string pattern)
+        => builder.MapPost(pattern, handler).WithName("named" + pattern); //@ POST /w/authorize; POST /w/key; POST /w/anon; POST /w/undeclared; POST /w/handler-attr
+
+    public static RouteHandlerBuilder MapGetV1(this RouteGroupBuilder group, string pattern, Delegate handler)
+        => group.MapGet(pattern, handler).WithTags("v1"); //@ GET /wv1/items; GET /wv1/items-public
+}

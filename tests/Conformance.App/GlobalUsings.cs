@@ -1,0 +1,3 @@
+global using Declarative.Auth;
+global using Microsoft.AspNetCore.Authorization;
+global using Microsoft.AspNetCore.Mvc;
