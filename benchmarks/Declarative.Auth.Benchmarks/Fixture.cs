@@ -77,7 +77,8 @@ public sealed class Pipelines
         // ever remembered: every request pays format check + hash + lookup, as the first request of a connection does.
         var plain = new InMemoryApiKeyStore();
         keys.Seed(plain);
-        MiddlewareFirstSeen = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(Services, Noop, (IApiKeyStore)plain);
+        var firstSeen = ActivatorUtilities.CreateInstance<KeyAuthentication>(Services, (IApiKeyStore)plain);
+        MiddlewareFirstSeen = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(Services, Noop, firstSeen);
         Policy = State.PolicyFor(OurEndpoint);
 
         var conventional = new ServiceCollection();

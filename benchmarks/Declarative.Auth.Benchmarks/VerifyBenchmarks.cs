@@ -21,7 +21,7 @@ public class VerifyBenchmarks
     private Pipelines _p = null!;
     private ApiKeyFormat _format = null!;
     private IApiKeyStore _store = null!;
-    private PermissionCatalog _catalog = null!;
+    private VerifiedKeys _verified = null!;
     private TimeProvider _time = TimeProvider.System;
     private HeaderDictionary _valid = null!, _badChecksum = null!, _unknown = null!, _lacking = null!;
     private DefaultHttpContext _ctxValid = null!, _ctxBadChecksum = null!, _ctxUnknown = null!, _ctxLacking = null!, _ctxNone = null!;
@@ -42,7 +42,7 @@ public class VerifyBenchmarks
         _oursFirstSeen = _p.MiddlewareFirstSeen.InvokeAsync;
         _format = keys.Format;
         _store = _p.Store;
-        _catalog = _p.State.Catalog;
+        _verified = _p.Services.GetRequiredService<VerifiedKeys>();
         _valid = Headers(keys.Valid);
         _badChecksum = Headers(keys.BadChecksum);
         _unknown = Headers(keys.Unknown);
@@ -128,7 +128,7 @@ public class VerifyBenchmarks
             return Decision.Revoked;
         if (key.IsExpired(now))
             return Decision.Expired;
-        var verified = VerifiedKey.For(key, _catalog);
+        var verified = _verified.For(key);
         return _p.Policy.IsSatisfiedBy(verified) ? Decision.Allow : Decision.Forbidden;
     }
 

@@ -21,6 +21,9 @@ public static class AuthErrorCodes
     /// <summary>400: a workspace-scoped endpoint was called without naming a workspace.</summary>
     public const string WorkspaceRequired = "WORKSPACE_REQUIRED";
 
+    /// <summary>400: the request names different workspaces in different places (header, query, route).</summary>
+    public const string WorkspaceMismatch = "WORKSPACE_MISMATCH";
+
     /// <summary>503: the key store cannot answer; nothing is let through.</summary>
     public const string AuthUnavailable = "AUTH_UNAVAILABLE";
 }
@@ -76,6 +79,9 @@ public sealed record AuthError(int Status, string Code, string Message, IReadOnl
 
     internal static AuthError WorkspaceMalformed(string howToPass) => new(400, AuthErrorCodes.WorkspaceRequired,
         $"The workspace id is empty, repeated or too long: pass one id (at most 128 characters) in {howToPass}.");
+
+    internal static AuthError WorkspaceMismatch(string disagreement) => new(400, AuthErrorCodes.WorkspaceMismatch,
+        $"The request names different workspaces: {disagreement}. Name one workspace, the same everywhere it appears.");
 
     internal static AuthError WrongWorkspace(string restricted, string named) => new(403, AuthErrorCodes.Forbidden,
         $"This API key is restricted to workspace '{restricted}' and cannot be used in workspace '{named}'.");

@@ -8,47 +8,72 @@ namespace Declarative.Auth;
 
 /// <summary>
 /// The <c>ApiKey</c> authentication scheme, so <c>[Authorize]</c> and <c>RequireAuthorization()</c> endpoints work
-/// with API keys: it authenticates the key the verifier already checked (or checks one itself), and its
-/// challenge and forbid answers are our JSON errors (401 <c>UNAUTHORIZED</c>, 403 <c>FORBIDDEN</c>) instead of
-/// ASP.NET Core's "no authentication scheme" exception.
+/// with API keys. It takes the key the verifier already signed in, or runs the verifier's own authentication step
+/// (<see cref="KeyAuthentication"/>: store timeout, failed-attempt limit, key in the URL) and rate limit itself, so
+/// no path skips a guard. A refusal is kept for the challenge, which answers it as the verifier would (401
+/// <c>KEY_REVOKED</c>, 429, 503…) instead of a bare 401; forbid answers our 403 JSON.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IAuthErrorWriter errors,
-    KeyAuthenticator authenticator,
+    Refusals refusals,
+    KeyAuthentication authentication,
+    KeyRateLimits limits,
+    KeySignIn signIn,
     DeclarativeAuthState state) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    /// <summary>The refusal this request's authentication produced, for the challenge to answer.</summary>
+    private sealed class PendingRefusal(AuthError error, KeyRateLimiter.Decision? limit)
+    {
+        public AuthError Error { get; } = error;
+        public KeyRateLimiter.Decision? Limit { get; } = limit;
+    }
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // With another scheme in the app, WebApplication's UseAuthentication() runs this on every request, ahead of
-        // routing: look a key up only for an [Authorize] endpoint, and only if the verifier has not already done it.
-        if (Context.Features.Get<IApiKeyFeature>() is null
-            && (Context.GetEndpoint() is not { } endpoint || state.PolicyFor(endpoint).Access != EndpointAccess.Authorize))
+        if (KeySignIn.SignedIn(Context) is not null)
+            return Success();
+        // With another scheme in the app, UseAuthentication() may run this ahead of any endpoint: a key is looked up
+        // only for an [Authorize] endpoint (key endpoints are the verifier's), and only once per request.
+        if (Context.GetEndpoint() is not { } endpoint || Context.Features.Get<PendingRefusal>() is not null)
             return AuthenticateResult.NoResult();
-        try
+        var policy = state.PolicyFor(endpoint);
+        if (policy.Access != EndpointAccess.Authorize)
+            return AuthenticateResult.NoResult();
+
+        var outcome = await authentication.AuthenticateAsync(Context).ConfigureAwait(false);
+        switch (outcome.Kind)
         {
-            return await authenticator.TryAuthenticateAsync(Context).ConfigureAwait(false)
-                ? AuthenticateResult.Success(new AuthenticationTicket(Context.User, Scheme.Name))
-                : AuthenticateResult.NoResult();
+            case KeyOutcomeKind.Refused:
+                return Pending(outcome.Error!, outcome.Limit);
+            case KeyOutcomeKind.Valid:
+                var key = outcome.Key!;
+                if (!limits.TryAcquire(Context, policy, key.Key, out var window))
+                    return Pending(AuthError.RateLimited(window.Limit), window);
+                if (policy.Refuses(key) is { } refused)
+                    return Pending(refused, null);
+                signIn.SignIn(Context, key); // ASP.NET Core's authentication service runs the app's claims transformation
+                return Success();
+            default:
+                return AuthenticateResult.NoResult();
         }
-        catch (KeyStoreUnavailableException)
-        {
-            return AuthenticateResult.NoResult(); // the challenge answers 401; the verifier itself answers 503
-        }
+    }
+
+    private AuthenticateResult Success() => AuthenticateResult.Success(new AuthenticationTicket(Context.User, Scheme.Name));
+
+    // NoResult, not Fail: a refused key is answered by the challenge, and a failure would be logged on every request.
+    private AuthenticateResult Pending(AuthError error, KeyRateLimiter.Decision? limit)
+    {
+        Context.Features.Set(new PendingRefusal(error, limit));
+        return AuthenticateResult.NoResult();
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer";
-        return errors.WriteAsync(Context, AuthError.MissingKey);
-    }
+        => Context.Features.Get<PendingRefusal>() is { } pending
+            ? refusals.Write(Context, pending.Error, pending.Limit)
+            : refusals.Write(Context, AuthError.MissingKey);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        return errors.WriteAsync(Context, AuthError.PolicyDenied);
-    }
+        => refusals.Write(Context, AuthError.PolicyDenied);
 }

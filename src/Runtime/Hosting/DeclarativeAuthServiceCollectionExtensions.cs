@@ -33,15 +33,19 @@ public static class DeclarativeAuthServiceCollectionExtensions
         services.TryAddSingleton<OrganizationsKey>();
         services.TryAddSingleton<WorkspaceResolver>();
         services.TryAddSingleton<KeyRateLimiter>();
-        services.TryAddSingleton<KeyAuthenticator>();
+        services.TryAddSingleton<KeysInUrl>();
+        services.TryAddSingleton<VerifiedKeys>();
+        services.TryAddSingleton<KeyAuthentication>();
+        services.TryAddSingleton<KeyRateLimits>();
+        services.TryAddSingleton<KeySignIn>();
+        services.TryAddSingleton<Refusals>();
+        services.TryAddSingleton<OrganizationsKeyCheck>();
+        services.TryAddSingleton<AppAuthorization>();
+        // The app's own authorization judges [Authorize] endpoints and the other half of [OrAuthorization].
+        services.AddAuthorization();
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(DeclarativeAuthDefaults.AuthenticationScheme, displayName: "API key", configureOptions: null);
-        // The default only when the app chose none, so [Authorize] endpoints challenge with our 401, not an exception.
-        services.PostConfigure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o =>
-        {
-            if (o.DefaultScheme is null && o.DefaultAuthenticateScheme is null && o.DefaultChallengeScheme is null)
-                o.DefaultScheme = DeclarativeAuthDefaults.AuthenticationScheme;
-        });
+        services.PostConfigure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(DefaultScheme.Keep);
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<IOptions<DeclarativeAuthOptions>>((cors, auth) => cors.AddPolicy(EventIngestionAttribute.CorsPolicyName, policy =>
@@ -154,13 +158,12 @@ public sealed class DeclarativeAuthBuilder(IServiceCollection services)
 /// <summary>Adds the verifier to the request pipeline.</summary>
 public static class DeclarativeAuthApplicationBuilderExtensions
 {
-    private const string RoutingMarker = "__EndpointRouteBuilder";
-    private const string AuthorizationMarker = "__AuthorizationMiddlewareSet";
-    private const string AuthenticationMarker = "__AuthenticationMiddlewareSet";
-
     /// <summary>
-    /// Enforces every endpoint's declaration. Must run after routing: if the app has not called
-    /// <c>UseRouting()</c> yet, this adds it first, so the verifier can never see a request without its endpoint.
+    /// Enforces every endpoint's declaration. Put it right after <c>builder.Build()</c>, or anywhere after
+    /// <c>UseRouting()</c> and before <c>UseAuthorization()</c> if the app calls them. It moves none of the app's
+    /// middleware: in a WebApplication routing and authentication stay where WebApplication puts them (first), and
+    /// authorization, when the app does not place it, runs right after the verifier for the endpoints that need it.
+    /// Where an order cannot work, start-up fails naming the fix.
     /// </summary>
     public static IApplicationBuilder UseDeclarativeAuth(this IApplicationBuilder app)
     {
@@ -169,27 +172,53 @@ public static class DeclarativeAuthApplicationBuilderExtensions
             throw new InvalidOperationException("UseDeclarativeAuth() needs builder.Services.AddDeclarativeAuth() first.");
         if (app.ApplicationServices.GetService<IServiceProviderIsService>() is { } registered && !registered.IsService(typeof(IApiKeyStore)))
             throw new InvalidOperationException(DeclarativeAuthStartup.NoStoreMessage);
-        if (app.Properties.ContainsKey(AuthorizationMarker))
+        if (AspNetCoreInternals.HasAuthorization(app))
         {
             throw new InvalidOperationException(
                 "UseDeclarativeAuth() must come before UseAuthorization(): [Authorize] endpoints are authorized with the key the verifier checks. Move app.UseDeclarativeAuth() above app.UseAuthorization().");
         }
-        // WebApplication adds UseAuthentication() ahead of the app's own routing whenever authentication services
-        // exist. With the ApiKey scheme alone, that middleware would run the scheme's handler on every request
-        // with no endpoint to look at, for nothing: the verifier authenticates keys itself, including for
-        // [Authorize] endpoints. So it is left out, as if the app had placed it; with any other scheme it stays.
-        if (!app.Properties.ContainsKey(AuthenticationMarker) && ApiKeySchemeIsTheOnlyOne(app.ApplicationServices))
-            app.Properties[AuthenticationMarker] = true;
-        if (!app.Properties.ContainsKey(RoutingMarker))
-            app.UseRouting();
-        if (app.Properties.TryGetValue(RoutingMarker, out var routes) && routes is Microsoft.AspNetCore.Routing.IEndpointRouteBuilder builder)
-            app.ApplicationServices.GetRequiredService<DeclarativeAuthState>().UseRoutes(builder);
+        var routedBefore = AspNetCoreInternals.HasRouting(app);
+        if (!routedBefore && !AspNetCoreInternals.RoutesImplicitly(app))
+        {
+            throw new InvalidOperationException(
+                "UseDeclarativeAuth() must come after UseRouting(): the verifier enforces the declaration of the endpoint routing picked. Call app.UseRouting() before app.UseDeclarativeAuth().");
+        }
+
+        // WebApplication adds UseAuthentication() ahead of the app's middleware whenever authentication services
+        // exist. With the ApiKey scheme alone it would run the scheme's handler on every request for nothing: the
+        // verifier authenticates keys itself, [Authorize] endpoints included. So it is left out, as if the app had
+        // placed it; with any scheme of the app's own it stays where WebApplication puts it.
+        if (!AspNetCoreInternals.HasAuthentication(app) && ApiKeySchemeIsTheOnlyOne(app.ApplicationServices))
+            AspNetCoreInternals.SuppressImplicitAuthentication(app);
+        if (AspNetCoreInternals.Routes(app) is { } routes)
+            app.ApplicationServices.GetRequiredService<DeclarativeAuthState>().UseRoutes(routes);
+
         // Event-ingestion endpoints carry CORS metadata; preflights are answered here, before any key is asked for.
         // CorsMiddleware takes its policy provider from the request's services, which opens a DI scope on every
         // request it sees (a tenth of the verifier's cost end to end): it runs for cross-origin requests and for
         // endpoints with CORS metadata (which must see it, or routing refuses them), not for the rest.
         app.UseWhen(NeedsCors, cors => cors.UseCors());
-        return app.UseMiddleware<DeclarativeAuthMiddleware>();
+        app.UseMiddleware<DeclarativeAuthMiddleware>();
+
+        // WebApplication would add UseAuthorization() ahead of the app's middleware, so ahead of the verifier, where a
+        // key is not known yet. Unless the app places its own after this call, it runs here instead, for the
+        // endpoints with authorization metadata (the others would only pay for it).
+        var claim = AspNetCoreInternals.ClaimAuthorization(app);
+        app.Use(next =>
+        {
+            if (!routedBefore && AspNetCoreInternals.HasRouting(app))
+            {
+                throw new InvalidOperationException(
+                    "UseRouting() is called after UseDeclarativeAuth(), so the verifier would see no endpoint. Remove app.UseRouting() (WebApplication adds it first), or move app.UseDeclarativeAuth() below it.");
+            }
+            if (AspNetCoreInternals.AppAddedAuthorizationSince(app, claim))
+                return next;
+            var authorization = app.New();
+            authorization.UseWhen(AspNetCoreInternals.NeedsAuthorization, b => b.UseAuthorization());
+            authorization.Run(next);
+            return authorization.Build();
+        });
+        return app;
     }
 
     private static bool NeedsCors(Microsoft.AspNetCore.Http.HttpContext context)

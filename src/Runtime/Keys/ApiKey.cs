@@ -79,10 +79,6 @@ public sealed record ApiKey
         }
         return false;
     }
-
-    // Compiled grants and principal, cached on the instance the store hands out so the hot path
-    // compiles nothing. Not part of equality.
-    internal VerifiedKey? Verified;
 }
 
 /// <summary>The kinds of credential the store holds.</summary>

@@ -55,11 +55,16 @@ public sealed class PermissionCatalog
                 break;
             }
             var i = IndexOf(permission);
-            if (i < 0)
-                continue;
-            Set(bits, i);
-            if (_readOfWrite[i] >= 0)
-                Set(bits, _readOfWrite[i]);
+            if (i >= 0)
+            {
+                Set(bits, i);
+                if (_readOfWrite[i] >= 0)
+                    Set(bits, _readOfWrite[i]);
+            }
+            else if (permission.StartsWith("write:", StringComparison.Ordinal) && IndexOf("read:" + permission[6..]) is >= 0 and var read)
+            {
+                Set(bits, read); // write:x still implies read:x when no endpoint requires write:x itself
+            }
         }
         return new PermissionSet(bits);
     }

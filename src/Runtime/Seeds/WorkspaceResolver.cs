@@ -22,17 +22,48 @@ internal sealed class WorkspaceFeature(string id) : IWorkspaceFeature
     public string WorkspaceId { get; } = id;
 }
 
-/// <summary>Finds the workspace a request names, in the configured order.</summary>
+/// <summary>
+/// Finds the workspace a request names. Every configured source is read, and all that name one must agree: the first
+/// with a value does not win, or a key restricted to <c>ws_a</c> could say <c>Workspace: ws_a</c> on
+/// <c>/w/ws_b/items</c> and have its handler work in <c>ws_b</c>.
+/// </summary>
 internal sealed class WorkspaceResolver(IOptions<DeclarativeAuthOptions> options)
 {
-    private readonly IReadOnlyList<WorkspaceSource> _sources = options.Value.Workspace.Effective;
+    private readonly WorkspaceSource[] _sources = [.. options.Value.Workspace.Effective];
 
     public string HowToPass => string.Join(" or ", _sources.Select(s => s.Describe()));
 
-    /// <summary>The first source with a value; <paramref name="malformed"/> when a value is empty, too long or has control characters.</summary>
-    public string? Resolve(HttpContext context, out bool malformed)
+    /// <summary>
+    /// Null when the request may go on (and, when it works in a workspace, <see cref="IWorkspaceFeature"/> is set);
+    /// else the refusal. Workspace-scoped endpoints need one; a restricted key must match every source that names one.
+    /// </summary>
+    public AuthError? Enter(HttpContext context, EndpointPolicy policy, ApiKey key)
     {
-        malformed = false;
+        if (!policy.RequiresWorkspace && key.Workspace is null)
+            return null;
+        var named = Resolve(context, out var refusal);
+        if (refusal is not null)
+            return refusal;
+        if (key.Workspace is { } restricted)
+        {
+            if (named is not null && !string.Equals(named, restricted, StringComparison.Ordinal))
+                return AuthError.WrongWorkspace(restricted, named);
+            named = restricted;
+        }
+        else if (named is null)
+        {
+            return AuthError.WorkspaceRequired(HowToPass);
+        }
+        context.Features.Set<IWorkspaceFeature>(new WorkspaceFeature(named));
+        return null;
+    }
+
+    /// <summary>The one workspace every source that names one agrees on, or null when none does.</summary>
+    public string? Resolve(HttpContext context, out AuthError? refusal)
+    {
+        refusal = null;
+        string? agreed = null;
+        WorkspaceSource? first = null;
         foreach (var source in _sources)
         {
             string? value = source.Kind switch
@@ -45,11 +76,19 @@ internal sealed class WorkspaceResolver(IOptions<DeclarativeAuthOptions> options
                 continue;
             if (value.Length is 0 or > 128 || value.Any(char.IsControl))
             {
-                malformed = true;
+                refusal = AuthError.WorkspaceMalformed(HowToPass);
                 return null;
             }
-            return value;
+            if (agreed is null)
+            {
+                (agreed, first) = (value, source);
+            }
+            else if (!string.Equals(agreed, value, StringComparison.Ordinal))
+            {
+                refusal = AuthError.WorkspaceMismatch($"{first!.Describe()} says '{agreed}', {source.Describe()} says '{value}'");
+                return null;
+            }
         }
-        return null;
+        return agreed;
     }
 }

@@ -16,10 +16,12 @@ internal sealed partial class DeclarativeAuthState(
     OrganizationsKey organizationsKey,
     ILogger<DeclarativeAuthState> logger)
 {
-    private readonly ConcurrentDictionary<Endpoint, EndpointPolicy> _policies = new(ReferenceEqualityComparer.Instance);
+    private ConcurrentDictionary<Endpoint, EndpointPolicy> _policies = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _gate = new();
     private PermissionCatalog? _catalog;
     private Microsoft.AspNetCore.Routing.IEndpointRouteBuilder? _routes;
+    private IDisposable? _watch;
+    private Microsoft.AspNetCore.Routing.Template.TemplateMatcher[] _disabledOrganizations = [];
 
     /// <summary>The app's route builder, when UseDeclarativeAuth() saw one: its sources are shared before start.</summary>
     public void UseRoutes(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder routes) => _routes = routes;
@@ -31,12 +33,57 @@ internal sealed partial class DeclarativeAuthState(
             BuiltOnceEndpointDataSource.WrapStaticSources(routes);
     }
 
+    /// <summary>Policies compiled so far; for tests of the cache following the endpoints.</summary>
+    internal int CachedPolicyCount => Volatile.Read(ref _policies).Count;
+
     public bool AllowUndeclared => options.Value.UndeclaredEndpoints == UndeclaredEndpointBehavior.Allow;
 
     public PermissionCatalog Catalog => Volatile.Read(ref _catalog) ?? Initialize();
 
     public EndpointPolicy PolicyFor(Endpoint endpoint)
-        => _policies.TryGetValue(endpoint, out var policy) ? policy : _policies.GetOrAdd(endpoint, e => EndpointPolicyBuilder.Build(e, Catalog));
+    {
+        var policies = Volatile.Read(ref _policies);
+        return policies.TryGetValue(endpoint, out var policy) ? policy : policies.GetOrAdd(endpoint, e => Compile(e, Catalog));
+    }
+
+    private static EndpointPolicy Compile(Endpoint endpoint, PermissionCatalog catalog)
+    {
+        var policy = EndpointPolicyBuilder.Build(endpoint, catalog);
+        if (policy.Access == EndpointAccess.Key)
+            policy.Catalog = catalog;
+        return policy;
+    }
+
+    /// <summary>
+    /// When organizations endpoints are disabled: true for a path one of them would match, so a wrong method on it
+    /// answers 404 like the right one (a 405 would reveal that the route exists).
+    /// </summary>
+    public bool IsDisabledOrganizationsPath(PathString path)
+    {
+        var matchers = Volatile.Read(ref _disabledOrganizations);
+        if (matchers.Length == 0)
+            return false;
+        foreach (var matcher in matchers)
+        {
+            if (matcher.TryMatch(path, new Microsoft.AspNetCore.Routing.RouteValueDictionary()))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The endpoints changed (the data source's change token fired, as MVC's does when actions change): drop every
+    /// compiled policy and the catalog, as ASP.NET Core's AuthorizationPolicyCache does; the next request builds
+    /// them again from the new endpoints.
+    /// </summary>
+    private void EndpointsChanged()
+    {
+        lock (_gate)
+        {
+            Volatile.Write(ref _policies, new ConcurrentDictionary<Endpoint, EndpointPolicy>(ReferenceEqualityComparer.Instance));
+            Volatile.Write(ref _catalog, null);
+        }
+    }
 
     /// <summary>
     /// "METHOD /route" of every endpoint of this app that <paramref name="key"/> may call, from the live
@@ -94,9 +141,15 @@ internal sealed partial class DeclarativeAuthState(
             var catalog = new PermissionCatalog(
                 manifests.SelectMany(m => m.Permissions)
                     .Concat(all.SelectMany(EndpointPolicyBuilder.PermissionsOf).Order(StringComparer.Ordinal)));
+            var policies = Volatile.Read(ref _policies);
             foreach (var endpoint in all)
-                _policies[endpoint] = EndpointPolicyBuilder.Build(endpoint, catalog);
+                policies[endpoint] = Compile(endpoint, catalog);
             Volatile.Write(ref _catalog, catalog);
+            _watch ??= Microsoft.Extensions.Primitives.ChangeToken.OnChange(endpoints.GetChangeToken, EndpointsChanged);
+            Volatile.Write(ref _disabledOrganizations, organizationsKey.IsEnabled ? [] : [.. all
+                .Where(e => e is RouteEndpoint && policies[e].Access == EndpointAccess.OrganizationsKey)
+                .Select(e => ((RouteEndpoint)e).RoutePattern)
+                .Select(p => new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(new Microsoft.AspNetCore.Routing.Template.RouteTemplate(p), new Microsoft.AspNetCore.Routing.RouteValueDictionary(p.Defaults)))]);
             Report(manifests, all);
             InitializeTimes = (System.Diagnostics.Stopwatch.GetElapsedTime(started, read), System.Diagnostics.Stopwatch.GetElapsedTime(read));
             return catalog;
@@ -109,17 +162,18 @@ internal sealed partial class DeclarativeAuthState(
             LogNoManifest(logger);
 
         var entries = manifests.SelectMany(m => m.Endpoints).ToArray();
-        var counts = all.GroupBy(e => _policies[e].Access).ToDictionary(g => g.Key, g => g.Count());
+        var policies = Volatile.Read(ref _policies);
+        var counts = all.GroupBy(e => policies[e].Access).ToDictionary(g => g.Key, g => g.Count());
         LogSummary(logger, all.Count, counts.GetValueOrDefault(EndpointAccess.Key), counts.GetValueOrDefault(EndpointAccess.OrganizationsKey), counts.GetValueOrDefault(EndpointAccess.Public),
             counts.GetValueOrDefault(EndpointAccess.Authorize), counts.GetValueOrDefault(EndpointAccess.Undeclared), catalog: Volatile.Read(ref _catalog)!.Count);
 
-        var organizations = all.Where(e => _policies[e].Access == EndpointAccess.OrganizationsKey).ToArray();
+        var organizations = all.Where(e => policies[e].Access == EndpointAccess.OrganizationsKey).ToArray();
         if (organizations.Length > 0 && !organizationsKey.IsEnabled)
         {
             LogOrganizationsDisabled(logger, organizations.Length, organizationsKey.Variable ?? "(DeclarativeAuth:OrganizationsKey:EnvironmentVariable is not set)");
         }
 
-        foreach (var endpoint in all.Where(e => _policies[e].Access == EndpointAccess.Undeclared))
+        foreach (var endpoint in all.Where(e => policies[e].Access == EndpointAccess.Undeclared))
         {
             var (methods, route) = EndpointDescription.Of(endpoint);
             var source = entries.FirstOrDefault(x => EndpointDescription.Matches(x, methods, route)) is { } entry

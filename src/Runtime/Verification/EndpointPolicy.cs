@@ -53,8 +53,27 @@ internal sealed class EndpointPolicy
     /// <summary>Appended to the key id to partition an endpoint with its own limit; empty otherwise.</summary>
     public string RatePartitionSuffix { get; } = "";
 
+    /// <summary>
+    /// Null when <paramref name="key"/> may call this endpoint; else the 403. On an <c>[Authorize]</c> endpoint the
+    /// app's authorization decides, except that an event write key is nobody's user.
+    /// </summary>
+    public AuthError? Refuses(VerifiedKey key)
+    {
+        if (key.Key.Kind == ApiKeyKind.EventWrite)
+            return Access == EndpointAccess.Key && EventIngestion ? null : AuthError.EventWriteKeyElsewhere;
+        if (Access != EndpointAccess.Key)
+            return null;
+        if (EventIngestion && Permissions.Length == 0)
+            return key.IsAdmin ? null : AuthError.EventWriteKeyOnly;
+        return IsSatisfiedBy(key) ? null : ForbiddenFor(key);
+    }
+
+    /// <summary>The catalog <see cref="Required"/> was compiled over; set by the state that caches this policy.</summary>
+    internal PermissionCatalog? Catalog { get; set; }
+
+    // Bits compare only over one catalog: a key compiled before the endpoints changed is checked by name instead.
     public bool IsSatisfiedBy(VerifiedKey key)
-        => IsCompiled ? key.Grants.Covers(Required) : key.IsAdmin || Permissions.All(key.Key.Grants);
+        => IsCompiled && ReferenceEquals(key.Catalog, Catalog) ? key.Grants.Covers(Required) : key.IsAdmin || Permissions.All(key.Key.Grants);
 
     public IEnumerable<string> MissingFrom(VerifiedKey key) => Permissions.Where(p => !key.Key.Grants(p));
 

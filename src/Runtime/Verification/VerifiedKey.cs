@@ -2,9 +2,15 @@ using System.Security.Claims;
 
 namespace Declarative.Auth;
 
-/// <summary>A key as the verifier uses it: its grants compiled over the catalog and its principal, built once.</summary>
+/// <summary>
+/// A key as the verifier uses it: its grants compiled over the catalog, built once per key record and catalog (see
+/// <see cref="VerifiedKeys"/>). It holds no principal: <see cref="CreatePrincipal"/> makes a new one for each request
+/// that reads <c>HttpContext.User</c>, so a claims transformation or a handler that edits it edits only its own.
+/// </summary>
 internal sealed class VerifiedKey
 {
+    private readonly Claim[] _claims;
+
     public VerifiedKey(ApiKey key, PermissionCatalog catalog)
     {
         Key = key;
@@ -14,11 +20,12 @@ internal sealed class VerifiedKey
         var claims = new List<Claim>
         {
             new(DeclarativeAuthClaimTypes.KeyId, key.Id),
-            new(ClaimTypes.NameIdentifier, key.Id),
+            // A key that acts for a user is that user to the app's handlers; its own id stays in KeyId.
+            new(ClaimTypes.NameIdentifier, key.Owner ?? key.Id),
             new(ClaimTypes.Name, key.Name),
         };
-        claims.AddRange(key.Permissions.Select(p => new Claim(DeclarativeAuthClaimTypes.Permission, p)));
-        Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, DeclarativeAuthDefaults.AuthenticationType, ClaimTypes.Name, ClaimTypes.Role));
+        claims.AddRange(ImpliedPermissions(key, catalog).Select(p => new Claim(DeclarativeAuthClaimTypes.Permission, p)));
+        _claims = [.. claims];
         Feature = new ApiKeyFeature(key);
     }
 
@@ -27,21 +34,29 @@ internal sealed class VerifiedKey
     public PermissionSet Grants { get; }
     public bool IsAdmin { get; }
 
-    // Shared across the key's requests so the hot path allocates nothing; handlers that need to add
-    // claims should clone it (ClaimsPrincipal.Clone()).
-    public ClaimsPrincipal Principal { get; }
+    /// <summary>The same for every request of this key: the record is immutable.</summary>
     public ApiKeyFeature Feature { get; }
 
-    public static VerifiedKey For(ApiKey key, PermissionCatalog catalog)
+    /// <summary>A principal of this request's own (claims are immutable and shared; identity and principal are not).</summary>
+    public ClaimsPrincipal CreatePrincipal()
+        => new(new ClaimsIdentity(_claims, DeclarativeAuthDefaults.AuthenticationType, ClaimTypes.Name, ClaimTypes.Role));
+
+    /// <summary>
+    /// The permission claims: what the key holds and what that implies, by the rule <see cref="ApiKey.Grants"/>
+    /// applies (write:x implies read:x; admin implies every permission this app's endpoints use), so a policy on
+    /// the claims accepts what the verifier accepts.
+    /// </summary>
+    internal static IEnumerable<string> ImpliedPermissions(ApiKey key, PermissionCatalog catalog)
     {
-        // `with` copies the cache field into a new record (a rotation's replacement, a revoked copy): a cached
-        // entry is only valid for the very record it was built from.
-        var cached = key.Verified;
-        if (cached is not null && ReferenceEquals(cached.Key, key) && ReferenceEquals(cached.Catalog, catalog))
-            return cached;
-        var fresh = new VerifiedKey(key, catalog);
-        key.Verified = fresh;
-        return fresh;
+        var implied = new SortedSet<string>(key.Permissions, StringComparer.Ordinal);
+        foreach (var p in key.Permissions)
+        {
+            if (p.StartsWith("write:", StringComparison.Ordinal))
+                implied.Add("read:" + p[6..]);
+        }
+        if (implied.Contains(PermissionName.Admin))
+            implied.UnionWith(catalog.Names);
+        return implied.Where(key.Grants);
     }
 }
 

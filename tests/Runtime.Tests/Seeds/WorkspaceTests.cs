@@ -40,10 +40,12 @@ public sealed class WorkspaceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Header_wins_over_query_in_the_configured_order_and_query_works_alone()
+    public async Task Each_source_works_alone_and_two_that_disagree_are_400()
     {
         var client = _app.Client(_app.Key("read:connections"));
-        Assert.Equal("ws_h", await (await client.SendAsync(Get("/v1/connections?workspaceId=ws_q", "ws_h"))).Content.ReadAsStringAsync());
+        // No source wins over another (issue 16 item 2): see Pipeline/WorkspaceAgreementTests.
+        await (await client.SendAsync(Get("/v1/connections?workspaceId=ws_q", "ws_h"))).AssertRefusal(400, "WORKSPACE_MISMATCH");
+        Assert.Equal("ws_h", await (await client.SendAsync(Get("/v1/connections", "ws_h"))).Content.ReadAsStringAsync());
         Assert.Equal("ws_q", await (await client.GetAsync("/v1/connections?workspaceId=ws_q")).Content.ReadAsStringAsync());
         Assert.Equal("ws_r", await (await client.GetAsync("/workspaces/ws_r/tasks")).Content.ReadAsStringAsync());
     }

@@ -32,7 +32,8 @@ public sealed class TestApp : IAsyncDisposable
         Action<WebApplication> map,
         Action<DeclarativeAuthOptions>? options = null,
         Action<IServiceCollection>? services = null,
-        Action<WebApplicationBuilder>? builder = null)
+        Action<WebApplicationBuilder>? builder = null,
+        Action<WebApplication>? pipeline = null)
     {
         var b = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         b.WebHost.UseTestServer();
@@ -46,8 +47,15 @@ public sealed class TestApp : IAsyncDisposable
         services?.Invoke(b.Services);
         builder?.Invoke(b);
         var app = b.Build();
-        app.UseDeclarativeAuth();
-        app.UseAuthorization();
+        if (pipeline is null)
+        {
+            app.UseDeclarativeAuth();
+            app.UseAuthorization();
+        }
+        else
+        {
+            pipeline(app); // the app's own order, for the tests of where UseDeclarativeAuth() may go
+        }
         map(app);
         await app.StartAsync();
         return new TestApp(app, app.Services.GetRequiredService<InMemoryApiKeyStore>(), time, logs);
