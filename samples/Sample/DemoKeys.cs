@@ -3,14 +3,30 @@ using Declarative.Auth;
 namespace Declarative.Auth.Sample;
 
 /// <summary>
-/// When the store has no keys yet, creates two demo keys and prints them once to the console, so the sample
-/// can be called right away. Only their hashes are stored.
+/// When the store has no keys yet, creates two demo keys and prints them once to the operator's console (stdout),
+/// so the sample can be called right away. Only their hashes are stored, and no HTTP page ever shows them: anyone
+/// who can reach the app could otherwise read the admin key and mint keys of their own.
 /// </summary>
 internal static class DemoKeys
 {
-    private static string s_usage = "Create a key: dotnet run --project src/Cli -- keys create --help";
+    /// <summary>What <c>GET /</c> answers: how to call the sample, with placeholders where the keys go.</summary>
+    public const string Usage = """
+        Declarative.Auth sample.
 
-    public static async Task CreateIfEmptyAsync(WebApplication app)
+        Keys are never shown here. On its first start the sample printed two demo keys (admin and read-only) once,
+        to the console it runs in; or create one:
+          dotnet run --project src/Cli -- keys create --sqlite samples/Sample/keys.db --prefix sample --env test \
+              --name me --permission read:monitors
+
+        Try (with READ_KEY and ADMIN_KEY set to those keys):
+          curl -i http://localhost:5000/api/monitors                                          # 401 UNAUTHORIZED
+          curl -i -H "Authorization: Bearer $READ_KEY" http://localhost:5000/api/monitors     # 200
+          curl -i -X POST -H "Authorization: Bearer $READ_KEY" -H "Content-Type: application/json" \
+               -d '{"id":"x","url":"https://x","status":"up"}' http://localhost:5000/api/monitors  # 403 FORBIDDEN (needs write:monitors)
+          curl -i -H "Authorization: Bearer $ADMIN_KEY" http://localhost:5000/v1/workspace    # 200
+        """;
+
+    public static async Task CreateIfEmptyAsync(WebApplication app, TextWriter console)
     {
         var keys = app.Services.GetRequiredService<ApiKeyService>();
         if ((await keys.ListAsync()).Count > 0)
@@ -21,20 +37,11 @@ internal static class DemoKeys
             Name = "demo-read-only",
             Permissions = ["read:events", "read:incidents", "read:monitors", "read:reports"],
         });
-        s_usage = $"""
-            Declarative.Auth sample. Two demo keys were created (shown once, stored only as hashes):
-              admin      {admin.Secret}
-              read-only  {reader.Secret}
-
-            Try:
-              curl -i http://localhost:5000/api/monitors                                  # 401 UNAUTHORIZED
-              curl -i -H "Authorization: Bearer {reader.Secret}" http://localhost:5000/api/monitors      # 200
-              curl -i -X POST -H "Authorization: Bearer {reader.Secret}" -H "Content-Type: application/json" \
-                   -d '{"{"}"id":"x","url":"https://x","status":"up"{"}"}' http://localhost:5000/api/monitors  # 403 FORBIDDEN (needs write:monitors)
-              curl -i -H "Authorization: Bearer {admin.Secret}" http://localhost:5000/v1/workspace        # 200
-            """;
-        Console.WriteLine(s_usage);
+        await console.WriteLineAsync($"""
+            Declarative.Auth sample. Two demo keys were created; they are shown this once, here, and stored only as hashes:
+              ADMIN_KEY={admin.Secret}
+              READ_KEY={reader.Secret}
+            See GET / for what to try.
+            """);
     }
-
-    public static string Usage() => s_usage;
 }

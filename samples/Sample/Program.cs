@@ -19,7 +19,7 @@ app.UseDeclarativeAuth();
 
 app.MapOpenApi().AllowAnonymous();
 
-app.MapGet("/", [AllowAnonymous] () => Results.Text(DemoKeys.Usage(), "text/plain"));
+app.MapGet("/", [AllowAnonymous] () => Results.Text(DemoKeys.Usage, "text/plain"));
 app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
 
 // Event ingestion (Krenalis-style): write keys only.
@@ -47,7 +47,7 @@ app.MapApiKeyManagement();
 // The key console page at /auth/console (public HTML; every call it makes needs an admin key).
 app.MapKeyConsole();
 
-await DemoKeys.CreateIfEmptyAsync(app);
+await DemoKeys.CreateIfEmptyAsync(app, Console.Out);
 app.Run();
 
 /// <summary>The sample's entry point, visible to its tests.</summary>

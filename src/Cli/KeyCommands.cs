@@ -62,6 +62,11 @@ internal sealed class KeyCommands(CliContext context)
             HelpName = "id",
             Description = "Restricts the key to one workspace: it works there only, with no workspace header needed.",
         };
+        var owner = new Option<string>("--owner")
+        {
+            HelpName = "subject",
+            Description = "The user id (subject) the key acts for, e.g. the account that asked for it; the app sees it as the caller's name identifier.",
+        };
         var eventWrite = new Option<string>("--event-write")
         {
             HelpName = "source-connection",
@@ -75,6 +80,7 @@ internal sealed class KeyCommands(CliContext context)
         command.Options.Add(permissions);
         command.Options.Add(expires);
         command.Options.Add(workspace);
+        command.Options.Add(owner);
         command.Options.Add(eventWrite);
         format.AddTo(command);
         store.AddTo(command);
@@ -113,6 +119,7 @@ internal sealed class KeyCommands(CliContext context)
                 Workspace = parse.GetValue(workspace),
                 Kind = source is null ? ApiKeyKind.Standard : ApiKeyKind.EventWrite,
                 SourceConnection = source,
+                Owner = parse.GetValue(owner),
             }, ct), target).ConfigureAwait(false);
 
             await WarnIfFormatDiffersAsync(keyStore, created.Key, keyFormat, ct).ConfigureAwait(false);

@@ -68,7 +68,7 @@ internal static class KeyOutput
 
     public static void WriteTable(TextWriter output, IReadOnlyList<ApiKey> keys, DateTimeOffset now)
     {
-        string[] header = ["ID", "NAME", "KEY", "PERMISSIONS", "ENV", "WORKSPACE", "CREATED", "LAST USED", "EXPIRES", "STATUS"];
+        string[] header = ["ID", "NAME", "KEY", "PERMISSIONS", "ENV", "WORKSPACE", "OWNER", "CREATED", "LAST USED", "EXPIRES", "STATUS"];
         var rows = keys.Select(k => new[]
         {
             k.Id,
@@ -77,6 +77,7 @@ internal static class KeyOutput
             PermissionsCell(k),
             ApiKeyFormat.EnvironmentName(k.Environment),
             k.Workspace ?? "-",
+            k.Owner ?? "-",
             TimeInput.Show(k.CreatedAt),
             TimeInput.Show(k.LastUsedAt),
             k.ExpiresAt is null ? "never" : TimeInput.Show(k.ExpiresAt),
@@ -130,6 +131,8 @@ internal static class KeyOutput
         if (key.Kind != ApiKeyKind.Standard)
             fields.Add(("kind", KindName(key.Kind)));
         fields.Add(("workspace", key.Workspace ?? "any"));
+        if (key.Owner is { } owner)
+            fields.Add(("owner", owner));
         if (key.SourceConnection is { } source)
             fields.Add(("source", source));
         if (key.RotatedFromId is { } from)
@@ -161,6 +164,7 @@ internal static class KeyOutput
         json.WriteString("kind", KindName(key.Kind));
         WriteNullable(json, "workspace", key.Workspace);
         WriteNullable(json, "sourceConnection", key.SourceConnection);
+        WriteNullable(json, "owner", key.Owner);
         WriteNullable(json, "rotatedFromId", key.RotatedFromId);
         json.WriteString("createdAt", TimeInput.Iso(key.CreatedAt));
         WriteNullable(json, "lastUsedAt", key.LastUsedAt is { } used ? TimeInput.Iso(used) : null);

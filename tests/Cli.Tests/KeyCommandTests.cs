@@ -109,7 +109,7 @@ public sealed class KeyCommandTests : IDisposable
         var table = await _cli.OkAsync("keys", "list", "--sqlite", _cli.Db);
         var lines = table.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(4, lines.Length);
-        foreach (var column in new[] { "ID", "NAME", "KEY", "PERMISSIONS", "ENV", "WORKSPACE", "CREATED", "LAST USED", "EXPIRES", "STATUS" })
+        foreach (var column in new[] { "ID", "NAME", "KEY", "PERMISSIONS", "ENV", "WORKSPACE", "OWNER", "CREATED", "LAST USED", "EXPIRES", "STATUS" })
             Assert.Contains(column, lines[0], StringComparison.Ordinal);
         string Row(string id) => lines.Single(l => l.StartsWith(id, StringComparison.Ordinal));
         Assert.EndsWith("active", Row(active).TrimEnd(), StringComparison.Ordinal);
@@ -372,5 +372,36 @@ public sealed class KeyCommandTests : IDisposable
                 Assert.Contains("--postgres-schema", run.Out, StringComparison.Ordinal);
             }
         }
+    }
+
+    // ---- issue 15.5 / 16.11 / 16.14 ---------------------------------------------------------------------
+
+    [Fact]
+    public async Task An_owner_is_set_with_owner_and_shown_by_list_and_get()
+    {
+        var created = (await _cli.OkAsync("keys", "create", "--sqlite", _cli.Db, "--prefix", CliHarness.Prefix,
+            "--name", "alice-laptop", "-p", "read:events", "--owner", "user_alice", "--json")).Json;
+        Assert.Equal("user_alice", created.GetProperty("owner").GetString());
+        var id = created.GetProperty("id").GetString()!;
+        Assert.Equal("user_alice", (await _cli.Store().GetAsync(id))!.Owner);
+
+        Assert.Contains("user_alice", (await _cli.OkAsync("keys", "list", "--sqlite", _cli.Db)).Out, StringComparison.Ordinal);
+        Assert.Contains("owner:", (await _cli.OkAsync("keys", "get", id, "--sqlite", _cli.Db)).Out, StringComparison.Ordinal);
+        Assert.Equal("user_alice", (await _cli.OkAsync("keys", "get", id, "--sqlite", _cli.Db, "--json")).Json.GetProperty("owner").GetString());
+    }
+
+    [Theory]
+    [InlineData("--name", "admin\u202Egpj.exe", "name contains U+202E")]
+    [InlineData("--workspace", "ws_\u202Ea", "workspace contains U+202E")]
+    [InlineData("--owner", "user\u2067x", "owner contains U+2067")]
+    [InlineData("--event-write", "src\u202Eweb", "sourceConnection contains U+202E")]
+    public async Task Control_and_bidi_characters_are_refused_with_a_usage_error(string option, string value, string expected)
+    {
+        string[] args = ["keys", "create", "--sqlite", _cli.Db, "--prefix", CliHarness.Prefix, "-p", "read:events"];
+        args = option == "--name" ? [.. args, option, value] : [.. args, "--name", "x", option, value];
+        var run = await _cli.RunAsync(args);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+        Assert.Empty(await _cli.Store().ListAsync());
     }
 }

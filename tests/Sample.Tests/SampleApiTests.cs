@@ -127,3 +127,25 @@ public sealed class SampleFactory : WebApplicationFactory<Program>
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>Issue 16.1: the demo keys are shown once, on the operator's console, never on an HTTP page.</summary>
+public sealed class DemoKeyTests(SampleFactory factory) : IClassFixture<SampleFactory>
+{
+    [Fact]
+    public async Task The_public_home_page_never_shows_a_key_even_in_the_first_process()
+    {
+        var client = factory.CreateClient(); // first start on an empty database: the demo keys are made now
+        var home = await client.GetAsync("/");
+        Assert.Equal(System.Net.HttpStatusCode.OK, home.StatusCode);
+        var text = await home.Content.ReadAsStringAsync();
+
+        var demo = (await factory.Services.GetRequiredService<ApiKeyService>().ListAsync()).Where(k => k.Name.StartsWith("demo-", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, demo.Length); // they were created in this very process
+        Assert.DoesNotContain("sample_test_", text);
+        Assert.DoesNotContain("sample_live_", text);
+        foreach (var key in demo)
+            Assert.DoesNotContain(key.DisplayPart.TrimEnd('…'), text);
+        Assert.Contains("$READ_KEY", text);
+        Assert.Contains("never shown here", text);
+    }
+}

@@ -41,6 +41,7 @@ public abstract class ApiKeyStoreContract
             SourceConnection = "src_42",
             RotatedFromId = "key_previous",
             Environment = KeyEnvironment.Live,
+            Owner = "user_42",
         };
         await store.AddAsync(key);
 
@@ -58,6 +59,8 @@ public abstract class ApiKeyStoreContract
         Assert.Equal(ApiKeyKind.EventWrite, found.Kind);
         Assert.Equal("src_42", found.SourceConnection);
         Assert.Equal("key_previous", found.RotatedFromId);
+        Assert.Equal("user_42", found.Owner);
+        Assert.Equal("user_42", (await store.GetAsync(key.Id))!.Owner);
         Assert.Equal(KeyEnvironment.Live, found.Environment);
     }
 

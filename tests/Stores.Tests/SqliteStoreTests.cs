@@ -44,7 +44,7 @@ public sealed class SqliteStoreTests : IDisposable
         var path = NewPath();
         _ = new SqliteApiKeyStore(path);
         _ = new SqliteApiKeyStore(path); // a second open upgrades nothing
-        Assert.Equal(1, Scalar(path, "SELECT COUNT(*) FROM declarative_auth_schema"));
+        Assert.Equal(SqliteSchema.LatestVersion, Scalar(path, "SELECT COUNT(*) FROM declarative_auth_schema")); // one row per version
         Assert.Equal(SqliteSchema.LatestVersion, Scalar(path, "SELECT MAX(version) FROM declarative_auth_schema"));
         using var c = new SqliteConnection($"Data Source={path};Pooling=False");
         c.Open();

@@ -34,10 +34,10 @@ public sealed record CreatedApiKey(ApiKey Key, string Secret)
     public override string ToString() => $"CreatedApiKey {{ Key = {Key.Id}, Secret = (hidden) }}";
 }
 
-/// <summary>A management request that cannot be done; the message says why. HTTP: 400 or 404 with <see cref="Code"/>.</summary>
+/// <summary>A management request that cannot be done; the message says why. HTTP: 400, 403, 404 or 409 with <see cref="Code"/>.</summary>
 public sealed class ApiKeyOperationException(string code, string message) : Exception(message)
 {
-    /// <summary><c>INVALID_REQUEST</c>, <c>NOT_FOUND</c> or <c>CONFLICT</c>.</summary>
+    /// <summary><c>INVALID_REQUEST</c>, <c>FORBIDDEN</c>, <c>NOT_FOUND</c> or <c>CONFLICT</c>.</summary>
     public string Code { get; } = code;
 }
 
@@ -50,6 +50,22 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
     /// <summary>The format keys are made in.</summary>
     public ApiKeyFormat Format => format;
 
+    /// <summary>
+    /// For a caller restricted to one workspace (an admin key with a workspace): the only workspace whose keys this
+    /// service shows and manages, and the workspace every key it creates must be restricted to. Null: all keys.
+    /// </summary>
+    internal string? Workspace { get; private init; }
+
+    /// <summary>
+    /// This service as seen by a caller restricted to <paramref name="workspace"/> (null: unrestricted), with every
+    /// store call bounded by <paramref name="timeout"/> (a hung store answers <see cref="KeyStoreUnavailableException"/>).
+    /// The management API and the console use it, so both apply the same rule.
+    /// </summary>
+    internal ApiKeyService For(string? workspace, TimeSpan? timeout = null)
+        => workspace is null && timeout is null
+            ? this
+            : new(timeout is { } t ? new TimeLimitedApiKeyStore(store, t, time) : store, format, time, knownPermissions) { Workspace = workspace ?? Workspace };
+
     /// <summary>Creates a key and returns its secret (once).</summary>
     public async Task<CreatedApiKey> CreateAsync(CreateApiKeyRequest request, CancellationToken cancellationToken = default)
     {
@@ -57,10 +73,18 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
         var now = time.GetUtcNow();
         if (request.ExpiresAt is { } e && e <= now)
             throw Invalid($"expiresAt must be in the future (got {e:O}).");
+        if (!Enum.IsDefined(request.Kind))
+            throw Invalid($"kind must be {string.Join(" or ", Enum.GetNames<ApiKeyKind>())} (got {(int)request.Kind}).");
         if (request.Kind == ApiKeyKind.EventWrite && string.IsNullOrWhiteSpace(request.SourceConnection))
             throw Invalid("An event write key needs the source connection it belongs to.");
-        if (request.Workspace is { } w && (w.Length is 0 or > 128 || w.Any(char.IsControl)))
-            throw Invalid("workspace must be 1 to 128 printable characters.");
+        var workspace = KeyText.Check(request.Workspace, "workspace", 128);
+        var source = KeyText.Check(request.SourceConnection, "sourceConnection", 128);
+        var owner = KeyText.Check(request.Owner, "owner", 256);
+        if (Workspace is { } restricted && !string.Equals(workspace, restricted, StringComparison.Ordinal))
+        {
+            throw new ApiKeyOperationException("FORBIDDEN",
+                $"A key restricted to workspace '{restricted}' can only create keys restricted to it: add \"workspace\": \"{restricted}\".");
+        }
         var permissions = ValidatePermissions(request.Permissions, knownPermissions?.Invoke());
         if (permissions.Length == 0 && request.Kind == ApiKeyKind.Standard)
             throw Invalid("A key needs at least one permission, e.g. 'read:events', or 'admin'.");
@@ -75,8 +99,9 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
             Permissions = permissions,
             Environment = format.Environment,
             Kind = request.Kind,
-            Workspace = request.Workspace,
-            SourceConnection = request.SourceConnection,
+            Workspace = workspace,
+            SourceConnection = source,
+            Owner = owner,
             CreatedAt = now,
             ExpiresAt = request.ExpiresAt,
         };
@@ -85,10 +110,18 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
     }
 
     /// <summary>Every key (no secrets: none are kept).</summary>
-    public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken = default) => store.ListAsync(cancellationToken);
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var keys = await store.ListAsync(cancellationToken).ConfigureAwait(false);
+        return Workspace is null ? keys : [.. keys.Where(Visible)];
+    }
 
     /// <summary>One key, or null.</summary>
-    public Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
+    public async Task<ApiKey?> GetAsync(string id, CancellationToken cancellationToken = default)
+        => await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } key && Visible(key) ? key : null;
+
+    // Another workspace's key is "not found" to a restricted caller: it learns nothing about it, not even that it exists.
+    private bool Visible(ApiKey key) => Workspace is null || string.Equals(key.Workspace, Workspace, StringComparison.Ordinal);
 
     /// <summary>Revokes a key: refused from the moment this returns. Revoking twice keeps the first time.</summary>
     public async Task<ApiKey> RevokeAsync(string id, CancellationToken cancellationToken = default)
@@ -154,9 +187,9 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
 
     internal static string ValidateName(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
             throw Invalid("name is required: 1 to 100 printable characters, e.g. \"monitoring-service\".");
-        return name.Trim();
+        return KeyText.Check(name.Trim(), "name", 100)!;
     }
 
     internal static string[] ValidatePermissions(IEnumerable<string>? permissions, IReadOnlyCollection<string>? known)
@@ -180,7 +213,7 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
         => [.. known.Select(k => PermissionName.TryParse(k, out _, out var scope) ? scope : null).OfType<string>()];
 
     private async Task<ApiKey> Existing(string id, CancellationToken cancellationToken)
-        => await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        => await GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
 
     private static ApiKeyOperationException Invalid(string message) => new("INVALID_REQUEST", message);
 

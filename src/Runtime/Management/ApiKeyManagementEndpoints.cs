@@ -6,7 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Declarative.Auth;
 
-/// <summary>The HTTP management API: create, list, get, revoke, rotate and expire keys, for <c>admin</c> keys only.</summary>
+/// <summary>
+/// The HTTP management API: create, list, get, revoke, rotate and expire keys, for <c>admin</c> keys only. An admin
+/// key restricted to a workspace sees and manages only that workspace's keys, and creates only keys restricted to
+/// it. Every store call is bounded by <see cref="DeclarativeAuthOptions.StoreTimeout"/> (503 when it runs out).
+/// </summary>
 public static class ApiKeyManagementEndpoints
 {
     /// <summary>
@@ -38,6 +42,7 @@ public static class ApiKeyManagementEndpoints
             Workspace = body.Workspace,
             Kind = body.Kind,
             SourceConnection = body.SourceConnection,
+            Owner = body.Owner,
         }, context.RequestAborted).ConfigureAwait(false);
         context.Response.Headers.Location = $"{context.Request.PathBase}{context.Request.Path.Value?.TrimEnd('/')}/{created.Key.Id}";
         await WriteSecret(context, created, now).ConfigureAwait(false);
@@ -79,11 +84,11 @@ public static class ApiKeyManagementEndpoints
         var services = context.RequestServices;
         try
         {
-            await action(services.GetRequiredService<ApiKeyService>(), services.GetRequiredService<TimeProvider>().GetUtcNow()).ConfigureAwait(false);
+            await action(ServiceFor(context), services.GetRequiredService<TimeProvider>().GetUtcNow()).ConfigureAwait(false);
         }
         catch (ApiKeyOperationException ex)
         {
-            var status = ex.Code switch { "NOT_FOUND" => 404, "CONFLICT" => 409, _ => 400 };
+            var status = ex.Code switch { "NOT_FOUND" => 404, "CONFLICT" => 409, "FORBIDDEN" => 403, _ => 400 };
             context.Response.StatusCode = status;
             await services.GetRequiredService<IAuthErrorWriter>().WriteAsync(context, new AuthError(status, ex.Code, ex.Message)).ConfigureAwait(false);
         }
@@ -93,6 +98,18 @@ public static class ApiKeyManagementEndpoints
             context.Response.Headers.RetryAfter = "1";
             await services.GetRequiredService<IAuthErrorWriter>().WriteAsync(context, AuthError.Unavailable).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The key service as the calling key may use it: limited to the caller's workspace when its key is restricted
+    /// to one, every store call bounded by the store timeout. Shared by the management API and the console.
+    /// </summary>
+    internal static ApiKeyService ServiceFor(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var caller = context.Features.Get<IApiKeyFeature>()?.Key;
+        var timeout = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeclarativeAuthOptions>>().Value.StoreTimeout;
+        return services.GetRequiredService<ApiKeyService>().For(caller?.Workspace, timeout);
     }
 
     private static async Task<T> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

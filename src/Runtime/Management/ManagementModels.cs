@@ -10,7 +10,8 @@ public sealed record CreateKeyBody(
     DateTimeOffset? ExpiresAt = null,
     string? Workspace = null,
     ApiKeyKind Kind = ApiKeyKind.Standard,
-    string? SourceConnection = null);
+    string? SourceConnection = null,
+    string? Owner = null);
 
 /// <summary>Body of <c>POST {prefix}/{id}/rotate</c>.</summary>
 public sealed record RotateKeyBody(int GraceSeconds = 0, DateTimeOffset? ExpiresAt = null);
@@ -30,12 +31,13 @@ public sealed record KeyView(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
     DateTimeOffset? LastUsedAt,
-    string Status)
+    string Status,
+    string? Owner = null)
 {
     /// <summary>The view of <paramref name="key"/> at <paramref name="now"/>.</summary>
     public static KeyView Of(ApiKey key, DateTimeOffset now) => new(
         key.Id, key.Name, key.DisplayPart, key.Permissions, key.Environment, key.Kind, key.Workspace, key.SourceConnection,
-        key.RotatedFromId, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.StatusAt(now));
+        key.RotatedFromId, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, key.StatusAt(now), key.Owner);
 }
 
 /// <summary>Answer to create and rotate: the only time the secret is shown.</summary>

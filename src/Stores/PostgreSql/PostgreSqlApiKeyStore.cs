@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,10 +13,10 @@ namespace Declarative.Auth.PostgreSql;
 /// instance listens and evicts. Connection and server failures surface as <see cref="KeyStoreUnavailableException"/>
 /// (503), never as a key that is not there.
 /// </summary>
-public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDisposable
 {
     private const string Columns =
-        "id, name, hash, display_part, permissions, environment, kind, workspace, source_connection, rotated_from_id, created_at, expires_at, revoked_at, last_used_at";
+        "id, name, hash, display_part, permissions, environment, kind, workspace, source_connection, rotated_from_id, created_at, expires_at, revoked_at, last_used_at, owner";
 
     private const string UniqueViolation = "23505";
 
@@ -39,7 +41,7 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
         _findSql = $"SELECT {Columns} FROM {t} WHERE hash = @hash;";
         _getSql = $"SELECT {Columns} FROM {t} WHERE id = @id;";
         _listSql = $"SELECT {Columns} FROM {t} ORDER BY created_at, id;";
-        _insertSql = $"INSERT INTO {t} ({Columns}) VALUES (@id, @name, @hash, @display, @permissions, @environment, @kind, @workspace, @source, @rotated, @created, @expires, @revoked, @used);";
+        _insertSql = $"INSERT INTO {t} ({Columns}) VALUES (@id, @name, @hash, @display, @permissions, @environment, @kind, @workspace, @source, @rotated, @created, @expires, @revoked, @used, @owner);";
         _revokeSql = $"UPDATE {t} SET revoked_at = @value WHERE id = @id;";
         _expirySql = $"UPDATE {t} SET expires_at = @value WHERE id = @id;";
         _usageSql = $"""
@@ -49,13 +51,23 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
             """;
     }
 
-    /// <summary>The connection string in use (validated).</summary>
-    public string ConnectionString { get; }
+    // Holds the password: never public, never in ToString or an exception message (issue 17.4).
+    internal string ConnectionString { get; }
+
+    /// <summary>Where the keys are, without credentials: host, port, database and schema.</summary>
+    public override string ToString()
+    {
+        var target = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return $"PostgreSQL key store (Host={target.Host};Port={target.Port};Database={target.Database};Schema={_options.Schema})";
+    }
 
     /// <summary>The settings in use.</summary>
     public PostgreSqlStoreOptions Options => _options.Clone();
 
     internal string Schema => _options.Schema;
+
+    /// <summary>Where rows that cannot be read are reported (set by <c>UsePostgreSqlStore</c>).</summary>
+    internal ILogger Logger { get; set; } = NullLogger.Instance;
 
     /// <summary>
     /// Validates <paramref name="connectionString"/> and gives it back normalized.
@@ -236,6 +248,7 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
         c.Parameters.Add(Time("expires", key.ExpiresAt));
         c.Parameters.Add(Time("revoked", key.RevokedAt));
         c.Parameters.Add(Time("used", key.LastUsedAt));
+        c.Parameters.Add(Text("owner", key.Owner));
         try
         {
             await c.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -308,9 +321,34 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var keys = new List<ApiKey>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            keys.Add(Map(reader));
+        {
+            if (TryMap(reader) is { } key)
+                keys.Add(key);
+        }
         return keys;
     }, cancellationToken);
+
+    // A row this version cannot read (a hash of the wrong length, an unknown kind, a bad value written by hand) is
+    // skipped and logged: one bad row must not make every list fail, and it must never become a usable key.
+    private ApiKey? TryMap(NpgsqlDataReader r)
+    {
+        var id = r.IsDBNull(0) ? "(null)" : r.GetString(0);
+        try
+        {
+            var key = Map(r);
+            if (!Enum.IsDefined(key.Kind) || !Enum.IsDefined(key.Environment))
+                throw new FormatException($"unknown kind {(int)key.Kind} or environment {(int)key.Environment}");
+            return key;
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or ArgumentException or OverflowException)
+        {
+            LogBadRow(Logger, id, ex.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(46, LogLevel.Error, "Skipped key row '{Id}' of the PostgreSQL key store: it cannot be read ({Reason}). Fix or delete the row; the key is refused meanwhile.")]
+    private static partial void LogBadRow(ILogger logger, string id, string reason);
 
     private static ApiKey Map(NpgsqlDataReader r) => new()
     {
@@ -328,6 +366,7 @@ public sealed class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposable, IDis
         ExpiresAt = r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
         RevokedAt = r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),
         LastUsedAt = r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
+        Owner = r.IsDBNull(14) ? null : r.GetString(14),
     };
 
     // An unreachable, restarting or failing server is "unavailable" (503); a duplicate stays InvalidOperationException;

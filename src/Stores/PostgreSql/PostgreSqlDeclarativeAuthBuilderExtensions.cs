@@ -31,6 +31,6 @@ public static class PostgreSqlDeclarativeAuthBuilderExtensions
             new PostgreSqlKeyChangeFeed(sp.GetRequiredService<PostgreSqlApiKeyStore>(), sp.GetRequiredService<ILogger<PostgreSqlKeyChangeFeed>>()));
         builder.Services.AddSingleton<IKeyChangeFeed>(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
-        return builder.UseStore(_ => new PostgreSqlApiKeyStore(normalized, options));
+        return builder.UseStore(sp => new PostgreSqlApiKeyStore(normalized, options) { Logger = sp.GetRequiredService<ILogger<PostgreSqlApiKeyStore>>() });
     }
 }

@@ -10,8 +10,10 @@ namespace Declarative.Auth.PostgreSql;
 /// now: until the first one succeeds, and from the moment the connection is lost until a new one listens, it is
 /// unhealthy and caches serve nothing from memory. On losing and on regaining the channel it tells subscribers to
 /// drop everything (changes may have been missed), then reconnects with exponential backoff. While no
-/// notification arrives the <c>LISTEN</c> is re-issued every <see cref="PostgreSqlStoreOptions.ListenCheckInterval"/>,
-/// so a silently dead network is noticed too.
+/// notification arrives the <c>LISTEN</c> is re-issued every <see cref="PostgreSqlStoreOptions.ListenCheckInterval"/>
+/// and must answer within <see cref="PostgreSqlStoreOptions.ListenCheckTimeout"/>: a connection that is silently
+/// stuck (no reset, no bytes) is declared lost the moment that deadline passes, without waiting for the socket or
+/// the command to give up, so caches stop serving well within the one-second revocation promise.
 /// </summary>
 public sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedService, IAsyncDisposable, IDisposable
 {
@@ -43,6 +45,8 @@ public sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedSer
         // Its own physical connection: never pooled (a pooled reset would UNLISTEN), never multiplexed.
         builder.ConnectionStringBuilder.Pooling = false;
         builder.ConnectionStringBuilder.Multiplexing = false;
+        // An abandoned check breaks the connection at once instead of waiting for the server to confirm the cancel.
+        builder.ConnectionStringBuilder.CancellationTimeout = -1;
         if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
             builder.ConnectionStringBuilder.ApplicationName = ListenerApplicationName;
         _listenSource = builder.Build();
@@ -120,7 +124,7 @@ public sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedSer
                 while (true)
                 {
                     if (!await connection.WaitAsync(_options.ListenCheckInterval, stop).ConfigureAwait(false))
-                        await ListenAsync(connection, stop).ConfigureAwait(false); // idempotent; proves the session is alive
+                        await CheckAliveAsync(connection, stop).ConfigureAwait(false);
                 }
             }
             catch (Exception) when (stop.IsCancellationRequested)
@@ -148,6 +152,36 @@ public sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedSer
             Notify(null);
         }
         _firstAttempt.TrySetResult();
+    }
+
+    // Re-issuing LISTEN is idempotent and proves the session is alive. The deadline is kept here, not by the command:
+    // a stuck socket may take seconds to fail the command (and its cancellation), and until the feed says it is
+    // unhealthy a cache keeps answering with keys that may have been revoked.
+    private async Task CheckAliveAsync(NpgsqlConnection connection, CancellationToken stop)
+    {
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var check = ListenAsync(connection, abandon.Token);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var deadline = Task.Delay(_options.ListenCheckTimeout, timer.Token);
+        if (await Task.WhenAny(check, deadline).ConfigureAwait(false) == check)
+        {
+            await timer.CancelAsync().ConfigureAwait(false);
+            await check.ConfigureAwait(false);
+            return;
+        }
+        stop.ThrowIfCancellationRequested();
+        var stuck = new TimeoutException($"The change channel did not answer within {_options.ListenCheckTimeout.TotalMilliseconds:0} ms.");
+        Lost(stuck);
+        await abandon.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await check.WaitAsync(TimeSpan.FromSeconds(5), stop).ConfigureAwait(false);
+        }
+        catch (Exception) when (!stop.IsCancellationRequested)
+        {
+            // Expected: the abandoned command fails or is still stuck; the connection is thrown away either way.
+        }
+        throw stuck;
     }
 
     private async Task ListenAsync(NpgsqlConnection connection, CancellationToken stop)

@@ -33,6 +33,10 @@ internal static class PostgreSqlSchema
             last_used_at      timestamptz NULL
         );
         """,
+        // 2: the subject a key acts for (ApiKey.Owner).
+        """
+        ALTER TABLE {s}.api_keys ADD COLUMN owner text NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -22,9 +22,17 @@ public sealed partial class PostgreSqlStoreOptions
 
     /// <summary>
     /// How often the change feed checks, while no notification arrives, that its <c>LISTEN</c> is still in place
-    /// (a dead network is otherwise silent). Bounds how long a broken channel can go unnoticed. Default 5 seconds.
+    /// (a dead or stuck network is otherwise silent). With <see cref="ListenCheckTimeout"/> it bounds how long a
+    /// broken channel can go unnoticed, and so how long a cache may serve a key revoked elsewhere: keep their sum
+    /// under a second. Default 250 ms (one small round trip on the feed's own connection, four times a second).
     /// </summary>
-    public TimeSpan ListenCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ListenCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long that check may take before the channel is declared lost (caches stop serving from memory and the
+    /// feed reconnects). Default 500 ms.
+    /// </summary>
+    public TimeSpan ListenCheckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>First wait before reconnecting a lost change feed; doubles on each failure. Default 250 ms.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
@@ -46,6 +54,7 @@ public sealed partial class PostgreSqlStoreOptions
         }
         Positive(LookupTimeout, nameof(LookupTimeout));
         Positive(ListenCheckInterval, nameof(ListenCheckInterval));
+        Positive(ListenCheckTimeout, nameof(ListenCheckTimeout));
         Positive(ReconnectDelay, nameof(ReconnectDelay));
         Positive(MaxReconnectDelay, nameof(MaxReconnectDelay));
         if (MaxReconnectDelay < ReconnectDelay)

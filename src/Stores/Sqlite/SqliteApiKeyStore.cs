@@ -1,19 +1,26 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Declarative.Auth.Sqlite;
 
 /// <summary>
 /// Keys in one SQLite file (WAL mode), schema created and upgraded on first use. Every write also appends to
 /// a change log that <see cref="SqliteKeyChangeFeed"/> polls, so a revoke made by another process (the CLI)
-/// reaches this process's cache.
+/// reaches this process's cache. The file is watched by identity (device and inode): while nothing is at the path
+/// every call fails as unavailable (503), a write is acknowledged only if the file it reached is still the one at
+/// the path after it committed, and a different file put at the path (a restore, a CLI that recreated it) is used
+/// from then on, with caches told to drop everything.
 /// </summary>
-public sealed class SqliteApiKeyStore : IApiKeyStore
+public sealed partial class SqliteApiKeyStore : IApiKeyStore
 {
     private const string Columns =
-        "id, name, hash, display_part, permissions, environment, kind, workspace, source_connection, rotated_from_id, created_at, expires_at, revoked_at, last_used_at";
+        "id, name, hash, display_part, permissions, environment, kind, workspace, source_connection, rotated_from_id, created_at, expires_at, revoked_at, last_used_at, owner";
 
     private readonly string _connectionString;
+    private readonly Lock _identityLock = new();
+    private SqliteFileIdentity? _identity;
 
     /// <summary>Opens (creating if needed) the database at <paramref name="pathOrConnectionString"/>.</summary>
     /// <param name="pathOrConnectionString">A file path, or a Microsoft.Data.Sqlite connection string.</param>
@@ -31,7 +38,9 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
             builder.DefaultTimeout = 5; // busy timeout: a locked file fails in seconds, not half a minute
         DataSource = builder.DataSource;
 
+        // Unpooled: a pooled connection of another store in this process may hold a file since deleted from the path.
         builder.Mode = SqliteOpenMode.ReadWriteCreate;
+        builder.Pooling = false;
         using (var connection = new SqliteConnection(builder.ToString()))
         {
             connection.Open();
@@ -39,14 +48,30 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
         }
         // After start-up a missing file is a fault (503), never a fresh empty database that knows no keys.
         builder.Mode = SqliteOpenMode.ReadWrite;
+        builder.Pooling = true;
         _connectionString = builder.ToString();
+        using (var stale = new SqliteConnection(_connectionString))
+            SqliteConnection.ClearPool(stale);
+        _identity = IsFile ? SqliteFileIdentity.Of(DataSource) : null;
     }
 
     /// <summary>The database file.</summary>
     public string DataSource { get; }
 
-    internal SqliteConnection Open()
+    /// <summary>Where rows that cannot be read are reported (set by <c>UseSqliteStore</c>).</summary>
+    internal ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>Raised when a different database file was found at the path and is used from now on.</summary>
+    internal event Action? Replaced;
+
+    private bool IsFile => DataSource.Length > 0 && DataSource != ":memory:" && !DataSource.StartsWith("file:", StringComparison.Ordinal);
+
+    internal SqliteConnection Open() => Open(out _);
+
+    // `opened`: the file the connection is meant for, which a write compares with after its commit.
+    private SqliteConnection Open(out SqliteFileIdentity? opened)
     {
+        opened = CheckIdentity();
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -58,6 +83,44 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
             connection.Dispose();
             throw;
         }
+    }
+
+    // The pool's connections hold the file they opened, deleted or not: compare what is at the path now.
+    private SqliteFileIdentity? CheckIdentity()
+    {
+        if (!IsFile)
+            return null;
+        var now = SqliteFileIdentity.Of(DataSource)
+            ?? throw new KeyStoreUnavailableException($"The SQLite key database '{DataSource}' is gone (removed or moved); keys are refused with 503 until it is back.");
+        bool replaced;
+        lock (_identityLock)
+        {
+            replaced = _identity != now;
+            if (replaced)
+            {
+                // Connections to the old file must never serve again.
+                using (var old = new SqliteConnection(_connectionString))
+                    SqliteConnection.ClearPool(old);
+                _identity = now;
+            }
+        }
+        if (replaced)
+        {
+            LogReplaced(Logger, DataSource);
+            Replaced?.Invoke();
+        }
+        return now;
+    }
+
+    // After a commit: the write counts only if it reached the file that is at the path.
+    private void ConfirmIdentity(SqliteFileIdentity? opened)
+    {
+        if (!IsFile)
+            return;
+        // Compared with the file this write opened, not the latest seen: another call may have moved on meanwhile.
+        var now = SqliteFileIdentity.Of(DataSource);
+        if (now is null || now != opened)
+            throw new KeyStoreUnavailableException($"The SQLite key database '{DataSource}' was removed or replaced during the write; the change may not have reached it. Try again.");
     }
 
     /// <inheritdoc />
@@ -115,7 +178,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
             return Task.CompletedTask;
         Guard(() =>
         {
-            using var connection = Open();
+            using var connection = Open(out var opened);
             using var tx = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -129,6 +192,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
                 command.ExecuteNonQuery();
             }
             tx.Commit();
+            ConfirmIdentity(opened);
             return 0;
         });
         return Task.CompletedTask;
@@ -136,7 +200,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
 
     private static bool Insert(SqliteCommand c, ApiKey key)
     {
-        c.CommandText = $"INSERT INTO api_keys ({Columns}) VALUES ($id, $name, $hash, $display, $permissions, $environment, $kind, $workspace, $source, $rotated, $created, $expires, $revoked, $used);";
+        c.CommandText = $"INSERT INTO api_keys ({Columns}) VALUES ($id, $name, $hash, $display, $permissions, $environment, $kind, $workspace, $source, $rotated, $created, $expires, $revoked, $used, $owner);";
         c.Parameters.AddWithValue("$id", key.Id);
         c.Parameters.AddWithValue("$name", key.Name);
         c.Parameters.AddWithValue("$hash", key.Hash.ToArray());
@@ -151,6 +215,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
         c.Parameters.AddWithValue("$expires", Millis(key.ExpiresAt));
         c.Parameters.AddWithValue("$revoked", Millis(key.RevokedAt));
         c.Parameters.AddWithValue("$used", Millis(key.LastUsedAt));
+        c.Parameters.AddWithValue("$owner", (object?)key.Owner ?? DBNull.Value);
         try
         {
             c.ExecuteNonQuery();
@@ -173,7 +238,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
     // One transaction: the change and its change-log row land together or not at all.
     private bool Write(string keyId, Func<SqliteCommand, SqliteTransaction, bool> change) => Guard(() =>
     {
-        using var connection = Open();
+        using var connection = Open(out var opened);
         using var tx = connection.BeginTransaction();
         bool changed;
         using (var command = connection.CreateCommand())
@@ -191,6 +256,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
             log.ExecuteNonQuery();
         }
         tx.Commit();
+        ConfirmIdentity(opened);
         return changed;
     });
 
@@ -202,9 +268,31 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
         using var reader = command.ExecuteReader();
         var keys = new List<ApiKey>();
         while (reader.Read())
-            keys.Add(Map(reader));
+        {
+            if (TryMap(reader) is { } key)
+                keys.Add(key);
+        }
         return keys;
     });
+
+    // A row this version cannot read (a hash of the wrong length, an unknown kind, a bad value written by hand) is
+    // skipped and logged: one bad row must not make every list fail, and it must never become a usable key.
+    private ApiKey? TryMap(SqliteDataReader r)
+    {
+        var id = r.IsDBNull(0) ? "(null)" : r.GetValue(0)?.ToString() ?? "(null)";
+        try
+        {
+            var key = Map(r);
+            if (!Enum.IsDefined(key.Kind) || !Enum.IsDefined(key.Environment))
+                throw new FormatException($"unknown kind {(int)key.Kind} or environment {(int)key.Environment}");
+            return key;
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or ArgumentException or OverflowException)
+        {
+            LogBadRow(Logger, id, ex.Message);
+            return null;
+        }
+    }
 
     private static ApiKey Map(SqliteDataReader r) => new()
     {
@@ -222,6 +310,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
         ExpiresAt = r.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
         RevokedAt = r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
         LastUsedAt = r.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
+        Owner = r.IsDBNull(14) ? null : r.GetString(14),
     };
 
     private static object Millis(DateTimeOffset? value) => value is { } v ? v.ToUnixTimeMilliseconds() : DBNull.Value;
@@ -242,4 +331,10 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
             throw new KeyStoreUnavailableException("The SQLite key store cannot be read.", ex);
         }
     }
+
+    [LoggerMessage(32, LogLevel.Error, "Skipped key row '{Id}' of the SQLite key store: it cannot be read ({Reason}). Fix or delete the row; the key is refused meanwhile.")]
+    private static partial void LogBadRow(ILogger logger, string id, string reason);
+
+    [LoggerMessage(33, LogLevel.Warning, "A different SQLite key database is now at '{Path}' (replaced or restored); it is used from now on and cached keys were dropped.")]
+    private static partial void LogReplaced(ILogger logger, string path);
 }

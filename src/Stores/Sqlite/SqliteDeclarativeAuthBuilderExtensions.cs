@@ -26,7 +26,7 @@ public static class SqliteDeclarativeAuthBuilderExtensions
             if (!target.Contains('=') && !Path.IsPathRooted(target) && sp.GetService<IHostEnvironment>() is { } env)
                 target = Path.Combine(env.ContentRootPath, target);
             var timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeclarativeAuthOptions>>().Value.StoreTimeout;
-            return new SqliteApiKeyStore(target, timeout);
+            return new SqliteApiKeyStore(target, timeout) { Logger = sp.GetRequiredService<ILogger<SqliteApiKeyStore>>() };
         });
     }
 }

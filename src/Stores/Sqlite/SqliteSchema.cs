@@ -31,6 +31,10 @@ internal static class SqliteSchema
             changed_at INTEGER NOT NULL
         );
         """,
+        // 2: the subject a key acts for (ApiKey.Owner).
+        """
+        ALTER TABLE api_keys ADD COLUMN owner TEXT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -191,6 +191,56 @@ public sealed class PostgreSqlStoreTests(PostgresServer server, ITestOutputHelpe
     }
 
     [PostgresFact]
+    public async Task A_row_that_cannot_be_read_is_skipped_and_logged_and_listing_still_works()
+    {
+        var cs = await server.GetConnectionStringAsync();
+        var schema = PgTest.NewSchema();
+        var logs = new ListLogger();
+        await using var store = new PostgreSqlApiKeyStore(cs, new PostgreSqlStoreOptions { Schema = schema }) { Logger = logs };
+        var (good, _) = PgTest.NewKey("good");
+        var (bad, badSecret) = PgTest.NewKey("bad");
+        var (alsoBad, _) = PgTest.NewKey("also-bad");
+        await store.AddAsync(good);
+        await store.AddAsync(bad);
+        await store.AddAsync(alsoBad);
+        await PgTest.ScalarAsync<int>(cs, $"UPDATE {schema}.api_keys SET hash = '\\x0102' WHERE id = '{bad.Id}'; UPDATE {schema}.api_keys SET kind = -1 WHERE id = '{alsoBad.Id}'; SELECT 1");
+
+        Assert.Equal([good.Id], (await store.ListAsync()).Select(k => k.Id));
+        Assert.Null(await store.GetAsync(bad.Id));
+        Assert.Null(await store.GetAsync(alsoBad.Id));
+        Assert.Null(await store.FindAsync(KeyHash.Compute(badSecret)));
+        Assert.Contains(logs.Messages, m => m.Contains(bad.Id, StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.Contains(alsoBad.Id, StringComparison.Ordinal));
+    }
+
+    [PostgresFact]
+    public async Task A_version_1_schema_gains_the_owner_column_and_keeps_its_keys()
+    {
+        var cs = await server.GetConnectionStringAsync();
+        var schema = PgTest.NewSchema();
+        await PgTest.ScalarAsync<int>(cs, $"""
+            CREATE SCHEMA {schema};
+            CREATE TABLE {schema}.declarative_auth_schema (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE {schema}.api_keys (
+                id text NOT NULL PRIMARY KEY, name text NOT NULL, hash bytea NOT NULL UNIQUE, display_part text NOT NULL,
+                permissions text[] NOT NULL, environment integer NOT NULL, kind integer NOT NULL, workspace text NULL,
+                source_connection text NULL, rotated_from_id text NULL, created_at timestamptz NOT NULL,
+                expires_at timestamptz NULL, revoked_at timestamptz NULL, last_used_at timestamptz NULL);
+            INSERT INTO {schema}.declarative_auth_schema (version) VALUES (1);
+            INSERT INTO {schema}.api_keys VALUES ('key_v1', 'old', decode(repeat('00', 32), 'hex'), 'pg_test_ab…', ARRAY['admin'], 0, 0, NULL, NULL, NULL, now(), NULL, NULL, NULL);
+            SELECT 1
+            """);
+        await using var store = new PostgreSqlApiKeyStore(cs, new PostgreSqlStoreOptions { Schema = schema });
+        var old = await store.GetAsync("key_v1");
+        Assert.NotNull(old);
+        Assert.Null(old.Owner);
+        var (owned, _) = PgTest.NewKey("owned");
+        await store.AddAsync(owned with { Owner = "user_7" });
+        Assert.Equal("user_7", (await store.GetAsync(owned.Id))!.Owner);
+        Assert.Equal(PostgreSqlSchema.LatestVersion, await PgTest.ScalarAsync<int>(cs, $"SELECT MAX(version) FROM {schema}.declarative_auth_schema"));
+    }
+
+    [PostgresFact]
     public async Task A_missing_table_is_unavailable_not_an_unknown_key()
     {
         var cs = await server.GetConnectionStringAsync();
@@ -287,6 +337,39 @@ public sealed class PostgreSqlStoreTests(PostgresServer server, ITestOutputHelpe
         output.WriteLine($"instance B refused the key {propagation.TotalMilliseconds:0.0} ms after the revoke returned");
         Assert.Equal((HttpStatusCode.Unauthorized, "KEY_REVOKED"), (onB.Status, onB.Code));
         Assert.True(propagation <= TimeSpan.FromSeconds(1), $"propagation took {propagation.TotalMilliseconds:0} ms");
+    }
+
+    [PostgresFact]
+    public async Task A_revoke_is_refused_within_a_second_even_when_the_other_instances_listener_is_silently_stalled()
+    {
+        // Issue 16.9: a stuck LISTEN connection (no reset, no bytes) used to go unnoticed for 5 s + the LISTEN timeout.
+        var cs = await server.CreateDatabaseAsync();
+        var target = new NpgsqlConnectionStringBuilder(cs);
+        await using var proxy = new StallingProxy(target.Host!, target.Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(cs) { Host = "127.0.0.1", Port = proxy.Port, SslMode = SslMode.Disable }.ConnectionString;
+        await using var a = await Instance.StartAsync(cs);
+        await using var b = await Instance.StartAsync(throughProxy);
+        var created = await a.Keys.CreateAsync(new CreateApiKeyRequest { Name = "stalled", Permissions = ["read:events"] });
+        Assert.Equal(HttpStatusCode.OK, (await b.GetAsync(created.Secret)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await b.GetAsync(created.Secret)).Status);
+        Assert.Equal(1, b.Cache.Count);
+        Assert.True(b.Feed.IsHealthy);
+
+        proxy.StallListeners();
+        var watch = Stopwatch.StartNew();
+        await a.Keys.RevokeAsync(created.Key.Id);
+        var revokeReturned = watch.Elapsed;
+        (HttpStatusCode Status, string? Code) onB;
+        while (true)
+        {
+            onB = await b.GetAsync(created.Secret);
+            if (onB.Status != HttpStatusCode.OK || watch.Elapsed > TimeSpan.FromSeconds(15))
+                break;
+        }
+        var refusedAfter = watch.Elapsed - revokeReturned;
+        output.WriteLine($"with B's listener stalled, B refused the revoked key {refusedAfter.TotalMilliseconds:0} ms after the revoke returned ({onB.Status} {onB.Code})");
+        Assert.Equal((HttpStatusCode.Unauthorized, "KEY_REVOKED"), (onB.Status, onB.Code));
+        Assert.True(refusedAfter <= TimeSpan.FromSeconds(1), $"took {refusedAfter.TotalMilliseconds:0} ms");
     }
 
     [PostgresFact]
@@ -454,6 +537,17 @@ public sealed class PostgreSqlStoreConfigurationTests
         var ex = Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddDeclarativeAuth()
             .UsePostgreSqlStore("Host=db;Password=hunter2;Bogus=1"));
         Assert.DoesNotContain("hunter2", ex.Message);
+    }
+
+    [Fact]
+    public async Task The_store_never_shows_its_password_in_a_public_property_or_ToString()
+    {
+        await using var store = new PostgreSqlApiKeyStore("Host=db.internal;Database=keys;Username=app;Password=hunter2", new PostgreSqlStoreOptions { Schema = "auth" });
+        var shown = string.Join(" ", typeof(PostgreSqlApiKeyStore).GetProperties().Where(p => p.GetIndexParameters().Length == 0)
+            .Select(p => p.GetValue(store)?.ToString()).Append(store.ToString()));
+        Assert.DoesNotContain("hunter2", shown);
+        Assert.Contains("Host=db.internal", store.ToString());
+        Assert.Contains("Schema=auth", store.ToString());
     }
 
     [Theory]
