@@ -58,7 +58,7 @@ public sealed class OtherLoginsTests
 
         var anonymous = Client(app, null);
         var login = await anonymous.PostAsync("/login?user=user-1", null);
-        Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
+        Assert.True(login.IsSuccessStatusCode, $"/login answered {(int)login.StatusCode}");
         var browser = Client(app, null);
         browser.DefaultRequestHeaders.Add("Cookie", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
         Assert.Equal("user-1", await browser.GetStringAsync("/api/profile"));
