@@ -15,18 +15,7 @@ namespace Declarative.Auth.Analyzers
         /// <summary>Diagnostic property: the scope a code fix writes instead.</summary>
         public const string SuggestionProperty = "Suggestion";
 
-        /// <summary>Same rule as PermissionName.IsValidScope: 1–64 of [a-z0-9-_.], starting with [a-z].</summary>
-        public static bool IsValid(string? scope)
-        {
-            if (string.IsNullOrEmpty(scope) || scope!.Length > 64 || !(scope[0] >= 'a' && scope[0] <= 'z'))
-                return false;
-            foreach (var c in scope)
-            {
-                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-                    return false;
-            }
-            return true;
-        }
+        public static bool IsValid(string? scope) => Rules.PermissionText.IsValidScope(scope);
 
         /// <summary>A valid scope close to <paramref name="text"/>: lowercased, other characters as '-', leading non-letters dropped.</summary>
         public static string Repair(string text)

@@ -48,18 +48,14 @@ namespace Declarative.Auth.Generator
                 ? type.Name.Substring(0, type.Name.Length - "Controller".Length)
                 : type.Name;
             var area = AttributeString(type, "Microsoft.AspNetCore.Mvc.AreaAttribute", inherit: true);
-            var classLevel = DeclarationsTransform.OfClass(type);
+            var classLevel = DeclarationsTransform.OfClass(type).ToModel(isMethod: false, DeclarationLevel.Controller);
             var classTemplates = ClassTemplates(type);
 
             var endpoints = new List<EndpointModel>();
             foreach (var action in Actions(type, cancellationToken))
             {
-                var actionLevel = DeclarationsTransform.OfMethod(action);
-                var declaration = DeclarationsTransform.Resolve(new[]
-                {
-                    (actionLevel, DeclarationLevel.Action),
-                    (classLevel, DeclarationLevel.Controller),
-                });
+                // Class attributes, then the action's (MVC's endpoint metadata order); MapControllers() conventions join later.
+                var levels = new[] { classLevel, DeclarationsTransform.OfMethod(action).ToModel(isMethod: true, DeclarationLevel.Action) }.ToEquatableArray();
                 var actionName = AttributeString(action, "Microsoft.AspNetCore.Mvc.ActionNameAttribute", inherit: false)
                     ?? (action.Name.EndsWith("Async", StringComparison.Ordinal) && action.Name.Length > "Async".Length
                         ? action.Name.Substring(0, action.Name.Length - "Async".Length)
@@ -99,7 +95,7 @@ namespace Declarative.Auth.Generator
                             route,
                             route,
                             kind,
-                            declaration,
+                            levels,
                             type.Name + "." + action.Name,
                             filePath,
                             line));

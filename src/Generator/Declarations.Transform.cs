@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Declarative.Auth.Rules;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 
@@ -41,175 +42,107 @@ namespace Declarative.Auth.Generator
             return Format(System.Convert.ToInt32(type.Value, System.Globalization.CultureInfo.InvariantCulture), scope);
         }
 
-        /// <summary>
-        /// Formats like the runtime's PermissionName.Format, without throwing: a missing or malformed scope is kept
-        /// as written (the analyzers report it; the runtime refuses it at start-up).
-        /// </summary>
-        public static string Format(int keyType, string? scope)
-        {
-            switch (keyType)
-            {
-                case 0: return "read:" + (scope ?? string.Empty);
-                case 1: return "write:" + (scope ?? string.Empty);
-                case 2: return "delete:" + (scope ?? string.Empty);
-                case 3: return "admin";
-                default: return keyType.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + (scope ?? string.Empty);
-            }
-        }
+        public static string Format(int keyType, string? scope) => Rules.PermissionText.Format(keyType, scope);
 
-        /// <summary>The declaration made directly on a method or lambda (one level).</summary>
+        /// <summary>
+        /// The items of a method's own attributes, overridden methods' included (MVC reads them with inherit: true).
+        /// </summary>
         public static Level OfMethod(IMethodSymbol method)
         {
-            var level = Level.From(EndpointRules.DeclarationOf(method), method.GetAttributes());
-            for (var current = method.OverriddenMethod; current is not null; current = current.OverriddenMethod)
-                level.AddFlags(FlagsOf(current.GetAttributes()));
+            var level = new Level();
+            for (var current = method; current is not null; current = current.OverriddenMethod)
+                level.AddAttributes(current.GetAttributes());
             return level;
         }
 
-        /// <summary>The key kinds and workspace scoping that attributes of this type name add.</summary>
-        public static DeclarationFlags FlagsOf(string? typeName) => typeName switch
-        {
-            "Declarative.Auth.RequiresAnyKeyAttribute" => DeclarationFlags.AnyKey,
-            "Declarative.Auth.EventIngestionAttribute" => DeclarationFlags.EventIngestion,
-            "Declarative.Auth.RequiresOrganizationsKeyAttribute" => DeclarationFlags.OrganizationsKey,
-            "Declarative.Auth.RequiresWorkspaceAttribute" => DeclarationFlags.Workspace,
-            _ => DeclarationFlags.None,
-        };
-
-        /// <summary>The flags of fluent calls: RequireAnyKey, AcceptEventWriteKeys, RequireOrganizationsKey, RequireWorkspace.</summary>
-        public static DeclarationFlags FluentFlagsOf(IMethodSymbol method)
-        {
-            var original = method.ReducedFrom ?? method;
-            if (!original.IsExtensionMethod || original.ContainingNamespace?.ToDisplayString() != "Declarative.Auth")
-                return DeclarationFlags.None;
-            return original.Name switch
-            {
-                "RequireAnyKey" => DeclarationFlags.AnyKey,
-                "AcceptEventWriteKeys" => DeclarationFlags.EventIngestion,
-                "RequireOrganizationsKey" => DeclarationFlags.OrganizationsKey,
-                "RequireWorkspace" => DeclarationFlags.Workspace,
-                _ => DeclarationFlags.None,
-            };
-        }
-
-        private static DeclarationFlags FlagsOf(IEnumerable<AttributeData> attributes)
-        {
-            var flags = DeclarationFlags.None;
-            foreach (var attribute in attributes)
-                flags |= FlagsOf(attribute.AttributeClass?.ToDisplayString());
-            return flags;
-        }
-
-        /// <summary>
-        /// The declaration of a class: <see cref="EndpointRules.DeclarationOf"/> stops at the nearest class in the
-        /// base chain that declares anything; the permissions come from that same class.
-        /// </summary>
+        /// <summary>A class's items, its base classes' after its own (Type.GetCustomAttributes(inherit: true) order).</summary>
         public static Level OfClass(INamedTypeSymbol type)
         {
-            var kind = EndpointRules.DeclarationOf(type);
-            var flags = DeclarationFlags.None;
+            var level = new Level();
             for (var current = type; current is not null; current = current.BaseType)
-                flags |= FlagsOf(current.GetAttributes());
-            var result = Level.None;
-            if (kind != DeclarationKind.None)
-            {
-                for (var current = type; current is not null; current = current.BaseType)
-                {
-                    var attributes = current.GetAttributes();
-                    if (attributes.Any(a => EndpointRules.Classify(a) != DeclarationKind.None))
-                    {
-                        result = Level.From(kind, attributes);
-                        break;
-                    }
-                }
-            }
-            result.AddFlags(flags);
-            return result;
+                level.AddAttributes(current.GetAttributes());
+            return level;
         }
 
-        /// <summary>One level's declaration: its kind and, for RequiresKey, the permissions.</summary>
+        /// <summary>The declaration item a metadata type stands for (ours by name, ASP.NET Core's by interface), or null.</summary>
+        public static DeclarationItemKind? KindOf(ITypeSymbol? type)
+        {
+            switch (type?.ToDisplayString())
+            {
+                case null: return null;
+                case EndpointRules.RequiresKeyAttribute: return DeclarationItemKind.Key;
+                case "Declarative.Auth.RequiresAnyKeyAttribute": return DeclarationItemKind.AnyKey;
+                case "Declarative.Auth.RequiresOrganizationsKeyAttribute": return DeclarationItemKind.OrganizationsKey;
+                case "Declarative.Auth.EventIngestionAttribute": return DeclarationItemKind.EventIngestion;
+                case "Declarative.Auth.RequiresWorkspaceAttribute": return DeclarationItemKind.Workspace;
+                case "Declarative.Auth.OrAuthorizationAttribute": return DeclarationItemKind.OrAuthorization;
+            }
+            foreach (var iface in type!.AllInterfaces)
+            {
+                var name = iface.ToDisplayString();
+                if (name == "Microsoft.AspNetCore.Authorization.IAllowAnonymous")
+                    return DeclarationItemKind.AllowAnonymous;
+                if (name == "Microsoft.AspNetCore.Authorization.IAuthorizeData")
+                    return DeclarationItemKind.Authorize;
+            }
+            return null;
+        }
+
+        private static string? NamedString(AttributeData attribute, string name)
+            => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
+
+        /// <summary>One level's declaration items, in metadata order.</summary>
         internal sealed class Level
         {
+            private readonly List<DeclarationItem> _items = new List<DeclarationItem>();
+
             /// <summary>A fresh, empty level (levels are mutable while a chain is read, so never shared).</summary>
             public static Level None => new Level();
 
-            private readonly SortedSet<string> _permissions = new SortedSet<string>(System.StringComparer.Ordinal);
-            private readonly List<(DeclarationKind Kind, string? Permission)> _added = new List<(DeclarationKind Kind, string? Permission)>();
+            public IReadOnlyList<DeclarationItem> Items => _items;
 
-            /// <summary>Every <see cref="Add"/> call, in order, so a cached level can be replayed into another.</summary>
-            public IReadOnlyList<(DeclarationKind Kind, string? Permission)> Added => _added;
+            public bool Declares => _items.Count > 0;
 
-            public DeclarationKind Kind { get; private set; }
+            public void Add(DeclarationItem item) => _items.Add(item);
 
-            public IEnumerable<string> Permissions => _permissions;
-
-            /// <summary>Key kinds and workspace scoping named at this level (whether or not it declares).</summary>
-            public DeclarationFlags Flags { get; private set; }
-
-            public void AddFlags(DeclarationFlags flags) => Flags |= flags;
-
-            public static Level From(DeclarationKind kind, IEnumerable<AttributeData> attributes)
+            public void AddAttributes(IEnumerable<AttributeData> attributes)
             {
-                var level = new Level { Kind = kind };
-                level.Flags = FlagsOf(attributes);
-                if (kind == DeclarationKind.RequiresKey)
+                foreach (var attribute in attributes)
                 {
-                    foreach (var attribute in attributes)
-                    {
-                        if (PermissionOf(attribute) is { } permission)
-                            level._permissions.Add(permission);
-                    }
+                    var kind = KindOf(attribute.AttributeClass);
+                    if (kind is { } k)
+                        _items.Add(new DeclarationItem(k, k == DeclarationItemKind.Key ? PermissionOf(attribute)
+                            : k == DeclarationItemKind.OrAuthorization ? NamedString(attribute, "Policy") : null));
                 }
-                return level;
             }
 
-            /// <summary>Adds one fluent call; RequiresKey wins at one level, as in <see cref="EndpointRules.DeclarationOf"/>.</summary>
-            public void Add(DeclarationKind kind, string? permission)
-            {
-                if (kind == DeclarationKind.None)
-                    return;
-                _added.Add((kind, permission));
-                if (kind == DeclarationKind.RequiresKey)
-                {
-                    if (Kind != DeclarationKind.RequiresKey)
-                        _permissions.Clear();
-                    Kind = DeclarationKind.RequiresKey;
-                    if (permission is not null)
-                        _permissions.Add(permission);
-                }
-                else if (Kind == DeclarationKind.None)
-                {
-                    Kind = kind;
-                }
-            }
+            public LevelModel ToModel(bool isMethod, DeclarationLevel where)
+                => new LevelModel(_items.Select(i => new ItemModel(i.Kind, i.Value)).ToEquatableArray(), isMethod, where);
         }
 
-        /// <summary>Nearest level with a declaration wins; none → undeclared.</summary>
-        public static DeclarationModel Resolve(IEnumerable<(Level Level, DeclarationLevel Where)> levels)
+        /// <summary>The shared precedence rule over levels outer → inner, as the docs and table need it.</summary>
+        public static DeclarationModel Resolve(IReadOnlyList<LevelModel> levels)
         {
-            // Flags are a union over every level: the runtime reads them from all of the endpoint's metadata.
-            var list = levels.ToList();
-            var flags = DeclarationFlags.None;
-            foreach (var (level, _) in list)
-                flags |= level.Flags;
-            return ResolveNearest(list) with { Flags = flags };
-        }
-
-        private static DeclarationModel ResolveNearest(IEnumerable<(Level Level, DeclarationLevel Where)> levels)
-        {
-            foreach (var (level, where) in levels)
+            var items = levels.Select(l => new DeclarationLevelItems(l.Items.Select(i => new DeclarationItem(i.Kind, i.Value)).ToList(), l.IsMethod)).ToList();
+            var resolved = DeclarationPrecedence.Resolve(items);
+            var flags = (resolved.AnyKey ? DeclarationFlags.AnyKey : 0)
+                        | (resolved.EventIngestion ? DeclarationFlags.EventIngestion : 0)
+                        | (resolved.Workspace ? DeclarationFlags.Workspace : 0)
+                        | (resolved.Access == ResolvedAccess.OrganizationsKey ? DeclarationFlags.OrganizationsKey : 0)
+                        | (resolved.OrAuthorization ? DeclarationFlags.OrAuthorization : 0)
+                        | (resolved.WhereUndeclared ? DeclarationFlags.WhereUndeclared : 0);
+            var access = resolved.Access switch
             {
-                switch (level.Kind)
-                {
-                    case DeclarationKind.RequiresKey:
-                        return new DeclarationModel(Access.Key, level.Permissions.ToEquatableArray(), where);
-                    case DeclarationKind.AllowAnonymous:
-                        return new DeclarationModel(Access.Public, EquatableArray<string>.Empty, where);
-                    case DeclarationKind.Authorize:
-                        return new DeclarationModel(Access.Authorize, EquatableArray<string>.Empty, where);
-                }
-            }
-            return DeclarationModel.Undeclared;
+                ResolvedAccess.Key or ResolvedAccess.OrganizationsKey => Access.Key,
+                ResolvedAccess.Public => Access.Public,
+                ResolvedAccess.Authorize => Access.Authorize,
+                _ => Access.Undeclared,
+            };
+            return new DeclarationModel(access, resolved.Permissions.ToEquatableArray(), resolved.Level < 0 ? DeclarationLevel.None : levels[resolved.Level].Where)
+            {
+                Flags = flags,
+                AuthorizationPolicy = resolved.AuthorizationPolicy,
+            };
         }
     }
 }

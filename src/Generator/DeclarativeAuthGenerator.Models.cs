@@ -34,7 +34,19 @@ namespace Declarative.Auth.Generator
         EventIngestion = 2,
         OrganizationsKey = 4,
         Workspace = 8,
+
+        /// <summary>A key, or a caller the app's own authorization accepts ([OrAuthorization]).</summary>
+        OrAuthorization = 16,
+
+        /// <summary>Decided by RequireKeyWhereUndeclared / AllowAnonymousWhereUndeclared.</summary>
+        WhereUndeclared = 32,
     }
+
+    /// <summary>One declaration item (the shared rule's DeclarationItem, value-equal for the pipeline).</summary>
+    internal sealed record ItemModel(Declarative.Auth.Rules.DeclarationItemKind Kind, string? Value);
+
+    /// <summary>The declaration items of one level, in metadata order; <see cref="IsMethod"/> for a handler's or action's own attributes.</summary>
+    internal sealed record LevelModel(EquatableArray<ItemModel> Items, bool IsMethod, DeclarationLevel Where);
 
     /// <summary>How much of an endpoint's route the build knows.</summary>
     internal enum RouteKind
@@ -69,15 +81,21 @@ namespace Declarative.Auth.Generator
 
         /// <summary>Key kinds and workspace scoping, from every level.</summary>
         public DeclarationFlags Flags { get; init; }
+
+        /// <summary>With <see cref="DeclarationFlags.OrAuthorization"/>: the app's policy, null for its default policy.</summary>
+        public string? AuthorizationPolicy { get; init; }
     }
 
-    /// <summary>One endpoint found in source. <see cref="FilePath"/> is the tree's path as the compiler sees it.</summary>
+    /// <summary>
+    /// One endpoint found in source, with its declaration levels outer → inner (resolved by the shared rule once the
+    /// levels its callers add are known). <see cref="FilePath"/> is the tree's path as the compiler sees it.
+    /// </summary>
     internal sealed record EndpointModel(
         EquatableArray<string> HttpMethods,
         string? Route,
         string? Pattern,
         RouteKind RouteKind,
-        DeclarationModel Declaration,
+        EquatableArray<LevelModel> Levels,
         string Handler,
         string FilePath,
         int Line)
@@ -95,7 +113,17 @@ namespace Declarative.Auth.Generator
     /// the builder's origin is not visible; <see cref="ParentParameter"/> names the caller's own parameter when the
     /// builder came from one (resolved transitively).
     /// </summary>
-    internal sealed record CallSiteModel(string ParameterKey, string Prefix, bool Known, string? ParentParameter);
+    internal sealed record CallSiteModel(string ParameterKey, string Prefix, bool Known, string? ParentParameter)
+    {
+        /// <summary>The declaration levels (groups, fluent calls) of the builder passed in, outer → inner.</summary>
+        public EquatableArray<LevelModel> Levels { get; init; } = EquatableArray<LevelModel>.Empty;
+
+        /// <summary>False when a prefix on the way is not a constant (the route stays unknown, the declarations count).</summary>
+        public bool PrefixConstant { get; init; } = true;
+    }
+
+    /// <summary>The fluent declarations made on one <c>MapControllers()</c> call: a level nearer than every action's.</summary>
+    internal sealed record ControllerConventionsModel(EquatableArray<LevelModel> Levels);
 
     /// <summary>One controller and the endpoints of its actions (inherited ones included).</summary>
     internal sealed record ControllerModel(string TypeName, EquatableArray<EndpointModel> Endpoints);
@@ -122,8 +150,10 @@ namespace Declarative.Auth.Generator
         string SourceFile,
         int Line)
     {
-        /// <summary>Key kinds and workspace scoping (docs only; the runtime table does not carry them).</summary>
+        /// <summary>Key kinds, workspace scoping, [OrAuthorization] (the runtime table carries OrAuthorization only).</summary>
         public DeclarationFlags Flags { get; init; }
+
+        public string? AuthorizationPolicy { get; init; }
     }
 
     /// <summary>Everything the rendered file (and later the docs) needs.</summary>

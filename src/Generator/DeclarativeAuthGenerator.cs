@@ -62,15 +62,24 @@ namespace Declarative.Auth.Generator
                 .Collect()
                 .WithTrackingName(TrackingNames.AllControllers);
 
+            var controllerConventions = context.SyntaxProvider
+                .CreateSyntaxProvider(MinimalApisTransform.IsMapControllersCandidate, MinimalApisTransform.ControllerConventions)
+                .Where(static conventions => conventions is not null)
+                .Select(static (conventions, _) => conventions!)
+                .Collect()
+                .WithTrackingName(TrackingNames.AllControllerConventions);
+
             var manifest = compilationInfo
                 .Combine(projectDirectory)
                 .Combine(declared)
                 .Combine(minimalApis)
                 .Combine(callSites)
                 .Combine(controllers)
+                .Combine(controllerConventions)
                 .WithTrackingName(TrackingNames.Inputs)
                 .Select(static (input, _) => ManifestTransform.Build(
-                    input.Left.Left.Left.Left.Left,
+                    input.Left.Left.Left.Left.Left.Left,
+                    input.Left.Left.Left.Left.Left.Right,
                     input.Left.Left.Left.Left.Right,
                     input.Left.Left.Left.Right,
                     input.Left.Left.Right,

@@ -85,8 +85,11 @@ namespace Declarative.Auth.Generator
 
         private static string Reference(EntryModel e) => Methods(e) + " " + RouteText(e);
 
+        private static bool IsKeyOrAuthorization(EntryModel e) => e.Access == Access.Key && (e.Flags & DeclarationFlags.OrAuthorization) != 0;
+
         private static string AccessName(EntryModel e) => IsOrganizations(e) ? "key" : e.Access switch
         {
+            Access.Key when IsKeyOrAuthorization(e) => "keyOrAuthorization",
             Access.Key => "key",
             Access.Public => "public",
             Access.Authorize => "authorize",
@@ -100,6 +103,10 @@ namespace Declarative.Auth.Generator
                 notes.Add("public");
             if (e.Access == Access.Authorize && !IsOrganizations(e))
                 notes.Add("ASP.NET Core authorization");
+            if (IsKeyOrAuthorization(e))
+                notes.Add("key or authorization: or a caller the app's " + (e.AuthorizationPolicy is null ? "default policy" : "policy '" + e.AuthorizationPolicy + "'") + " accepts");
+            if ((e.Flags & DeclarationFlags.WhereUndeclared) != 0)
+                notes.Add("declared where undeclared");
             if ((e.Flags & DeclarationFlags.Workspace) != 0)
                 notes.Add("workspace-scoped");
             if (IsOrganizations(e))
@@ -277,6 +284,8 @@ namespace Declarative.Auth.Generator
                 w.Append("      \"public\": ").Append(Bool(IsPublic(e))).Append(",\n");
                 w.Append("      \"disabledWithoutOrganizationsKey\": ").Append(Bool(IsOrganizations(e))).Append(",\n");
                 w.Append("      \"cors\": ").Append(Bool((e.Flags & DeclarationFlags.EventIngestion) != 0)).Append(",\n");
+                if (IsKeyOrAuthorization(e))
+                    w.Append("      \"orAuthorization\": ").Append(JsonString(e.AuthorizationPolicy ?? "default")).Append(",\n");
                 w.Append("      \"handler\": ").Append(JsonString(e.Handler)).Append(",\n");
                 w.Append("      \"sourceFile\": ").Append(JsonString(e.SourceFile)).Append('\n');
                 w.Append("    }");

@@ -65,7 +65,10 @@ namespace Declarative.Auth.Generator
                         .Append("global::Declarative.Auth.EndpointAccess.").Append(entry.Access.ToString()).Append(", ")
                         .Append(Literal(entry.Handler)).Append(", ")
                         .Append(Literal(entry.SourceFile)).Append(", ")
-                        .Append(Int(entry.Line)).Append("),");
+                        .Append(Int(entry.Line)).Append(')');
+                    if ((entry.Flags & DeclarationFlags.OrAuthorization) != 0)
+                        w.Append(" { OrAuthorization = true }");
+                    w.Append(',');
                     if (entry.Route is null)
                         w.Append(" // ").Append(Comment(entry.RouteKind.ToString() + (entry.Pattern is null ? string.Empty : ": " + entry.Pattern)));
                     w.Append('\n');

@@ -47,27 +47,33 @@ namespace Declarative.Auth.Generator
             ImmutableArray<DeclaredSymbolModel> declared,
             ImmutableArray<EndpointModel> minimalApis,
             ImmutableArray<EquatableArray<CallSiteModel>> callSites,
-            ImmutableArray<ControllerModel> controllers)
+            ImmutableArray<ControllerModel> controllers,
+            ImmutableArray<ControllerConventionsModel> controllerConventions)
         {
             if (!info.ReferencesRuntime)
                 return null;
 
             var sitesByParameter = callSites.SelectMany(s => s).ToLookup(s => s.ParameterKey, StringComparer.Ordinal);
+            // MapControllers() conventions are nearer than every action's attributes (MVC appends them); with several
+            // MapControllers() calls, an action's endpoint gets the levels of the one that maps it: the first is taken.
+            var conventions = controllerConventions.IsDefaultOrEmpty ? EquatableArray<LevelModel>.Empty : controllerConventions[0].Levels;
             var endpoints = minimalApis.SelectMany(e => WithCallerPrefixes(e, sitesByParameter))
-                .Concat(controllers.SelectMany(c => c.Endpoints));
+                .Concat(controllers.SelectMany(c => c.Endpoints)
+                    .Select(e => conventions.Count == 0 ? e : e with { Levels = e.Levels.Concat(conventions).ToEquatableArray() }));
 
             var entries = endpoints
-                .Select(e => new EntryModel(
-                    e.HttpMethods,
-                    e.Route,
-                    e.Pattern,
-                    e.RouteKind,
-                    e.Declaration.Access,
-                    e.Declaration.Access == Access.Key ? e.Declaration.Permissions : EquatableArray<string>.Empty,
-                    e.Declaration.Level,
-                    e.Handler,
-                    RelativePath(e.FilePath, projectDirectory),
-                    e.Line) { Flags = e.Declaration.Flags })
+                .Select(e => (Endpoint: e, Declaration: DeclarationsTransform.Resolve(e.Levels.ToList())))
+                .Select(x => new EntryModel(
+                    x.Endpoint.HttpMethods,
+                    x.Endpoint.Route,
+                    x.Endpoint.Pattern,
+                    x.Endpoint.RouteKind,
+                    x.Declaration.Access,
+                    x.Declaration.Access == Access.Key ? x.Declaration.Permissions : EquatableArray<string>.Empty,
+                    x.Declaration.Level,
+                    x.Endpoint.Handler,
+                    RelativePath(x.Endpoint.FilePath, projectDirectory),
+                    x.Endpoint.Line) { Flags = x.Declaration.Flags, AuthorizationPolicy = x.Declaration.AuthorizationPolicy })
                 .OrderBy(e => e.Route is null ? 1 : 0)
                 .ThenBy(e => e.Route ?? e.Pattern ?? string.Empty, StringComparer.Ordinal)
                 .ThenBy(e => string.Join(",", e.HttpMethods), StringComparer.Ordinal)
@@ -100,45 +106,48 @@ namespace Declarative.Auth.Generator
         }
 
         /// <summary>
-        /// An endpoint mapped on a method parameter, once per distinct prefix its call sites pass in (ASP.NET Core
-        /// maps it once per call); unchanged when there is no call site or a prefix is not known.
+        /// An endpoint mapped on a method parameter, once per distinct prefix and declaration its call sites pass in
+        /// (ASP.NET Core maps it once per call, under the caller's groups); unchanged when there is no call site.
         /// </summary>
         private static IEnumerable<EndpointModel> WithCallerPrefixes(EndpointModel endpoint, ILookup<string, CallSiteModel> sites)
         {
-            if (endpoint.RouteKind != RouteKind.PrefixUnknown || endpoint.ReceiverParameter is null || endpoint.Pattern is null)
+            if (endpoint.ReceiverParameter is null || !sites.Contains(endpoint.ReceiverParameter))
                 return new[] { endpoint };
-            var prefixes = Prefixes(endpoint.ReceiverParameter, sites, 0);
-            if (prefixes.Count == 0 || prefixes.Contains(null))
-                return new[] { endpoint };
-            return prefixes
-                .Select(p => Routes.Rooted(Routes.CombineGroup(p!, endpoint.Pattern)))
-                .Distinct(StringComparer.Ordinal)
-                .Select(route => endpoint with { Route = route, Pattern = route, RouteKind = RouteKind.Constant, ReceiverParameter = null });
+            return Callers(endpoint.ReceiverParameter, sites, 0)
+                .Select(c =>
+                {
+                    var levels = c.Levels.Concat(endpoint.Levels).ToEquatableArray();
+                    if (c.Prefix is null || endpoint.Pattern is null || endpoint.RouteKind != RouteKind.PrefixUnknown)
+                        return endpoint with { Levels = levels };
+                    var route = Routes.Rooted(Routes.CombineGroup(c.Prefix, endpoint.Pattern));
+                    return endpoint with { Route = route, Pattern = route, RouteKind = RouteKind.Constant, ReceiverParameter = null, Levels = levels };
+                })
+                .Distinct();
         }
 
-        /// <summary>The prefixes a parameter receives from its call sites; null stands for one that is not known.</summary>
-        private static HashSet<string?> Prefixes(string parameter, ILookup<string, CallSiteModel> sites, int depth)
+        /// <summary>What a parameter receives from its call sites: the prefix (null when not known) and the declaration levels, outer → inner.</summary>
+        private static List<(string? Prefix, List<LevelModel> Levels)> Callers(string parameter, ILookup<string, CallSiteModel> sites, int depth)
         {
-            var result = new HashSet<string?>();
+            var result = new List<(string?, List<LevelModel>)>();
             if (depth > 16 || !sites.Contains(parameter))
             {
-                result.Add(null);
+                result.Add((null, new List<LevelModel>()));
                 return result;
             }
             foreach (var site in sites[parameter])
             {
                 if (site.Known)
                 {
-                    result.Add(site.Prefix);
+                    result.Add((site.Prefix, site.Levels.ToList()));
                 }
                 else if (site.ParentParameter is not null)
                 {
-                    foreach (var outer in Prefixes(site.ParentParameter, sites, depth + 1))
-                        result.Add(outer is null ? null : Routes.CombineGroup(outer, site.Prefix));
+                    foreach (var (outer, levels) in Callers(site.ParentParameter, sites, depth + 1))
+                        result.Add((outer is null || !site.PrefixConstant ? null : Routes.CombineGroup(outer, site.Prefix), levels.Concat(site.Levels).ToList()));
                 }
                 else
                 {
-                    result.Add(null);
+                    result.Add((null, site.Levels.ToList()));
                 }
             }
             return result;

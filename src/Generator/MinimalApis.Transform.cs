@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using Declarative.Auth.Rules;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -74,13 +75,10 @@ namespace Declarative.Auth.Generator
             // Enclosing groups.
             var groups = ResolveGroups(receiver, model, cancellationToken);
 
-            var levels = new List<(DeclarationsTransform.Level, DeclarationLevel)>
-            {
-                (handlerLevel, DeclarationLevel.Handler),
-                (endpointLevel, DeclarationLevel.Endpoint),
-            };
-            levels.AddRange(groups.Groups.Select(g => (g.Level, DeclarationLevel.Group)));
-            var declaration = DeclarationsTransform.Resolve(levels);
+            // Outer → inner, as the metadata runs: groups, the handler's attributes, the endpoint's conventions.
+            var levels = GroupLevels(groups);
+            levels.Add(handlerLevel.ToModel(isMethod: true, DeclarationLevel.Handler));
+            levels.Add(endpointLevel.ToModel(isMethod: false, DeclarationLevel.Endpoint));
 
             // Route: outer prefixes first.
             string? combined = pattern ?? string.Empty;
@@ -115,19 +113,37 @@ namespace Declarative.Auth.Generator
 
             var nameToken = NameToken(invocation.Expression) ?? invocation.GetFirstToken();
             var line = nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-            var receiverParameter = kind == RouteKind.PrefixUnknown ? groups.UnresolvedParameter : null;
+            // Mapped on a method's parameter: its call sites give the prefix (when unknown here) and their groups' declarations.
+            var receiverParameter = groups.RootKnown ? null : groups.UnresolvedParameter;
             return new EndpointModel(
                 httpMethods.ToEquatableArray(),
                 route,
                 combined,
                 kind,
-                declaration,
+                levels.ToEquatableArray(),
                 handlerName,
                 invocation.SyntaxTree.FilePath,
                 line)
             {
                 ReceiverParameter = receiverParameter,
             };
+        }
+
+        public static bool IsMapControllersCandidate(SyntaxNode node, CancellationToken cancellationToken)
+            => node is InvocationExpressionSyntax invocation && NameToken(invocation.Expression) is { ValueText: EndpointRules.MapControllersMethod };
+
+        /// <summary><c>MapControllers()</c>: its groups and its fluent declarations, which MVC adds to every action's endpoint.</summary>
+        public static ControllerConventionsModel? ControllerConventions(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var invocation = (InvocationExpressionSyntax)context.Node;
+            if (context.SemanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
+                || (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).ContainingType?.ToDisplayString() != "Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions")
+                return null;
+            var levels = GroupLevels(ResolveGroups(Receiver(operation), context.SemanticModel, cancellationToken));
+            var own = new DeclarationsTransform.Level();
+            CollectFluentUpwards(invocation, operation.Type, context.SemanticModel, own, cancellationToken);
+            levels.Add(own.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+            return new ControllerConventionsModel(levels.ToEquatableArray());
         }
 
         /// <summary>
@@ -181,10 +197,17 @@ namespace Declarative.Auth.Generator
                     ParameterKey(definition, parameter.Ordinal),
                     prefix,
                     constant && chain.RootKnown,
-                    constant && !chain.RootKnown ? chain.UnresolvedParameter : null));
+                    !chain.RootKnown ? chain.UnresolvedParameter : null)
+                {
+                    Levels = GroupLevels(chain).ToEquatableArray(),
+                    PrefixConstant = constant,
+                });
             }
             return sites.ToEquatableArray();
         }
+
+        private static List<LevelModel> GroupLevels(GroupChain chain)
+            => chain.Groups.AsEnumerable().Reverse().Select(g => g.Level.ToModel(isMethod: false, DeclarationLevel.Group)).ToList();
 
         private static bool IsRouteBuilder(ITypeSymbol type)
             => type.ToDisplayString() == "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder"
@@ -335,9 +358,8 @@ namespace Declarative.Auth.Generator
 
             public void ReplayInto(DeclarationsTransform.Level target)
             {
-                foreach (var (kind, permission) in Level.Added)
-                    target.Add(kind, permission);
-                target.AddFlags(Level.Flags);
+                foreach (var item in Level.Items)
+                    target.Add(item);
             }
         }
 
@@ -362,14 +384,12 @@ namespace Declarative.Auth.Generator
         /// <returns>True when the call declares something.</returns>
         private static bool AddFluent(IInvocationOperation call, DeclarationsTransform.Level level)
         {
-            level.AddFlags(DeclarationsTransform.FluentFlagsOf(call.TargetMethod));
-            var kind = EndpointRules.FluentDeclaration(call.TargetMethod);
-            if (kind != DeclarationKind.None)
-            {
-                level.Add(kind, kind == DeclarationKind.RequiresKey ? FluentPermission(call) : null);
-                return true;
-            }
             var original = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+            if (FluentItem(call, original) is { } fluent)
+            {
+                level.Add(fluent);
+                return fluent.Kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+            }
             if (original.Name != "WithMetadata" || original.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Builder")
                 return false;
             var declared = false;
@@ -383,33 +403,45 @@ namespace Declarative.Auth.Generator
                     : new[] { value };
                 foreach (var item in items)
                 {
-                    level.AddFlags(DeclarationsTransform.FlagsOf(item?.Type?.ToDisplayString()));
-                    var itemKind = ClassifyMetadata(item?.Type);
-                    if (itemKind == DeclarationKind.None)
+                    if (DeclarationsTransform.KindOf(item?.Type) is not { } itemKind)
                         continue;
-                    level.Add(itemKind, itemKind == DeclarationKind.RequiresKey ? CreatedPermission(item) : null);
-                    declared = true;
+                    level.Add(new DeclarationItem(itemKind, itemKind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
+                    declared |= itemKind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
                 }
             }
             return declared;
         }
 
-        /// <summary><see cref="EndpointRules.Classify"/> for a metadata object's type.</summary>
-        private static DeclarationKind ClassifyMetadata(ITypeSymbol? type)
+        /// <summary>Our fluent declarations and ASP.NET Core's RequireAuthorization/AllowAnonymous, as declaration items.</summary>
+        private static DeclarationItem? FluentItem(IInvocationOperation call, IMethodSymbol original)
         {
-            if (type is null)
-                return DeclarationKind.None;
-            if (type.ToDisplayString() == EndpointRules.RequiresKeyAttribute)
-                return DeclarationKind.RequiresKey;
-            foreach (var iface in type.AllInterfaces)
+            if (!original.IsExtensionMethod)
+                return null;
+            var ns = original.ContainingNamespace?.ToDisplayString();
+            if (ns == "Microsoft.AspNetCore.Builder")
             {
-                var name = iface.ToDisplayString();
-                if (name == "Microsoft.AspNetCore.Authorization.IAllowAnonymous")
-                    return DeclarationKind.AllowAnonymous;
-                if (name == "Microsoft.AspNetCore.Authorization.IAuthorizeData")
-                    return DeclarationKind.Authorize;
+                return original.Name switch
+                {
+                    EndpointRules.RequireAuthorizationMethod => new DeclarationItem(DeclarationItemKind.Authorize),
+                    EndpointRules.AllowAnonymousMethod => new DeclarationItem(DeclarationItemKind.AllowAnonymous),
+                    _ => null,
+                };
             }
-            return DeclarationKind.None;
+            if (ns != "Declarative.Auth")
+                return null;
+            return original.Name switch
+            {
+                EndpointRules.RequireKeyMethod => new DeclarationItem(DeclarationItemKind.Key, FluentPermission(call)),
+                "RequireKeyWhereUndeclared" => new DeclarationItem(DeclarationItemKind.KeyWhereUndeclared, FluentPermission(call)),
+                "AllowAnonymousWhereUndeclared" => new DeclarationItem(DeclarationItemKind.AllowAnonymousWhereUndeclared),
+                "RequireAnyKey" => new DeclarationItem(DeclarationItemKind.AnyKey),
+                "RequireOrganizationsKey" => new DeclarationItem(DeclarationItemKind.OrganizationsKey),
+                "AcceptEventWriteKeys" => new DeclarationItem(DeclarationItemKind.EventIngestion),
+                "RequireWorkspace" => new DeclarationItem(DeclarationItemKind.Workspace),
+                "OrAuthorization" => new DeclarationItem(DeclarationItemKind.OrAuthorization,
+                    Argument(call, "policy")?.Value.ConstantValue is { HasValue: true, Value: string policy } ? policy : null),
+                _ => null,
+            };
         }
 
         /// <summary>The permission of <c>new RequiresKeyAttribute(KeyType.X) { Scope = "y" }</c>; null when not constant.</summary>
@@ -553,7 +585,7 @@ namespace Declarative.Auth.Generator
                         {
                             UsesOf(parameter, declaration, parameter.Type, model, cancellationToken).ReplayInto(pending);
                         }
-                        if (pending.Kind != DeclarationKind.None)
+                        if (pending.Declares)
                             chain.Groups.Add(new Group(string.Empty, pending));
                         return chain;
                     }

@@ -16,6 +16,7 @@ namespace Declarative.Auth.Generator
         public const string Controllers = nameof(Controllers);
         public const string ControllerModels = nameof(ControllerModels);
         public const string AllControllers = nameof(AllControllers);
+        public const string AllControllerConventions = nameof(AllControllerConventions);
         public const string Inputs = nameof(Inputs);
         public const string Manifest = nameof(Manifest);
     }

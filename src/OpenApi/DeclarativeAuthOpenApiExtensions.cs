@@ -1,7 +1,9 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.Controllers;
+using Declarative.Auth.Rules;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -18,6 +20,12 @@ public static class DeclarativeAuthOpenApiExtensions
 
     /// <summary>The operation extension listing the key kinds an operation accepts (apiKey, eventWriteKey, organizationsKey).</summary>
     public const string KeyKindsExtension = "x-key-kinds";
+
+    /// <summary>
+    /// The operation extension of a requirement a signed-in caller may meet instead of a key: the app's policy name,
+    /// or <c>default</c>. The operation's security then lists the app's own schemes as alternatives to <c>ApiKey</c>.
+    /// </summary>
+    public const string OrAuthorizationExtension = "x-or-authorization";
 
     /// <summary>
     /// Adds a bearer security scheme <c>ApiKey</c> and, per operation, from the endpoint's metadata: the security
@@ -39,69 +47,83 @@ public static class DeclarativeAuthOpenApiExtensions
                 Description = "An API key in `Authorization: Bearer <key>`. Keys read `<prefix>_<live|test>_<22 random base62><6 base62 checksum>`; "
                     + "a malformed key, or one for the other environment, is refused with 401 UNAUTHORIZED.",
             };
+            AddAppSchemes(document);
             return Task.CompletedTask;
         });
+        // MVC's ApiDescription carries the action's metadata only; conventions such as MapControllers().RequireKey(...)
+        // are on the built endpoint. So read the live endpoint that carries the action, as the runtime does.
+        Dictionary<object, Endpoint>? byAction = null;
         options.AddOperationTransformer((operation, context, _) =>
         {
-            Apply(operation, context.Description.ActionDescriptor.EndpointMetadata, context.Document);
+            var action = context.Description.ActionDescriptor;
+            byAction ??= ByAction(context.ApplicationServices);
+            var metadata = byAction.TryGetValue(action, out var endpoint) ? endpoint.Metadata : (IReadOnlyList<object>)[.. action.EndpointMetadata];
+            Apply(operation, Read(metadata), context.Document);
             return Task.CompletedTask;
         });
         return options;
     }
 
-    /// <summary>What one endpoint requires, read from its metadata as the runtime reads it.</summary>
-    internal sealed record Requirement(bool Public, IReadOnlyList<string> Permissions, IReadOnlyList<string> KeyKinds, bool Workspace, bool Undeclared);
-
-    internal static Requirement Read(IList<object> metadata)
+    // Security requirements are alternatives: "ApiKey" or any scheme the app's own logins use.
+    private static void AddAppSchemes(OpenApiDocument document)
     {
-        var workspace = metadata.OfType<IRequiresWorkspaceMetadata>().Any();
-        var ingestion = metadata.OfType<IEventIngestionMetadata>().Any();
-        if (metadata.OfType<IRequiresOrganizationsKeyMetadata>().Any())
-            return new Requirement(false, [], ["organizationsKey"], workspace, false);
-
-        // As EndpointPolicyBuilder: attributes on the handler or action method replace everything outer.
-        var keys = new List<IRequiresKeyMetadata>();
-        var isPublic = false;
-        var method = metadata.OfType<ControllerActionDescriptor>().FirstOrDefault()?.MethodInfo ?? metadata.OfType<MethodInfo>().FirstOrDefault();
-        var own = method?.GetCustomAttributes(inherit: true) ?? [];
-        if (own.OfType<IRequiresKeyMetadata>().Any())
-            keys.AddRange(own.OfType<IRequiresKeyMetadata>());
-        else if (own.OfType<IAllowAnonymous>().Any())
-            isPublic = true;
-
-        // Then nearest first: RequireKeys add up until an AllowAnonymous.
-        if (keys.Count == 0 && !isPublic)
+        var schemes = document.Components?.SecuritySchemes?.Keys.Where(k => k != SchemeName).ToArray() ?? [];
+        foreach (var operation in document.Paths?.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []) ?? [])
         {
-            for (var i = metadata.Count - 1; i >= 0; i--)
-            {
-                if (metadata[i] is IRequiresKeyMetadata key)
-                    keys.Add(key);
-                else if (metadata[i] is IAllowAnonymous)
-                {
-                    isPublic = keys.Count == 0;
-                    break;
-                }
-            }
+            if (operation.Extensions?.ContainsKey(OrAuthorizationExtension) != true || operation.Security is null)
+                continue;
+            foreach (var scheme in schemes)
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, document)] = [] });
         }
-        if (isPublic)
-            return new Requirement(true, [], [], workspace, false);
-        var permissions = keys.Select(k => k.Permission).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var kinds = new List<string>();
-        if (keys.Count > 0 || !ingestion)
-            kinds.Add("apiKey");
-        if (ingestion)
-            kinds.Add("eventWriteKey");
-        return new Requirement(false, permissions, kinds, workspace, keys.Count == 0 && !ingestion);
     }
 
-    private static void Apply(OpenApiOperation operation, IList<object> metadata, OpenApiDocument? document)
+    private static Dictionary<object, Endpoint> ByAction(IServiceProvider services)
     {
-        var requirement = Read(metadata);
+        var result = new Dictionary<object, Endpoint>(ReferenceEqualityComparer.Instance);
+        foreach (var source in services.GetServices<EndpointDataSource>())
+        {
+            foreach (var endpoint in source.Endpoints)
+            {
+                if (endpoint.Metadata.GetMetadata<ActionDescriptor>() is { } descriptor)
+                    result.TryAdd(descriptor, endpoint);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>What one endpoint requires: the runtime's own precedence rule over its metadata.</summary>
+    internal sealed record Requirement(bool Public, IReadOnlyList<string> Permissions, IReadOnlyList<string> KeyKinds, bool Workspace, bool Undeclared,
+        bool OrAuthorization = false, string? AuthorizationPolicy = null, bool Authorize = false);
+
+    internal static Requirement Read(IReadOnlyList<object> metadata)
+    {
+        var resolved = EndpointPolicyBuilder.Resolve(metadata);
+        switch (resolved.Access)
+        {
+            case ResolvedAccess.OrganizationsKey:
+                return new Requirement(false, [], ["organizationsKey"], resolved.Workspace, false);
+            case ResolvedAccess.Public:
+                return new Requirement(true, [], [], resolved.Workspace, false);
+        }
+        var kinds = new List<string>();
+        var key = resolved.Access == ResolvedAccess.Key;
+        if (!resolved.EventIngestion || resolved.Permissions.Length > 0 || resolved.AnyKey)
+            kinds.Add("apiKey");
+        if (resolved.EventIngestion)
+            kinds.Add("eventWriteKey");
+        return new Requirement(false, resolved.Permissions, key ? kinds : [], resolved.Workspace, resolved.Access == ResolvedAccess.Undeclared,
+            resolved.OrAuthorization, resolved.AuthorizationPolicy, resolved.Access == ResolvedAccess.Authorize);
+    }
+
+    private static void Apply(OpenApiOperation operation, Requirement requirement, OpenApiDocument? document)
+    {
         if (requirement.Public)
         {
             operation.Security = [];
             return;
         }
+        if (requirement.Authorize)
+            return; // left to the app's own authorization: its schemes describe it
 
         operation.Security =
         [
@@ -110,6 +132,11 @@ public static class DeclarativeAuthOpenApiExtensions
         operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
         operation.Extensions[RequiredPermissionsExtension] = new JsonNodeExtension(new JsonArray(requirement.Permissions.Select(p => (JsonNode)JsonValue.Create(p)).ToArray()));
         operation.Extensions[KeyKindsExtension] = new JsonNodeExtension(new JsonArray(requirement.KeyKinds.Select(k => (JsonNode)JsonValue.Create(k)).ToArray()));
+        if (requirement.OrAuthorization)
+        {
+            // A key OR the app's own login: the document transformer adds the app's schemes as alternative requirements.
+            operation.Extensions[OrAuthorizationExtension] = new JsonNodeExtension(JsonValue.Create(requirement.AuthorizationPolicy ?? "default")!);
+        }
 
         operation.Responses ??= new OpenApiResponses();
         operation.Responses.TryAdd("401", new OpenApiResponse

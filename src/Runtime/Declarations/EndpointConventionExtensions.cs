@@ -30,6 +30,23 @@ public static class DeclarativeAuthEndpointConventionExtensions
         where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(new OrAuthorizationAttribute { Policy = policy });
 
+    /// <summary>
+    /// Requires an API key holding <paramref name="type"/> on <paramref name="scope"/> only for the endpoints of this
+    /// builder that declare nothing themselves: for a library's endpoints (<c>MapIdentityApi&lt;T&gt;()</c>) whose
+    /// own <c>[Authorize]</c> must stay as it is.
+    /// </summary>
+    public static TBuilder RequireKeyWhereUndeclared<TBuilder>(this TBuilder builder, KeyType type, string? scope = null)
+        where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new WhereUndeclaredMetadata(new(Rules.DeclarationItemKind.KeyWhereUndeclared, PermissionName.Format(type, scope))));
+
+    /// <summary>
+    /// Makes public only the endpoints of this builder that declare nothing themselves, e.g.
+    /// <c>app.MapIdentityApi&lt;User&gt;().AllowAnonymousWhereUndeclared()</c> opens register/login but keeps
+    /// <c>/manage/*</c> behind Identity's own <c>[Authorize]</c> (a plain <c>AllowAnonymous()</c> would open them).
+    /// </summary>
+    public static TBuilder AllowAnonymousWhereUndeclared<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new WhereUndeclaredMetadata(new(Rules.DeclarationItemKind.AllowAnonymousWhereUndeclared)));
+
     /// <summary>Requires any valid API key, whatever it holds.</summary>
     public static TBuilder RequireAnyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(new RequiresAnyKeyAttribute());

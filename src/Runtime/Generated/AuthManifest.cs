@@ -59,4 +59,8 @@ public sealed record EndpointEntry(
     EndpointAccess Access,
     string Handler,
     string SourceFile,
-    int Line);
+    int Line)
+{
+    /// <summary>With <see cref="EndpointAccess.Key"/>: a caller the app's own authorization accepts may call it without a key.</summary>
+    public bool OrAuthorization { get; init; }
+}

@@ -20,27 +20,13 @@ public static class PermissionName
         if (!IsValidScope(scope))
             throw new ArgumentException($"Scope '{scope}' is not valid; a scope is lowercase letters, digits, '-', '_' or '.', e.g. Scope = \"events\".", nameof(scope));
 
-        return type switch
-        {
-            KeyType.Read => "read:" + scope,
-            KeyType.Write => "write:" + scope,
-            KeyType.Delete => "delete:" + scope,
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown KeyType."),
-        };
+        if (type is not (KeyType.Read or KeyType.Write or KeyType.Delete))
+            throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown KeyType.");
+        return Rules.PermissionText.Format((int)type, scope);
     }
 
     /// <summary>True for a scope made of lowercase ASCII letters, digits, '-', '_' and '.', starting with a letter.</summary>
-    public static bool IsValidScope(string? scope)
-    {
-        if (string.IsNullOrEmpty(scope) || scope.Length > 64 || !char.IsAsciiLetterLower(scope[0]))
-            return false;
-        foreach (var c in scope)
-        {
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.'))
-                return false;
-        }
-        return true;
-    }
+    public static bool IsValidScope(string? scope) => Rules.PermissionText.IsValidScope(scope);
 
     /// <summary>Parses <c>action:scope</c> or <c>admin</c>.</summary>
     public static bool TryParse(string? permission, out KeyType type, out string? scope)

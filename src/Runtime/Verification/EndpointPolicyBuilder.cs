@@ -1,4 +1,5 @@
 using System.Reflection;
+using Declarative.Auth.Rules;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Controllers;
@@ -6,87 +7,89 @@ using Microsoft.AspNetCore.Mvc.Controllers;
 namespace Declarative.Auth;
 
 /// <summary>
-/// Reads an endpoint's metadata into a policy. Attributes on the handler or action method replace everything
-/// outer (class, route groups, fluent calls). Outer <c>RequireKey</c>s add up, back to the nearest
-/// <c>AllowAnonymous</c>. On the method itself <see cref="RequiresKeyAttribute"/> beats <c>[AllowAnonymous]</c>
-/// (fail closed; DAUTH003 reports the contradiction), and <c>[Authorize]</c> never removes a key requirement.
+/// Reads an endpoint's metadata into declaration items (the handler's or action's own attributes as the method
+/// level) and compiles the result of the shared precedence rule (<see cref="DeclarationPrecedence"/>, the same
+/// code the generator's table, the analyzers and the OpenAPI transformer use) into a policy.
 /// </summary>
 internal static class EndpointPolicyBuilder
 {
     public static EndpointPolicy Build(Endpoint endpoint, PermissionCatalog catalog)
     {
-        var policy = Declared(endpoint, catalog);
-        return policy.Access == EndpointAccess.Undeclared && endpoint.Metadata.GetMetadata<IEventIngestionMetadata>() is not null
-            ? KeyPolicy(endpoint, [], catalog) // [EventIngestion] alone: event write keys only
-            : policy;
+        var resolved = Resolve(endpoint.Metadata);
+        return resolved.Access switch
+        {
+            ResolvedAccess.OrganizationsKey => EndpointPolicy.Organizations,
+            ResolvedAccess.Public => EndpointPolicy.Public,
+            ResolvedAccess.Authorize => EndpointPolicy.Delegated,
+            ResolvedAccess.Key => KeyPolicy(endpoint, resolved, catalog),
+            _ => EndpointPolicy.Undeclared,
+        };
     }
 
-    private static EndpointPolicy Declared(Endpoint endpoint, PermissionCatalog catalog)
+    /// <summary>The shared rule over one endpoint's metadata, outer to inner, with the method's own attributes flagged.</summary>
+    public static ResolvedDeclaration Resolve(IReadOnlyList<object> metadata)
     {
-        var metadata = endpoint.Metadata;
-        if (metadata.GetMetadata<IRequiresOrganizationsKeyMetadata>() is not null)
-            return EndpointPolicy.Organizations;
-        var method = metadata.GetMetadata<ControllerActionDescriptor>()?.MethodInfo ?? metadata.GetMetadata<MethodInfo>();
-
-        if (method is not null)
+        MethodInfo? method = null;
+        foreach (var item in metadata)
         {
-            var own = method.GetCustomAttributes(inherit: true);
-            var ownKeys = own.OfType<IRequiresKeyMetadata>().ToArray();
-            if (ownKeys.Length > 0)
-                return KeyPolicy(endpoint, ownKeys, catalog);
-            if (own.OfType<IAllowAnonymous>().Any())
-                return EndpointPolicy.Public;
-        }
-
-        // Metadata runs from farthest (outer group, class) to nearest (inner group, endpoint conventions).
-        // Walk back from the nearest: RequireKeys add up until an AllowAnonymous, which ends the walk —
-        // it makes the endpoint public only when no nearer RequireKey exists.
-        var keys = new List<IRequiresKeyMetadata>();
-        var authorize = false;
-        for (var i = metadata.Count - 1; i >= 0; i--)
-        {
-            switch (metadata[i])
+            if (item is ControllerActionDescriptor action)
             {
-                case IRequiresKeyMetadata key:
-                    keys.Add(key);
-                    break;
-                case IAllowAnonymous when keys.Count == 0:
-                    return EndpointPolicy.Public;
-                case IAllowAnonymous:
-                    i = -1;
-                    break;
-                case IAuthorizeData:
-                    authorize = true;
-                    break;
+                method = action.MethodInfo;
+                break;
             }
+            method ??= item as MethodInfo;
         }
-        if (keys.Count > 0)
-            return KeyPolicy(endpoint, keys, catalog);
-        if (authorize)
-            return EndpointPolicy.Delegated;
-        return EndpointPolicy.Undeclared;
+        var levels = new List<DeclarationLevelItems>(2) { new(Items(metadata), isMethod: false) };
+        if (method is not null)
+            levels.Add(new(Items(method.GetCustomAttributes(inherit: true)), isMethod: true));
+        return DeclarationPrecedence.Resolve(levels);
+    }
+
+    private static List<DeclarationItem> Items(IEnumerable<object> metadata)
+    {
+        var items = new List<DeclarationItem>();
+        foreach (var item in metadata)
+        {
+            if (item is IRequiresOrganizationsKeyMetadata)
+                items.Add(new(DeclarationItemKind.OrganizationsKey));
+            if (item is IRequiresKeyMetadata key)
+                items.Add(key.Permission.Length == 0 ? new(DeclarationItemKind.AnyKey) : new(DeclarationItemKind.Key, key.Permission));
+            if (item is WhereUndeclaredMetadata fallback)
+                items.Add(fallback.Item);
+            if (item is IEventIngestionMetadata)
+                items.Add(new(DeclarationItemKind.EventIngestion));
+            if (item is IRequiresWorkspaceMetadata)
+                items.Add(new(DeclarationItemKind.Workspace));
+            if (item is IOrAuthorizationMetadata alternative)
+                items.Add(new(DeclarationItemKind.OrAuthorization, alternative.Policy));
+            if (item is IAllowAnonymous)
+                items.Add(new(DeclarationItemKind.AllowAnonymous));
+            else if (item is IAuthorizeData)
+                items.Add(new(DeclarationItemKind.Authorize));
+        }
+        return items;
     }
 
     public static IEnumerable<string> PermissionsOf(Endpoint endpoint)
-        => endpoint.Metadata.GetOrderedMetadata<IRequiresKeyMetadata>().Select(m => m.Permission).Where(p => p.Length > 0);
+        => endpoint.Metadata.GetOrderedMetadata<IRequiresKeyMetadata>().Select(m => m.Permission)
+            .Concat(endpoint.Metadata.GetOrderedMetadata<WhereUndeclaredMetadata>().Select(m => m.Item.Value ?? ""))
+            .Where(p => p.Length > 0);
 
-    private static EndpointPolicy KeyPolicy(Endpoint endpoint, IEnumerable<IRequiresKeyMetadata> declarations, PermissionCatalog catalog)
+    private static EndpointPolicy KeyPolicy(Endpoint endpoint, ResolvedDeclaration resolved, PermissionCatalog catalog)
     {
-        var permissions = declarations.Select(d => d.Permission).Where(p => p.Length > 0)
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var permissions = resolved.Permissions;
         var compiled = catalog.TryCompileRequirement(permissions, out var required);
         var metadata = endpoint.Metadata;
         var limit = metadata.GetMetadata<KeyRateLimitAttribute>()?.RequestsPerMinute;
-        var alternative = metadata.GetMetadata<IOrAuthorizationMetadata>();
         return new EndpointPolicy(
             permissions,
             required,
             compiled,
-            workspace: metadata.GetMetadata<IRequiresWorkspaceMetadata>() is not null,
-            ingestion: metadata.GetMetadata<IEventIngestionMetadata>() is not null,
+            workspace: resolved.Workspace,
+            ingestion: resolved.EventIngestion,
             rateLimit: limit,
             partitionSuffix: limit is null ? "" : "|" + (endpoint.DisplayName ?? endpoint.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            orAuthorization: alternative is not null,
-            authorizationPolicy: alternative?.Policy);
+            orAuthorization: resolved.OrAuthorization,
+            authorizationPolicy: resolved.AuthorizationPolicy);
     }
 }
