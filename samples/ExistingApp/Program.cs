@@ -34,12 +34,8 @@ var app = builder.Build();
 app.UseRateLimiter();
 app.UseDeclarativeAuth(); // keys: after the app's own middleware; it moves none of it
 
-// Identity declares only /manage/* ([Authorize]): declare the rest public, and only the rest.
-app.MapIdentityApi<IdentityUser>().Finally(endpoint =>
-{
-    if (!endpoint.Metadata.OfType<IAuthorizeData>().Any())
-        endpoint.Metadata.Add(new AllowAnonymousAttribute());
-});
+// keys: Identity declares only /manage/* ([Authorize]); its other endpoints (register, login, ...) are public.
+app.MapIdentityApi<IdentityUser>().AllowAnonymousWhereUndeclared();
 
 var api = app.MapGroup("/api");
 api.MapGet("/account", [Authorize] (ClaimsPrincipal user) =>
