@@ -79,6 +79,8 @@ public sealed class Pipelines
         keys.Seed(plain);
         var firstSeen = ActivatorUtilities.CreateInstance<KeyAuthentication>(Services, (IApiKeyStore)plain);
         MiddlewareFirstSeen = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(Services, Noop, firstSeen);
+        // The same middleware with a handler that reads HttpContext.User: what the per-request principal costs when used.
+        MiddlewareReadsUser = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(Services, (RequestDelegate)(c => c.User.Identity is null ? Task.CompletedTask : Task.CompletedTask));
         Policy = State.PolicyFor(OurEndpoint);
 
         var conventional = new ServiceCollection();
@@ -106,6 +108,7 @@ public sealed class Pipelines
     public IApiKeyStore Store { get; }
     internal DeclarativeAuthState State { get; }
     internal DeclarativeAuthMiddleware Middleware { get; }
+    internal DeclarativeAuthMiddleware MiddlewareReadsUser { get; }
     internal EndpointPolicy Policy { get; }
     public RequestDelegate Conventional { get; }
     public RequestDelegate NoAuth { get; }

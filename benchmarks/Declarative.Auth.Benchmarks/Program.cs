@@ -98,6 +98,7 @@ public static class Program
         Summary.Row("verify", "floor: KeyHash of the key (what both sides pay)", Cell("KeyHashFloor"));
         Summary.Row("verify", "middleware: valid, header string seen before (keep-alive)", Cell("MiddlewareValid"), "<= 500 ns, 0 B", Summary.Met(Ns("MiddlewareValid") <= 500 && B("MiddlewareValid") == 0));
         Summary.Row("verify", "middleware: valid, header first seen (pays the hash)", Cell("MiddlewareValidFirstSeen"), "<= 500 ns, 0 B", Summary.Met(Ns("MiddlewareValidFirstSeen") <= 500 && B("MiddlewareValidFirstSeen") == 0));
+        Summary.Row("verify", "middleware: valid, handler reads HttpContext.User", Cell("MiddlewareValidReadsUser"));
         Summary.Row("verify", "middleware: bad checksum (401 body)", Cell("MiddlewareBadChecksum"));
         Summary.Row("verify", "middleware: unknown key (401 body)", Cell("MiddlewareUnknown"));
         Summary.Row("verify", "middleware: lacks permission (403 body)", Cell("MiddlewareLacking"));

@@ -28,6 +28,7 @@ public class VerifyBenchmarks
     private IServiceScopeFactory _scopes = null!;
     private RequestDelegate _ours = null!; // cached: a lambda per call would be charged to the middleware
     private RequestDelegate _oursFirstSeen = null!;
+    private RequestDelegate _oursReadsUser = null!;
     private readonly byte[] _sha256Input = new byte[39];
     private string _validKey = null!;
     private readonly byte[] _sha256Output = new byte[32];
@@ -40,6 +41,7 @@ public class VerifyBenchmarks
         _p.WarmAsync().GetAwaiter().GetResult();
         _ours = _p.Middleware.InvokeAsync;
         _oursFirstSeen = _p.MiddlewareFirstSeen.InvokeAsync;
+        _oursReadsUser = _p.MiddlewareReadsUser.InvokeAsync;
         _format = keys.Format;
         _store = _p.Store;
         _verified = _p.Services.GetRequiredService<VerifiedKeys>();
@@ -63,6 +65,7 @@ public class VerifyBenchmarks
         Expect(Decision.Forbidden, VerifyLacking());
         Expect(200, Run(_ctxValid, _ours, _p.OurEndpoint));
         Expect(200, Run(_ctxValid, _oursFirstSeen, _p.OurEndpoint));
+        Expect(200, Run(_ctxValid, _oursReadsUser, _p.OurEndpoint));
         Expect(401, Run(_ctxBadChecksum, _ours, _p.OurEndpoint));
         Expect(401, Run(_ctxUnknown, _ours, _p.OurEndpoint));
         Expect(403, Run(_ctxLacking, _ours, _p.OurEndpoint));
@@ -153,6 +156,10 @@ public class VerifyBenchmarks
 
     [Benchmark(Description = "ours middleware: valid")]
     public int MiddlewareValid() => Run(_ctxValid, _ours, _p.OurEndpoint);
+
+    // The handler reads HttpContext.User: the request's own principal is built (issue 17.5: none is shared).
+    [Benchmark(Description = "ours middleware: valid, handler reads User")]
+    public int MiddlewareValidReadsUser() => Run(_ctxValid, _oursReadsUser, _p.OurEndpoint);
 
     // Every request pays the hash: the first request of a connection, or a client that opens one per request.
     [Benchmark(Description = "ours middleware: valid, header first seen")]
