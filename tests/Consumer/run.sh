@@ -9,7 +9,7 @@ rm -rf "$packages" "$root/artifacts/consumer-packages" "$root/artifacts/tools"
 mkdir -p "$packages"
 
 echo "== pack"
-for project in src/Runtime src/Stores/Sqlite src/Stores/PostgreSql src/Cli; do
+for project in src/Runtime src/Stores/Sqlite src/Stores/PostgreSql src/OpenApi src/Cli; do
   dotnet pack "$root/$project" -c Release -o "$packages" --nologo -v quiet
 done
 ls "$packages"
@@ -25,11 +25,21 @@ for f in lib/net10.0/Declarative.Auth.dll lib/net10.0/Declarative.Auth.xml READM
 done
 if grep -q "lib/.*Analyzers\|lib/.*Generator" <<<"$contents"; then echo "FAIL: analyzers shipped as libraries"; exit 1; fi
 echo "ok: no Roslyn dependency, generator and analyzers under analyzers/dotnet/cs only"
+# The OpenAPI package asks for the floor, never more: an app's own Microsoft.AspNetCore.OpenApi 10.0.x must win
+# without NU1605 (a downgrade error), and Microsoft.OpenApi 3.x (another object model) is refused.
+openapi=$(unzip -p "$packages"/Declarative.Auth.OpenApi.0.*.nupkg '*.nuspec')
+grep -q 'id="Microsoft.AspNetCore.OpenApi" version="10.0.0"' <<<"$openapi" || { echo "FAIL: Declarative.Auth.OpenApi must depend on Microsoft.AspNetCore.OpenApi >= 10.0.0"; grep dependency <<<"$openapi"; exit 1; }
+grep -q 'id="Microsoft.OpenApi" version="\[2.3.0, 3.0.0)"' <<<"$openapi" || { echo "FAIL: Declarative.Auth.OpenApi must depend on Microsoft.OpenApi [2.3.0, 3.0.0)"; grep dependency <<<"$openapi"; exit 1; }
+echo "ok: Declarative.Auth.OpenApi asks for Microsoft.AspNetCore.OpenApi >= 10.0.0 and Microsoft.OpenApi 2.x"
 
-echo "== consumer build (from packages only)"
+echo "== consumer build at the OpenAPI floor (the app's Microsoft.AspNetCore.OpenApi 10.0.0)"
+dotnet build "$here/ConsumerApp/ConsumerApp.csproj" -c Release --nologo -v quiet -p:AppOpenApiVersion=10.0.0 -p:DeclarativeAuthDocs=false
+echo "ok: builds next to Microsoft.AspNetCore.OpenApi 10.0.0"
+
+echo "== consumer build (from packages only, next to the app's Microsoft.AspNetCore.OpenApi 10.0.12)"
 log=$(mktemp)
-dotnet build "$here/ConsumerApp/ConsumerApp.csproj" -c Release --nologo 2>&1 | tee "$log"
-grep -q "Program.cs(12,5): warning DAUTH001" "$log" || { echo "FAIL: DAUTH001 from the package was not reported on Program.cs line 12"; exit 1; }
+dotnet build "$here/ConsumerApp/ConsumerApp.csproj" -c Release --nologo --no-incremental 2>&1 | tee "$log"
+grep -q "Program.cs(20,5): warning DAUTH001" "$log" || { echo "FAIL: DAUTH001 from the package was not reported on Program.cs line 20"; exit 1; }
 count=$(grep -o "warning DAUTH001[^[]*" "$log" | sort -u | wc -l)
 [ "$count" -eq 1 ] || { echo "FAIL: expected exactly one DAUTH001, got $count"; exit 1; }
 echo "ok: DAUTH001 raised by the packaged analyzer on the undeclared endpoint only"

@@ -42,6 +42,17 @@ public sealed class ConsumerTests : IClassFixture<ConsumerTests.Factory>
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_has_the_key_scheme_and_the_apps_own_transformer_ran()
+    {
+        // Declarative.Auth.OpenApi restored next to the app's own Microsoft.AspNetCore.OpenApi (issue 15.8).
+        var document = await _factory.CreateClient().GetStringAsync("/openapi/v1.json");
+        Assert.Contains("\"Consumer\"", document);
+        Assert.Contains("\"bearer\"", document);
+        Assert.Contains("x-required-permissions", document);
+        Assert.Contains("read:events", document);
+    }
+
+    [Fact]
     public async Task The_undeclared_endpoint_is_refused()
         => Assert.Equal(HttpStatusCode.Forbidden, (await _factory.CreateClient().GetAsync("/forgotten")).StatusCode);
 }
