@@ -16,6 +16,7 @@ public static class DeclarativeAuthServiceCollectionExtensions
     public static DeclarativeAuthBuilder AddDeclarativeAuth(this IServiceCollection services, Action<DeclarativeAuthOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var again = services.Any(d => d.ServiceType == typeof(DeclarativeAuthState)); // a second call decorates nothing twice
         var options = services.AddOptions<DeclarativeAuthOptions>().BindConfiguration(DeclarativeAuthOptions.SectionName);
         if (configure is not null)
             options.Configure(configure);
@@ -46,6 +47,9 @@ public static class DeclarativeAuthServiceCollectionExtensions
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(DeclarativeAuthDefaults.AuthenticationScheme, displayName: "API key", configureOptions: null);
         services.PostConfigure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(DefaultScheme.Keep);
+        // The app's schemes never run on a request carrying one of our keys (see KeyRequestHandlerProvider).
+        if (!again)
+            services.Decorate<Microsoft.AspNetCore.Authentication.IAuthenticationHandlerProvider, KeyRequestHandlerProvider>();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<IOptions<DeclarativeAuthOptions>>((cors, auth) => cors.AddPolicy(EventIngestionAttribute.CorsPolicyName, policy =>

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+
+namespace Declarative.Auth;
+
+/// <summary>
+/// Keeps the app's own authentication handlers away from requests that carry one of our keys. WebApplication runs
+/// the app's default scheme on every request (its automatic <c>UseAuthentication()</c>, placed before anything of
+/// ours); handed a key it cannot read, the app's handler pays for trying (a bearer-token handler unprotects it) and
+/// logs "was not authenticated" on every key request. For such a request the app's schemes answer "no result" to
+/// authenticate, without running; challenge, forbid and sign-in still go to them. Other requests see the app's
+/// handlers untouched.
+/// </summary>
+internal sealed class KeyRequestHandlerProvider(IAuthenticationHandlerProvider inner, ApiKeyFormat format) : IAuthenticationHandlerProvider
+{
+    private readonly string _bearerKey = "Bearer " + format.Prefix + "_";
+
+    public async Task<IAuthenticationHandler?> GetHandlerAsync(HttpContext context, string authenticationScheme)
+    {
+        var handler = await inner.GetHandlerAsync(context, authenticationScheme).ConfigureAwait(false);
+        if (handler is null || authenticationScheme == DeclarativeAuthDefaults.AuthenticationScheme || !CarriesKey(context.Request))
+            return handler;
+        return new NotForKeys(handler);
+    }
+
+    private bool CarriesKey(HttpRequest request)
+    {
+        var values = request.Headers.Authorization;
+        return values.Count == 1 && values[0] is { } header && header.StartsWith(_bearerKey, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private sealed class NotForKeys(IAuthenticationHandler inner) : IAuthenticationSignInHandler
+    {
+        public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context) => inner.InitializeAsync(scheme, context);
+
+        public Task<AuthenticateResult> AuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
+
+        public Task ChallengeAsync(AuthenticationProperties? properties) => inner.ChallengeAsync(properties);
+
+        public Task ForbidAsync(AuthenticationProperties? properties) => inner.ForbidAsync(properties);
+
+        public Task SignInAsync(System.Security.Claims.ClaimsPrincipal user, AuthenticationProperties? properties)
+            => inner is IAuthenticationSignInHandler signIn ? signIn.SignInAsync(user, properties)
+                : throw new InvalidOperationException($"The authentication handler {inner.GetType().Name} cannot sign in.");
+
+        public Task SignOutAsync(AuthenticationProperties? properties)
+            => inner is IAuthenticationSignOutHandler signOut ? signOut.SignOutAsync(properties)
+                : throw new InvalidOperationException($"The authentication handler {inner.GetType().Name} cannot sign out.");
+    }
+}
