@@ -20,6 +20,13 @@ public static class AuthManifestRegistry
         }
     }
 
+    /// <summary>Removes a manifest registered under <paramref name="assemblyName"/> (tests that register a fake one).</summary>
+    internal static void Unregister(string assemblyName)
+    {
+        lock (Gate)
+            s_manifests = [.. s_manifests.Where(m => m.AssemblyName != assemblyName)];
+    }
+
     /// <summary>The manifests registered so far.</summary>
     public static IReadOnlyList<AuthManifest> Manifests => Volatile.Read(ref s_manifests);
 }

@@ -31,9 +31,9 @@ public sealed partial class PostgreSqlStoreOptions
 
     /// <summary>
     /// How long that check may take before the channel is declared lost (caches stop serving from memory and the
-    /// feed reconnects). Default 300 ms: a LISTEN answers in a round trip.
+    /// feed reconnects). Default 400 ms: a LISTEN answers in a round trip, and a busy machine gets some slack.
     /// </summary>
-    public TimeSpan ListenCheckTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan ListenCheckTimeout { get; set; } = TimeSpan.FromMilliseconds(400);
 
     /// <summary>First wait before reconnecting a lost change feed; doubles on each failure. Default 250 ms.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);

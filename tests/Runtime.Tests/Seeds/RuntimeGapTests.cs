@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Declarative.Auth.Tests.Seeds;
 
 /// <summary>Gaps found by rebuilding the seed APIs, pinned.</summary>
+[Collection(Declarative.Auth.Tests.Verifier.ProcessWideManifests.Name)]
 public sealed class RuntimeGapTests
 {
     [Fact]

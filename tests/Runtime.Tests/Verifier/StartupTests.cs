@@ -114,7 +114,18 @@ public sealed class EndpointBuildTests
     }
 }
 
+/// <summary>
+/// Tests that register a manifest in the process-wide registry (or read it before start-up) run alone: a fake
+/// manifest seen by another test's key validation would change its answer.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideManifests
+{
+    public const string Name = "Process-wide manifests";
+}
+
 /// <summary>Start-up compares each live endpoint's compiled policy with the build's row for it.</summary>
+[Collection(ProcessWideManifests.Name)]
 public sealed class TableContractTests
 {
     [Fact]
@@ -125,6 +136,7 @@ public sealed class TableContractTests
             new EndpointEntry(["GET"], "/contract/differs", ["read:table"], EndpointAccess.Key, "lambda", "Program.cs", 7),
             new EndpointEntry(["GET"], "/contract/agrees", ["read:same"], EndpointAccess.Key, "lambda", "Program.cs", 8),
         ]));
+        using var unregister = new Unregister("TableContractTests.Fake");
         await using var app = await TestApp.StartAsync(a =>
         {
             a.MapGet("/contract/differs", () => "x").RequireKey(KeyType.Read, "metadata");
@@ -150,4 +162,9 @@ public sealed class TableContractTests
         Assert.Equal(HttpStatusCode.OK, (await app.Client().GetAsync("/library/open")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client().GetAsync("/library/keyed")).StatusCode);
     }
+}
+
+internal sealed class Unregister(string assemblyName) : IDisposable
+{
+    public void Dispose() => AuthManifestRegistry.Unregister(assemblyName);
 }
