@@ -56,7 +56,7 @@ public sealed class PostgresFactAttribute : FactAttribute
     }
 }
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)] // timing promises (1 s revocation) are measured alone
 public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
 {
     public const string Name = "PostgreSQL";
