@@ -41,6 +41,11 @@ namespace Declarative.Auth.Analyzers
             if (sites is null || sites.Count == 0)
                 return false;
 
+            // A caller can declare the endpoint when it gets a builder back, passes the handler, or passes a group;
+            // one that passes the app itself can only be fixed inside the helper, so that verdict stays there.
+            var returnsBuilder = !helper.ReturnsVoid && _types.ConventionBuilder is { } convention
+                && (SymbolEqualityComparer.Default.Equals(helper.ReturnType, convention) || helper.ReturnType.AllInterfaces.Contains(convention, SymbolEqualityComparer.Default));
+            var reportInside = false;
             foreach (var (call, siteModel) in sites)
             {
                 // The fix puts the attribute on the handler: on one inside the helper only when the helper has
@@ -58,17 +63,33 @@ namespace Declarative.Auth.Analyzers
                 if (DeclaredAt(helper, call, siteModel, invocation, receiver, model, ct))
                     continue;
 
+                var passedBuilder = builderParameter is null ? null : ArgumentFor(call, builderParameter);
+                if (!returnsBuilder && handlerParameter is null && !IsGroup(passedBuilder is null ? null : Unwrap(passedBuilder.Value).Type))
+                {
+                    reportInside = true;
+                    continue;
+                }
+
                 var httpMethods = impliedHttpMethod ?? HttpMethodsArgument(invocation) ?? EndpointText.AnyMethod;
                 var pattern = StringArgument(invocation, "pattern") ?? StringParameterAt(invocation, call, helper) ?? "{?}";
                 var inner = receiver is null ? string.Empty : RoutePrefix(receiver, model, 0, ct);
-                var outer = builderParameter is not null && ArgumentFor(call, builderParameter) is { } builder
-                    ? RoutePrefix(builder.Value, siteModel, 0, ct)
-                    : string.Empty;
+                var outer = passedBuilder is null ? string.Empty : RoutePrefix(passedBuilder.Value, siteModel, 0, ct);
                 var route = EndpointText.CombineRoutes(EndpointText.CombineRoutes(outer, inner), pattern);
                 Report(context, NameLocation(call.Syntax), siteHandler, httpMethods, route,
                     library ? invocation.TargetMethod.Name : null, pattern != "{?}");
             }
-            return true;
+            return !reportInside;
+        }
+
+        /// <summary>A route group (it can carry a declaration), as opposed to the app or another route builder.</summary>
+        private static bool IsGroup(ITypeSymbol? type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current.Name == "RouteGroupBuilder" && current.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Routing")
+                    return true;
+            }
+            return false;
         }
 
         /// <summary>The existing reach, with the helper's call sites narrowed to <paramref name="call"/>.</summary>

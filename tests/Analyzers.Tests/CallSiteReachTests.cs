@@ -79,4 +79,24 @@ public class CallSiteReachTests
                 """),
         ],
         Msg("GET /bare-audit/audit/log", "Read", "bare-audit"));
+
+    [Fact]
+    public Task A_helper_given_the_app_itself_is_reported_inside_and_a_caller_passing_a_bare_group_at_its_call()
+        => Verify.FilesAsync([
+            ("Program.cs", """
+                var app = WebApplication.Create(args);
+                app.MapThings();
+                app.MapGroup("/v2").{|DAUTH001:MapThings|}();
+                app.MapGroup("/v3").AllowAnonymous().MapThings();
+                app.Run();
+                """),
+            ("Things.cs", """
+                static class Things
+                {
+                    public static void MapThings(this IEndpointRouteBuilder e) => e.{|DAUTH001:MapGet|}("/things", () => "ok");
+                }
+                """),
+        ],
+        Msg("GET /v2/things", "Read", "things"),
+        Msg("GET /things", "Read", "things"));
 }
