@@ -17,9 +17,8 @@ namespace Declarative.Auth.Analyzers
     /// attribute, when its own fluent chain (or a local holding the endpoint) calls RequireKey,
     /// RequireAuthorization, AllowAnonymous or WithMetadata(auth attribute), or when any enclosing route group
     /// does — inline, or through locals (before or after the endpoint is mapped), nested to any depth.
-    /// A builder that arrives as a method parameter (an extension method like <c>MapThings(this
-    /// IEndpointRouteBuilder e)</c>) is not followed to its call sites: its endpoints count as undeclared
-    /// unless the handler, the chain or fluent calls on that parameter inside the method declare them.
+    /// A builder that arrives as a method parameter, or one a helper returns, is followed to the helper's call
+    /// sites (MinimalApiEndpoints.CallSites.cs judges each one and reports undeclared calls there).
     /// </summary>
     internal sealed partial class MinimalApiEndpoints
     {
