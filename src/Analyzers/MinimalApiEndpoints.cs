@@ -17,11 +17,10 @@ namespace Declarative.Auth.Analyzers
     /// attribute, when its own fluent chain (or a local holding the endpoint) calls RequireKey,
     /// RequireAuthorization, AllowAnonymous or WithMetadata(auth attribute), or when any enclosing route group
     /// does — inline, or through locals (before or after the endpoint is mapped), nested to any depth.
-    /// A builder that arrives as a method parameter (an extension method like <c>MapThings(this
-    /// IEndpointRouteBuilder e)</c>) is not followed to its call sites: its endpoints count as undeclared
-    /// unless the handler, the chain or fluent calls on that parameter inside the method declare them.
+    /// A builder that arrives as a method parameter, or one a helper returns, is followed to the helper's call
+    /// sites (MinimalApiEndpoints.CallSites.cs judges each one and reports undeclared calls there).
     /// </summary>
-    internal sealed class MinimalApiEndpoints
+    internal sealed partial class MinimalApiEndpoints
     {
         private const int MaxDepth = 16;
         private const string BuilderNamespace = "Microsoft.AspNetCore.Builder";
@@ -94,11 +93,20 @@ namespace Declarative.Auth.Analyzers
             var receiver = Receiver(invocation);
             if (receiver is not null && IsDeclaredUpstream(receiver, model, 0, ct))
                 return;
+            // Mapped in a helper whose callers decide: silent when each call site declares, else reported there.
+            if (ReportAtCallSites(context, invocation, receiver, handlerArgument, handler, model, library, impliedHttpMethod))
+                return;
 
             var httpMethods = impliedHttpMethod ?? HttpMethodsArgument(invocation) ?? EndpointText.AnyMethod;
             var pattern = StringArgument(invocation, "pattern") ?? (method.Name.StartsWith("MapFallback", StringComparison.Ordinal) ? "{*path:nonfile}" : "{?}");
             var prefix = receiver is null ? string.Empty : RoutePrefix(receiver, model, 0, ct);
             var route = EndpointText.CombineRoutes(prefix, pattern);
+            Report(context, NameLocation(invocation.Syntax), handler, httpMethods, route, library ? method.Name : null, StringArgument(invocation, "pattern") is not null);
+        }
+
+        /// <summary>One DAUTH001 at <paramref name="location"/>, with the fix's key type, scope and target.</summary>
+        private static void Report(OperationAnalysisContext context, Location location, Handler handler, string httpMethods, string route, string? libraryMethod, bool patternKnown)
+        {
             var keyType = EndpointText.GuessKeyType(httpMethods);
             var scope = EndpointText.GuessScope(route);
 
@@ -114,11 +122,11 @@ namespace Declarative.Auth.Analyzers
 
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.EndpointHasNoAuthDeclaration,
-                NameLocation(invocation.Syntax),
+                location,
                 additional,
                 properties.ToImmutable(),
-                library ? (StringArgument(invocation, "pattern") is null ? method.Name + "()" : httpMethods + " " + route + " (" + method.Name + ")") : httpMethods + " " + route,
-                library ? DiagnosticDescriptors.LibraryFix(method.Name, keyType, scope) : DiagnosticDescriptors.AddAttributeFix(keyType, scope)));
+                libraryMethod is not null ? (!patternKnown ? libraryMethod + "()" : httpMethods + " " + route + " (" + libraryMethod + ")") : httpMethods + " " + route,
+                libraryMethod is not null ? DiagnosticDescriptors.LibraryFix(libraryMethod, keyType, scope) : DiagnosticDescriptors.AddAttributeFix(keyType, scope)));
         }
 
         internal bool IsHandlerParameter(IParameterSymbol? parameter)
@@ -357,10 +365,11 @@ namespace Declarative.Auth.Analyzers
         {
             if (depth > MaxDepth)
                 return false;
-            if (_usesDeclare.TryGetValue(symbol, out var cached))
+            if (t_pinned is null && _usesDeclare.TryGetValue(symbol, out var cached))
                 return cached;
             var result = ComputeUsesDeclare(symbol, model, depth, ct);
-            _usesDeclare.TryAdd(symbol, result);
+            if (t_pinned is null)
+                _usesDeclare.TryAdd(symbol, result);
             return result;
         }
 
@@ -499,7 +508,7 @@ namespace Declarative.Auth.Analyzers
             var target = (method.ReducedFrom ?? method).OriginalDefinition;
             if (depth > MaxDepth || target.DeclaringSyntaxReferences.Length != 1)
                 return false;
-            if (_returnsDeclared.TryGetValue(target, out var cached))
+            if (t_pinned is null && _returnsDeclared.TryGetValue(target, out var cached))
                 return cached;
             var inProgress = t_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (!inProgress.Add(target))
@@ -513,7 +522,7 @@ namespace Declarative.Auth.Analyzers
             {
                 inProgress.Remove(target);
             }
-            if (inProgress.Count == 0)
+            if (inProgress.Count == 0 && t_pinned is null)
                 _returnsDeclared.TryAdd(target, result);
             return result;
         }
@@ -560,7 +569,7 @@ namespace Declarative.Auth.Analyzers
             if (depth > MaxDepth || original.ContainingSymbol is not IMethodSymbol method
                 || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction) || method.DeclaringSyntaxReferences.IsEmpty)
                 return false;
-            if (_callSitesDeclared.TryGetValue(original, out var cached))
+            if (t_pinned is null && _callSitesDeclared.TryGetValue(original, out var cached))
                 return cached;
             var inProgress = t_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (!inProgress.Add(original))
@@ -574,7 +583,7 @@ namespace Declarative.Auth.Analyzers
             {
                 inProgress.Remove(original);
             }
-            if (inProgress.Count == 0)
+            if (inProgress.Count == 0 && t_pinned is null)
                 _callSitesDeclared.TryAdd(original, result);
             return result;
         }
@@ -606,7 +615,7 @@ namespace Declarative.Auth.Analyzers
                 || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
                 return false;
             var target = method.OriginalDefinition;
-            if (_callersDeclareResult.TryGetValue(target, out var cached))
+            if (t_pinned is null && _callersDeclareResult.TryGetValue(target, out var cached))
                 return cached;
             var inProgress = t_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (!inProgress.Add(target))
@@ -633,7 +642,7 @@ namespace Declarative.Auth.Analyzers
             {
                 inProgress.Remove(target);
             }
-            if (inProgress.Count == 0)
+            if (inProgress.Count == 0 && t_pinned is null)
                 _callersDeclareResult.TryAdd(target, result);
             return result;
         }
@@ -645,6 +654,11 @@ namespace Declarative.Auth.Analyzers
         private List<(IInvocationOperation Call, SemanticModel Model)>? CallSites(IMethodSymbol method, SemanticModel model, CancellationToken ct)
         {
             var sites = new List<(IInvocationOperation, SemanticModel)>();
+            if (t_pinned is { } pinned && SymbolEqualityComparer.Default.Equals(pinned.Method, method))
+            {
+                sites.Add((pinned.Call, pinned.Model));
+                return sites;
+            }
             if (!_namesByText.Value.TryGetValue(method.Name, out var names))
                 return sites;
             foreach (var name in names)

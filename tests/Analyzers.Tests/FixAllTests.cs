@@ -36,25 +36,25 @@ public class FixAllTests
                 app.[|MapPost|]("/v1/events", (int batch) => batch);
                 app.[|MapGet|]("/v1/monitors", () => "list");
                 app.MapGet("/health", () => "ok").AllowAnonymous();
-                app.MapIncidents();
                 app.Run();
                 """, """
                 var app = WebApplication.Create(args);
                 app.MapPost("/v1/events", [RequiresKey(KeyType.Write, Scope = "events")] (int batch) => batch);
                 app.MapGet("/v1/monitors", [RequiresKey(KeyType.Read, Scope = "monitors")] () => "list");
                 app.MapGet("/health", () => "ok").AllowAnonymous();
-                app.MapIncidents();
                 app.Run();
                 """),
             ("Incidents.cs", """
-                static class Incidents
+                public static class Incidents
                 {
+                    // No call site in this compilation (a library's API): the endpoint is reported, and fixed, here.
                     public static void MapIncidents(this IEndpointRouteBuilder routes)
                         => routes.[|MapDelete|]("/v1/incidents/{id}", (string id) => id);
                 }
                 """, """
-                static class Incidents
+                public static class Incidents
                 {
+                    // No call site in this compilation (a library's API): the endpoint is reported, and fixed, here.
                     public static void MapIncidents(this IEndpointRouteBuilder routes)
                         => routes.MapDelete("/v1/incidents/{id}", [RequiresKey(KeyType.Delete, Scope = "incidents")] (string id) => id);
                 }
