@@ -54,12 +54,14 @@ namespace Declarative.Auth.Generator
                 return null;
 
             var sitesByParameter = callSites.SelectMany(s => s).ToLookup(s => s.ParameterKey, StringComparer.Ordinal);
-            // MapControllers() conventions are nearer than every action's attributes (MVC appends them); with several
+            // MapControllers() and its groups' conventions are OUTSIDE the controller class (ASP.NET Core: a class's
+            // [AllowAnonymous] beats them, though MVC appends their metadata last; the runtime's policy builder orders
+            // them the same way): conventions → class (with bases) → action. With several
             // MapControllers() calls, an action's endpoint gets the levels of the one that maps it: the first is taken.
             var conventions = controllerConventions.IsDefaultOrEmpty ? EquatableArray<LevelModel>.Empty : controllerConventions[0].Levels;
             var endpoints = minimalApis.SelectMany(e => WithCallerPrefixes(e, sitesByParameter))
                 .Concat(controllers.SelectMany(c => c.Endpoints)
-                    .Select(e => conventions.Count == 0 ? e : e with { Levels = e.Levels.Concat(conventions).ToEquatableArray() }));
+                    .Select(e => conventions.Count == 0 ? e : e with { Levels = conventions.Concat(e.Levels).ToEquatableArray() }));
 
             var entries = endpoints
                 .Select(e => (Endpoint: e, Declaration: DeclarationsTransform.Resolve(e.Levels.ToList())))
