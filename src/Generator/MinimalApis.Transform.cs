@@ -534,6 +534,8 @@ namespace Declarative.Auth.Generator
             var chain = new GroupChain();
             var pending = new DeclarationsTransform.Level();
             var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            // A helper's parameters → the arguments of the call being followed through (see ReturnedBuilder).
+            var bindings = new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
             var current = receiver;
             for (var depth = 0; depth < MaxDepth; depth++)
             {
@@ -541,6 +543,9 @@ namespace Declarative.Auth.Generator
                 current = Unwrap(current);
                 if (current is null)
                     return chain;
+                // Followed into a helper declared in another file: read it with its own tree's model.
+                if (current.SemanticModel is { } own)
+                    model = own;
                 if (IsApplication(current.Type))
                 {
                     chain.RootKnown = true;
@@ -554,7 +559,7 @@ namespace Declarative.Auth.Generator
                         var next = Receiver(call);
                         if (IsMapGroup(method))
                         {
-                            var prefix = Argument(call, "prefix")?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
+                            var prefix = ConstantString(Argument(call, "prefix")?.Value, bindings);
                             chain.Groups.Add(new Group(prefix, pending));
                             pending = new DeclarationsTransform.Level();
                             current = next;
@@ -563,6 +568,20 @@ namespace Declarative.Auth.Generator
                         if (next is not null && (AddFluent(call, pending) || SymbolEqualityComparer.Default.Equals(call.Type, next.Type)))
                         {
                             current = next;
+                            continue;
+                        }
+                        // A helper returning a group (`static RouteGroupBuilder AdminGroup(IEndpointRouteBuilder r, string
+                        // prefix = "/helper") => r.MapGroup(prefix).RequireKey(...)`): follow what it returns, its
+                        // parameters standing for this call's arguments (defaults included).
+                        if (call.Type is { } returnedType && IsRouteBuilder(returnedType) && visited.Add(method)
+                            && ReturnedBuilder(method, model, cancellationToken) is { } returned)
+                        {
+                            foreach (var argument in call.Arguments)
+                            {
+                                if (argument.Parameter is { } bound)
+                                    bindings[bound.OriginalDefinition] = argument.Value;
+                            }
+                            current = returned;
                             continue;
                         }
                         return chain;
@@ -581,6 +600,10 @@ namespace Declarative.Auth.Generator
                         current = model.GetOperation(initializer.Value, cancellationToken);
                         continue;
                     }
+                    case IParameterReferenceOperation parameterReference
+                        when bindings.TryGetValue(parameterReference.Parameter.OriginalDefinition, out var argumentValue):
+                        current = argumentValue;
+                        continue;
                     case IParameterReferenceOperation parameterReference:
                     {
                         var parameter = parameterReference.Parameter;
@@ -603,6 +626,60 @@ namespace Declarative.Auth.Generator
                 }
             }
             return chain;
+        }
+
+        /// <summary>A constant string, through helper parameters bound to constant arguments; null otherwise.</summary>
+        private static string? ConstantString(IOperation? value, Dictionary<IParameterSymbol, IOperation> bindings)
+        {
+            for (var depth = 0; depth < MaxDepth && value is not null; depth++)
+            {
+                value = Unwrap(value);
+                if (value?.ConstantValue is { HasValue: true, Value: string text })
+                    return text;
+                if (value is not IParameterReferenceOperation reference
+                    || !bindings.TryGetValue(reference.Parameter.OriginalDefinition, out value))
+                    return null;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// The builder a source method returns: its expression body, or the expression of its one <c>return</c>
+        /// (the last statement). Null for anything else (several returns, no source).
+        /// </summary>
+        private static IOperation? ReturnedBuilder(IMethodSymbol method, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var definition = method.OriginalDefinition;
+            if (definition.DeclaringSyntaxReferences.Length != 1)
+                return null;
+            var syntax = definition.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            ExpressionSyntax? returned = null;
+            BlockSyntax? body = null;
+            switch (syntax)
+            {
+                case MethodDeclarationSyntax declaration:
+                    returned = declaration.ExpressionBody?.Expression;
+                    body = declaration.Body;
+                    break;
+                case LocalFunctionStatementSyntax local:
+                    returned = local.ExpressionBody?.Expression;
+                    body = local.Body;
+                    break;
+            }
+            if (returned is null && body is not null)
+            {
+                var returns = body.DescendantNodes(n => n == body || !(n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                    .OfType<ReturnStatementSyntax>().ToList();
+                if (returns.Count == 1 && body.Statements.LastOrDefault() == returns[0])
+                    returned = returns[0].Expression;
+            }
+            if (returned is null)
+                return null;
+            if (syntax.SyntaxTree == model.SyntaxTree)
+                return model.GetOperation(returned, cancellationToken);
+            return model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree)
+                ? model.Compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(returned, cancellationToken)
+                : null;
         }
 
         private static bool IsMapGroup(IMethodSymbol method)
