@@ -57,12 +57,19 @@ namespace Declarative.Auth.Generator
             }
             else
             {
-                pattern = method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern : null;
+                pattern = method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
+                    : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
+                    : null;
                 patternKnown = pattern is not null;
             }
+            var expansion = IsIdentityApi(method) ? ProducerExpansion.IdentityApi
+                : method.Name == "MapHub" && patternKnown ? ProducerExpansion.Hub
+                : ProducerExpansion.None;
 
             // HTTP methods.
-            var httpMethods = producer ? System.Array.Empty<string>() : EndpointRules.MapMethods[method.Name] is { } implied
+            // MapFallbackToFile's endpoint carries HttpMethodMetadata(GET, HEAD) (StaticFilesEndpointRouteBuilderExtensions).
+            var httpMethods = method.Name == "MapFallbackToFile" ? new[] { "GET", "HEAD" }
+                : producer ? System.Array.Empty<string>() : EndpointRules.MapMethods[method.Name] is { } implied
                 ? new[] { implied }
                 : method.Name == "MapMethods" ? ConstantStrings(Argument(operation, "httpMethods")?.Value) : System.Array.Empty<string>();
 
@@ -135,8 +142,13 @@ namespace Declarative.Auth.Generator
                 line)
             {
                 ReceiverParameter = receiverParameter,
+                Expansion = expansion,
             };
         }
+
+        private static bool IsIdentityApi(IMethodSymbol method)
+            => method.Name == "MapIdentityApi"
+               && method.ContainingType?.Name == "IdentityApiEndpointRouteBuilderExtensions";
 
         public static bool IsMapControllersCandidate(SyntaxNode node, CancellationToken cancellationToken)
             => node is InvocationExpressionSyntax invocation && NameToken(invocation.Expression) is { ValueText: EndpointRules.MapControllersMethod };
