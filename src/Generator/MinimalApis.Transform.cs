@@ -44,8 +44,13 @@ namespace Declarative.Auth.Generator
             // MapHub, MapHealthChecks, MapFallbackTo*, and libraries' Map* (MapIdentityApi, MapStaticAssets...): one row each.
             var producer = !EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
             if (producer && !EndpointRules.IsOtherEndpointMethod(operation.TargetMethod) && !EndpointRules.IsLibraryProducer(operation.TargetMethod))
-                return null;
+                return Wrapped(invocation, operation, model, cancellationToken);
             var receiver = Receiver(operation);
+            // Inside a wrapper (`static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder b, Delegate h, string p)
+            // => b.MapPost(p, h)...`) the pattern is the wrapper's parameter: each call site is the row (see Wrapped).
+            if (!producer && Unwrap(Argument(operation, "pattern")?.Value) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol wrapper }
+                && IsRouteHandlerWrapper(wrapper, operation, model, cancellationToken))
+                return null;
 
             // Pattern.
             string? pattern;
@@ -143,6 +148,89 @@ namespace Declarative.Auth.Generator
             {
                 ReceiverParameter = receiverParameter,
                 Expansion = expansion,
+            };
+        }
+
+        /// <summary>The Map call a source wrapper method returns (through fluent calls), with what those calls declare.</summary>
+        private static IInvocationOperation? WrappedMap(IMethodSymbol method, SemanticModel model, DeclarationsTransform.Level level, CancellationToken cancellationToken)
+        {
+            var current = Unwrap(ReturnedBuilder(method, model, cancellationToken));
+            for (var depth = 0; depth < MaxDepth && current is IInvocationOperation call; depth++)
+            {
+                if (EndpointRules.IsMapEndpointMethod(call.TargetMethod))
+                    return call;
+                AddFluent(call, level);
+                current = Unwrap(Receiver(call));
+            }
+            return null;
+        }
+
+        private static bool IsRouteHandlerWrapper(IMethodSymbol wrapper, IInvocationOperation map, SemanticModel model, CancellationToken cancellationToken)
+            => wrapper.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !wrapper.ReturnsVoid
+               && WrappedMap(wrapper, model, new DeclarationsTransform.Level(), cancellationToken) is { } found
+               && found.Syntax == map.Syntax;
+
+        /// <summary>
+        /// A call of a source wrapper returning a Map call's builder: the row of the endpoint it maps, with the call's
+        /// arguments for the wrapper's parameters (pattern, handler, builder) and the call's own fluent declarations.
+        /// </summary>
+        private static EndpointModel? Wrapped(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var wrapper = (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).OriginalDefinition;
+            if (wrapper.DeclaringSyntaxReferences.IsEmpty || wrapper.ReturnsVoid || operation.Type is null)
+                return null;
+            var endpointLevel = new DeclarationsTransform.Level();
+            // Only when the pattern is the wrapper's parameter: otherwise the Map call inside is the row (call sites give its prefix).
+            if (WrappedMap(wrapper, model, endpointLevel, cancellationToken) is not { } map
+                || Unwrap(Argument(map, "pattern")?.Value) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
+                || !SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, wrapper))
+                return null;
+            var bindings = new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
+            foreach (var argument in operation.Arguments)
+            {
+                if (argument.Parameter is { } parameter)
+                    bindings[parameter.OriginalDefinition] = argument.Value;
+            }
+            var mapMethod = map.TargetMethod.ReducedFrom ?? map.TargetMethod;
+            var pattern = ConstantString(Argument(map, "pattern")?.Value, bindings);
+            var httpMethods = EndpointRules.MapMethods.TryGetValue(mapMethod.Name, out var implied) && implied is not null
+                ? new[] { implied }
+                : System.Array.Empty<string>();
+            var handlerValue = (Argument(map, "handler") ?? Argument(map, "requestDelegate"))?.Value;
+            if (Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
+                && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
+                handlerValue = boundHandler;
+            var (handlerName, handlerSymbol) = Handler(handlerValue, model, 0, cancellationToken);
+            var handlerLevel = handlerSymbol is null ? DeclarationsTransform.Level.None : DeclarationsTransform.OfMethod(handlerSymbol);
+            CollectFluentUpwards(invocation, operation.Type, model, endpointLevel, cancellationToken);
+            var groups = ResolveGroups(Receiver(map), model, cancellationToken, bindings);
+
+            var levels = GroupLevels(groups);
+            levels.Add(handlerLevel.ToModel(isMethod: true, DeclarationLevel.Handler));
+            levels.Add(endpointLevel.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+            var combined = pattern ?? string.Empty;
+            var constant = pattern is not null;
+            foreach (var group in groups.Groups)
+            {
+                if (group.Prefix is null)
+                    constant = false;
+                else
+                    combined = Routes.CombineGroup(group.Prefix, combined);
+            }
+            var kind = !constant ? RouteKind.NotConstant : !groups.RootKnown ? RouteKind.PrefixUnknown : RouteKind.Constant;
+            var route = kind == RouteKind.Constant ? Routes.Rooted(combined) : null;
+            var nameToken = NameToken(invocation.Expression) ?? invocation.GetFirstToken();
+            return new EndpointModel(
+                httpMethods.ToEquatableArray(),
+                route,
+                pattern is null ? null : Routes.Rooted(combined),
+                kind,
+                levels.ToEquatableArray(),
+                handlerName,
+                invocation.SyntaxTree.FilePath,
+                nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1)
+            {
+                ReceiverParameter = groups.RootKnown ? null : groups.UnresolvedParameter,
             };
         }
 
@@ -541,13 +629,16 @@ namespace Declarative.Auth.Generator
         /// Follows a Map call's receiver down to the application: through MapGroup calls (each one a level),
         /// fluent calls (declarations of the group being built), and locals assigned once.
         /// </summary>
-        internal static GroupChain ResolveGroups(IOperation? receiver, SemanticModel model, CancellationToken cancellationToken)
+        internal static GroupChain ResolveGroups(IOperation? receiver, SemanticModel model, CancellationToken cancellationToken,
+            Dictionary<IParameterSymbol, IOperation>? initialBindings = null)
         {
             var chain = new GroupChain();
             var pending = new DeclarationsTransform.Level();
             var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             // A helper's parameters → the arguments of the call being followed through (see ReturnedBuilder).
-            var bindings = new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
+            var bindings = initialBindings is null
+                ? new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default)
+                : new Dictionary<IParameterSymbol, IOperation>(initialBindings, SymbolEqualityComparer.Default);
             var current = receiver;
             for (var depth = 0; depth < MaxDepth; depth++)
             {
