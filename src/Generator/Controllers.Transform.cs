@@ -211,17 +211,27 @@ namespace Declarative.Auth.Generator
             return (true, false);
         }
 
-        /// <summary>The controller's route templates (class and base classes: RouteAttribute is inherited); [null] when none.</summary>
+        /// <summary>
+        /// The controller's route templates; [null] when none. MVC (DefaultApplicationModelProvider.CreateControllerModel)
+        /// walks from the class to its bases and takes the route attributes of the FIRST type declaring any, so a
+        /// derived class's own [Route] replaces its base's instead of adding to it.
+        /// </summary>
         private static List<Template> ClassTemplates(INamedTypeSymbol type)
         {
             var templates = new List<Template>();
             for (var current = type; current is not null; current = current.BaseType)
             {
+                var declared = false;
                 foreach (var attribute in current.GetAttributes())
                 {
-                    if (Implements(attribute.AttributeClass, RouteTemplateProvider) && !IsSilent(attribute))
+                    if (!Implements(attribute.AttributeClass, RouteTemplateProvider))
+                        continue;
+                    declared = true;
+                    if (!IsSilent(attribute))
                         templates.Add(TemplateOf(attribute));
                 }
+                if (declared)
+                    break;
             }
             if (templates.Count == 0)
                 templates.Add(new Template(null, known: true));

@@ -105,6 +105,21 @@ namespace Declarative.Auth.Generator
         /// (<see cref="CallSiteModel.ParameterKey"/>), so its call sites can supply the prefix.
         /// </summary>
         public string? ReceiverParameter { get; init; }
+
+        /// <summary>A library producer whose endpoints are fixed (<see cref="ProducerExpansion"/>): one row per endpoint it maps.</summary>
+        public ProducerExpansion Expansion { get; init; }
+    }
+
+    /// <summary>Library producers the table expands into the endpoints they are known to map.</summary>
+    internal enum ProducerExpansion
+    {
+        None,
+
+        /// <summary>MapIdentityApi&lt;TUser&gt;(): its ten fixed endpoints under the caller's prefix.</summary>
+        IdentityApi,
+
+        /// <summary>MapHub&lt;THub&gt;(pattern): the hub endpoint and its <c>/negotiate</c> endpoint.</summary>
+        Hub,
     }
 
     /// <summary>

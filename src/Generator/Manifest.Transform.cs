@@ -54,12 +54,14 @@ namespace Declarative.Auth.Generator
                 return null;
 
             var sitesByParameter = callSites.SelectMany(s => s).ToLookup(s => s.ParameterKey, StringComparer.Ordinal);
-            // MapControllers() conventions are nearer than every action's attributes (MVC appends them); with several
+            // MapControllers() and its groups' conventions are OUTSIDE the controller class (ASP.NET Core: a class's
+            // [AllowAnonymous] beats them, though MVC appends their metadata last; the runtime's policy builder orders
+            // them the same way): conventions → class (with bases) → action. With several
             // MapControllers() calls, an action's endpoint gets the levels of the one that maps it: the first is taken.
             var conventions = controllerConventions.IsDefaultOrEmpty ? EquatableArray<LevelModel>.Empty : controllerConventions[0].Levels;
-            var endpoints = minimalApis.SelectMany(e => WithCallerPrefixes(e, sitesByParameter))
+            var endpoints = minimalApis.SelectMany(e => WithCallerPrefixes(e, sitesByParameter)).SelectMany(Expanded)
                 .Concat(controllers.SelectMany(c => c.Endpoints)
-                    .Select(e => conventions.Count == 0 ? e : e with { Levels = e.Levels.Concat(conventions).ToEquatableArray() }));
+                    .Select(e => conventions.Count == 0 ? e : e with { Levels = conventions.Concat(e.Levels).ToEquatableArray() }));
 
             var entries = endpoints
                 .Select(e => (Endpoint: e, Declaration: DeclarationsTransform.Resolve(e.Levels.ToList())))
@@ -123,6 +125,50 @@ namespace Declarative.Auth.Generator
                     return endpoint with { Route = route, Pattern = route, RouteKind = RouteKind.Constant, ReceiverParameter = null, Levels = levels };
                 })
                 .Distinct();
+        }
+
+        // IdentityApiEndpointRouteBuilderExtensions.MapIdentityApi (ASP.NET Core 10): the /manage group carries RequireAuthorization().
+        private static readonly (string Method, string Path, bool Manage)[] s_identityEndpoints =
+        {
+            ("POST", "/register", false),
+            ("POST", "/login", false),
+            ("POST", "/refresh", false),
+            ("GET", "/confirmEmail", false),
+            ("POST", "/resendConfirmationEmail", false),
+            ("POST", "/forgotPassword", false),
+            ("POST", "/resetPassword", false),
+            ("POST", "/manage/2fa", true),
+            ("GET", "/manage/info", true),
+            ("POST", "/manage/info", true),
+        };
+
+        private static readonly LevelModel s_manageGroup = new LevelModel(
+            new[] { new ItemModel(Declarative.Auth.Rules.DeclarationItemKind.Authorize, null) }.ToEquatableArray(), false, DeclarationLevel.Group);
+
+        /// <summary>A library producer with fixed endpoints → one row per endpoint, under the caller's prefix and declarations.</summary>
+        private static IEnumerable<EndpointModel> Expanded(EndpointModel endpoint)
+        {
+            static string? Under(string? prefix, string path) => prefix is null ? null : Routes.Rooted(Routes.CombineGroup(prefix, path));
+            switch (endpoint.Expansion)
+            {
+                case ProducerExpansion.IdentityApi:
+                    return s_identityEndpoints.Select(e => endpoint with
+                    {
+                        HttpMethods = new[] { e.Method }.ToEquatableArray(),
+                        Route = Under(endpoint.Route, e.Path),
+                        Pattern = Under(endpoint.Pattern, e.Path),
+                        Levels = e.Manage ? endpoint.Levels.Concat(new[] { s_manageGroup }).ToEquatableArray() : endpoint.Levels,
+                        Expansion = ProducerExpansion.None,
+                    });
+                case ProducerExpansion.Hub:
+                    return new[]
+                    {
+                        endpoint with { Expansion = ProducerExpansion.None },
+                        endpoint with { Route = Under(endpoint.Route, "/negotiate"), Pattern = Under(endpoint.Pattern, "/negotiate"), Expansion = ProducerExpansion.None },
+                    };
+                default:
+                    return new[] { endpoint };
+            }
         }
 
         /// <summary>What a parameter receives from its call sites: the prefix (null when not known) and the declaration levels, outer → inner.</summary>

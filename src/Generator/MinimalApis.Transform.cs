@@ -44,8 +44,13 @@ namespace Declarative.Auth.Generator
             // MapHub, MapHealthChecks, MapFallbackTo*, and libraries' Map* (MapIdentityApi, MapStaticAssets...): one row each.
             var producer = !EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
             if (producer && !EndpointRules.IsOtherEndpointMethod(operation.TargetMethod) && !EndpointRules.IsLibraryProducer(operation.TargetMethod))
-                return null;
+                return Wrapped(invocation, operation, model, cancellationToken);
             var receiver = Receiver(operation);
+            // Inside a wrapper (`static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder b, Delegate h, string p)
+            // => b.MapPost(p, h)...`) the pattern is the wrapper's parameter: each call site is the row (see Wrapped).
+            if (!producer && Unwrap(Argument(operation, "pattern")?.Value) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol wrapper }
+                && IsRouteHandlerWrapper(wrapper, operation, model, cancellationToken))
+                return null;
 
             // Pattern.
             string? pattern;
@@ -57,12 +62,19 @@ namespace Declarative.Auth.Generator
             }
             else
             {
-                pattern = method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern : null;
+                pattern = method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
+                    : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
+                    : null;
                 patternKnown = pattern is not null;
             }
+            var expansion = IsIdentityApi(method) ? ProducerExpansion.IdentityApi
+                : method.Name == "MapHub" && patternKnown ? ProducerExpansion.Hub
+                : ProducerExpansion.None;
 
             // HTTP methods.
-            var httpMethods = producer ? System.Array.Empty<string>() : EndpointRules.MapMethods[method.Name] is { } implied
+            // MapFallbackToFile's endpoint carries HttpMethodMetadata(GET, HEAD) (StaticFilesEndpointRouteBuilderExtensions).
+            var httpMethods = method.Name == "MapFallbackToFile" ? new[] { "GET", "HEAD" }
+                : producer ? System.Array.Empty<string>() : EndpointRules.MapMethods[method.Name] is { } implied
                 ? new[] { implied }
                 : method.Name == "MapMethods" ? ConstantStrings(Argument(operation, "httpMethods")?.Value) : System.Array.Empty<string>();
 
@@ -135,8 +147,96 @@ namespace Declarative.Auth.Generator
                 line)
             {
                 ReceiverParameter = receiverParameter,
+                Expansion = expansion,
             };
         }
+
+        /// <summary>The Map call a source wrapper method returns (through fluent calls), with what those calls declare.</summary>
+        private static IInvocationOperation? WrappedMap(IMethodSymbol method, SemanticModel model, DeclarationsTransform.Level level, CancellationToken cancellationToken)
+        {
+            var current = Unwrap(ReturnedBuilder(method, model, cancellationToken));
+            for (var depth = 0; depth < MaxDepth && current is IInvocationOperation call; depth++)
+            {
+                if (EndpointRules.IsMapEndpointMethod(call.TargetMethod))
+                    return call;
+                AddFluent(call, level);
+                current = Unwrap(Receiver(call));
+            }
+            return null;
+        }
+
+        private static bool IsRouteHandlerWrapper(IMethodSymbol wrapper, IInvocationOperation map, SemanticModel model, CancellationToken cancellationToken)
+            => wrapper.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !wrapper.ReturnsVoid
+               && WrappedMap(wrapper, model, new DeclarationsTransform.Level(), cancellationToken) is { } found
+               && found.Syntax == map.Syntax;
+
+        /// <summary>
+        /// A call of a source wrapper returning a Map call's builder: the row of the endpoint it maps, with the call's
+        /// arguments for the wrapper's parameters (pattern, handler, builder) and the call's own fluent declarations.
+        /// </summary>
+        private static EndpointModel? Wrapped(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var wrapper = (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).OriginalDefinition;
+            if (wrapper.DeclaringSyntaxReferences.IsEmpty || wrapper.ReturnsVoid || operation.Type is null)
+                return null;
+            var endpointLevel = new DeclarationsTransform.Level();
+            // Only when the pattern is the wrapper's parameter: otherwise the Map call inside is the row (call sites give its prefix).
+            if (WrappedMap(wrapper, model, endpointLevel, cancellationToken) is not { } map
+                || Unwrap(Argument(map, "pattern")?.Value) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
+                || !SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, wrapper))
+                return null;
+            var bindings = new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
+            foreach (var argument in operation.Arguments)
+            {
+                if (argument.Parameter is { } parameter)
+                    bindings[parameter.OriginalDefinition] = argument.Value;
+            }
+            var mapMethod = map.TargetMethod.ReducedFrom ?? map.TargetMethod;
+            var pattern = ConstantString(Argument(map, "pattern")?.Value, bindings);
+            var httpMethods = EndpointRules.MapMethods.TryGetValue(mapMethod.Name, out var implied) && implied is not null
+                ? new[] { implied }
+                : System.Array.Empty<string>();
+            var handlerValue = (Argument(map, "handler") ?? Argument(map, "requestDelegate"))?.Value;
+            if (Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
+                && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
+                handlerValue = boundHandler;
+            var (handlerName, handlerSymbol) = Handler(handlerValue, model, 0, cancellationToken);
+            var handlerLevel = handlerSymbol is null ? DeclarationsTransform.Level.None : DeclarationsTransform.OfMethod(handlerSymbol);
+            CollectFluentUpwards(invocation, operation.Type, model, endpointLevel, cancellationToken);
+            var groups = ResolveGroups(Receiver(map), model, cancellationToken, bindings);
+
+            var levels = GroupLevels(groups);
+            levels.Add(handlerLevel.ToModel(isMethod: true, DeclarationLevel.Handler));
+            levels.Add(endpointLevel.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+            var combined = pattern ?? string.Empty;
+            var constant = pattern is not null;
+            foreach (var group in groups.Groups)
+            {
+                if (group.Prefix is null)
+                    constant = false;
+                else
+                    combined = Routes.CombineGroup(group.Prefix, combined);
+            }
+            var kind = !constant ? RouteKind.NotConstant : !groups.RootKnown ? RouteKind.PrefixUnknown : RouteKind.Constant;
+            var route = kind == RouteKind.Constant ? Routes.Rooted(combined) : null;
+            var nameToken = NameToken(invocation.Expression) ?? invocation.GetFirstToken();
+            return new EndpointModel(
+                httpMethods.ToEquatableArray(),
+                route,
+                pattern is null ? null : Routes.Rooted(combined),
+                kind,
+                levels.ToEquatableArray(),
+                handlerName,
+                invocation.SyntaxTree.FilePath,
+                nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1)
+            {
+                ReceiverParameter = groups.RootKnown ? null : groups.UnresolvedParameter,
+            };
+        }
+
+        private static bool IsIdentityApi(IMethodSymbol method)
+            => method.Name == "MapIdentityApi"
+               && method.ContainingType?.Name == "IdentityApiEndpointRouteBuilderExtensions";
 
         public static bool IsMapControllersCandidate(SyntaxNode node, CancellationToken cancellationToken)
             => node is InvocationExpressionSyntax invocation && NameToken(invocation.Expression) is { ValueText: EndpointRules.MapControllersMethod };
@@ -529,11 +629,16 @@ namespace Declarative.Auth.Generator
         /// Follows a Map call's receiver down to the application: through MapGroup calls (each one a level),
         /// fluent calls (declarations of the group being built), and locals assigned once.
         /// </summary>
-        internal static GroupChain ResolveGroups(IOperation? receiver, SemanticModel model, CancellationToken cancellationToken)
+        internal static GroupChain ResolveGroups(IOperation? receiver, SemanticModel model, CancellationToken cancellationToken,
+            Dictionary<IParameterSymbol, IOperation>? initialBindings = null)
         {
             var chain = new GroupChain();
             var pending = new DeclarationsTransform.Level();
             var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            // A helper's parameters → the arguments of the call being followed through (see ReturnedBuilder).
+            var bindings = initialBindings is null
+                ? new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default)
+                : new Dictionary<IParameterSymbol, IOperation>(initialBindings, SymbolEqualityComparer.Default);
             var current = receiver;
             for (var depth = 0; depth < MaxDepth; depth++)
             {
@@ -541,6 +646,9 @@ namespace Declarative.Auth.Generator
                 current = Unwrap(current);
                 if (current is null)
                     return chain;
+                // Followed into a helper declared in another file: read it with its own tree's model.
+                if (current.SemanticModel is { } own)
+                    model = own;
                 if (IsApplication(current.Type))
                 {
                     chain.RootKnown = true;
@@ -554,7 +662,7 @@ namespace Declarative.Auth.Generator
                         var next = Receiver(call);
                         if (IsMapGroup(method))
                         {
-                            var prefix = Argument(call, "prefix")?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
+                            var prefix = ConstantString(Argument(call, "prefix")?.Value, bindings);
                             chain.Groups.Add(new Group(prefix, pending));
                             pending = new DeclarationsTransform.Level();
                             current = next;
@@ -563,6 +671,20 @@ namespace Declarative.Auth.Generator
                         if (next is not null && (AddFluent(call, pending) || SymbolEqualityComparer.Default.Equals(call.Type, next.Type)))
                         {
                             current = next;
+                            continue;
+                        }
+                        // A helper returning a group (`static RouteGroupBuilder AdminGroup(IEndpointRouteBuilder r, string
+                        // prefix = "/helper") => r.MapGroup(prefix).RequireKey(...)`): follow what it returns, its
+                        // parameters standing for this call's arguments (defaults included).
+                        if (call.Type is { } returnedType && IsRouteBuilder(returnedType) && visited.Add(method)
+                            && ReturnedBuilder(method, model, cancellationToken) is { } returned)
+                        {
+                            foreach (var argument in call.Arguments)
+                            {
+                                if (argument.Parameter is { } bound)
+                                    bindings[bound.OriginalDefinition] = argument.Value;
+                            }
+                            current = returned;
                             continue;
                         }
                         return chain;
@@ -581,6 +703,10 @@ namespace Declarative.Auth.Generator
                         current = model.GetOperation(initializer.Value, cancellationToken);
                         continue;
                     }
+                    case IParameterReferenceOperation parameterReference
+                        when bindings.TryGetValue(parameterReference.Parameter.OriginalDefinition, out var argumentValue):
+                        current = argumentValue;
+                        continue;
                     case IParameterReferenceOperation parameterReference:
                     {
                         var parameter = parameterReference.Parameter;
@@ -603,6 +729,60 @@ namespace Declarative.Auth.Generator
                 }
             }
             return chain;
+        }
+
+        /// <summary>A constant string, through helper parameters bound to constant arguments; null otherwise.</summary>
+        private static string? ConstantString(IOperation? value, Dictionary<IParameterSymbol, IOperation> bindings)
+        {
+            for (var depth = 0; depth < MaxDepth && value is not null; depth++)
+            {
+                value = Unwrap(value);
+                if (value?.ConstantValue is { HasValue: true, Value: string text })
+                    return text;
+                if (value is not IParameterReferenceOperation reference
+                    || !bindings.TryGetValue(reference.Parameter.OriginalDefinition, out value))
+                    return null;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// The builder a source method returns: its expression body, or the expression of its one <c>return</c>
+        /// (the last statement). Null for anything else (several returns, no source).
+        /// </summary>
+        private static IOperation? ReturnedBuilder(IMethodSymbol method, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var definition = method.OriginalDefinition;
+            if (definition.DeclaringSyntaxReferences.Length != 1)
+                return null;
+            var syntax = definition.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            ExpressionSyntax? returned = null;
+            BlockSyntax? body = null;
+            switch (syntax)
+            {
+                case MethodDeclarationSyntax declaration:
+                    returned = declaration.ExpressionBody?.Expression;
+                    body = declaration.Body;
+                    break;
+                case LocalFunctionStatementSyntax local:
+                    returned = local.ExpressionBody?.Expression;
+                    body = local.Body;
+                    break;
+            }
+            if (returned is null && body is not null)
+            {
+                var returns = body.DescendantNodes(n => n == body || !(n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                    .OfType<ReturnStatementSyntax>().ToList();
+                if (returns.Count == 1 && body.Statements.LastOrDefault() == returns[0])
+                    returned = returns[0].Expression;
+            }
+            if (returned is null)
+                return null;
+            if (syntax.SyntaxTree == model.SyntaxTree)
+                return model.GetOperation(returned, cancellationToken);
+            return model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree)
+                ? model.Compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(returned, cancellationToken)
+                : null;
         }
 
         private static bool IsMapGroup(IMethodSymbol method)

@@ -171,6 +171,43 @@ public class ControllerTests
     }
 
     [Fact]
+    public void A_derived_controllers_own_route_replaces_the_inherited_class_route()
+    {
+        var app = GeneratorHarness.Run([
+            ("Program.cs", Program),
+            ("Legacy.cs", """
+                [Route("api/legacy")]
+                [RequiresKey(KeyType.Read, Scope = "legacy")]
+                public abstract class LegacyBase : ControllerBase
+                {
+                    [HttpGet("ping")]
+                    public string Ping() => "";
+                }
+
+                [Route("api/modern")]
+                public class ModernController : LegacyBase
+                {
+                    [HttpGet("pong")]
+                    public string Pong() => "";
+                }
+
+                public class InheritingController : LegacyBase
+                {
+                }
+                """),
+        ]);
+
+        // MVC takes the route attributes of the first class in the hierarchy that declares any.
+        Assert.Equal(["read:legacy"], app.Single("/api/modern/ping", "GET").Permissions);
+        Assert.Equal(["read:legacy"], app.Single("/api/modern/pong", "GET").Permissions);
+        Assert.DoesNotContain(app.Manifest.Endpoints, e => e.Handler.StartsWith("ModernController", StringComparison.Ordinal)
+            && e.Route is not null && e.Route.StartsWith("/api/legacy", StringComparison.Ordinal));
+        // A derived class without its own [Route] still inherits the base's.
+        Assert.Equal("InheritingController.Ping", app.Single("/api/legacy/ping", "GET").Handler);
+        Assert.Equal(3, app.Manifest.Endpoints.Count);
+    }
+
+    [Fact]
     public void Partial_controllers_are_read_once()
     {
         var app = GeneratorHarness.Run([

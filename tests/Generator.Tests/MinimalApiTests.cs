@@ -137,6 +137,90 @@ public class MinimalApiTests
         """;
 
     [Fact]
+    public void Groups_returned_by_helper_methods_give_their_prefix_and_declarations()
+    {
+        var app = GeneratorHarness.Run([
+            ("Program.cs", """
+                var builder = WebApplication.CreateBuilder(args);
+                var app = builder.Build();
+                var admin = Helpers.AdminGroup(app);
+                admin.MapGet("/stats", () => "ok");
+                admin.MapDelete("/cache", () => "ok").RequireKey(KeyType.Delete, "cache");
+                Helpers.PlainGroup(app).MapGet("/p", () => "ok");
+                Helpers.PlainGroup(app, "/plain2").MapGet("/q", () => "ok").AllowAnonymous();
+                Helpers.Nested(Helpers.AdminGroup(app, "/helper2")).MapGet("/n", () => "ok");
+                Helpers.Block(app).MapGet("/b", () => "ok");
+                app.Run();
+                """),
+            ("Helpers.cs", """
+                static class Helpers
+                {
+                    public static RouteGroupBuilder AdminGroup(IEndpointRouteBuilder routes, string prefix = "/helper")
+                        => routes.MapGroup(prefix).RequireKey(KeyType.Admin);
+
+                    public static RouteGroupBuilder PlainGroup(IEndpointRouteBuilder routes, string prefix = "/plain")
+                        => routes.MapGroup(prefix);
+
+                    public static RouteGroupBuilder Nested(RouteGroupBuilder parent)
+                        => parent.MapGroup("/nested").RequireKey(KeyType.Read, "nested");
+
+                    public static RouteGroupBuilder Block(IEndpointRouteBuilder routes)
+                    {
+                        var group = routes.MapGroup("/block");
+                        group.RequireKey(KeyType.Read, "block");
+                        return group;
+                    }
+                }
+                """),
+        ]);
+
+        Assert.Equal(["admin"], app.Single("/helper/stats", "GET").Permissions);
+        Assert.Equal(["admin", "delete:cache"], app.Single("/helper/cache", "DELETE").Permissions);
+        Assert.Equal(EndpointAccess.Undeclared, app.Single("/plain/p", "GET").Access);
+        Assert.Equal(EndpointAccess.Public, app.Single("/plain2/q", "GET").Access);
+        Assert.Equal(["admin", "read:nested"], app.Single("/helper2/nested/n", "GET").Permissions);
+        Assert.Equal(["read:block"], app.Single("/block/b", "GET").Permissions);
+        Assert.DoesNotContain(app.Manifest.Endpoints, e => e.Route is null);
+    }
+
+    [Fact]
+    public void Wrapper_helpers_returning_the_endpoint_builder_give_one_row_per_call_with_the_callers_declarations()
+    {
+        var app = GeneratorHarness.Run([
+            ("Program.cs", """
+                var builder = WebApplication.CreateBuilder(args);
+                var app = builder.Build();
+                app.MapPostNamed(() => "ok", "/w/key").RequireKey(KeyType.Write, "wrapped");
+                app.MapPostNamed(() => "ok", "/w/anon").AllowAnonymous();
+                app.MapPostNamed(() => "ok", "/w/undeclared");
+                app.MapPostNamed([RequiresKey(KeyType.Write, Scope = "handler")] () => "ok", "/w/handler-attr");
+                var v1 = app.MapGroup("/wv1").RequireKey(KeyType.Read, "versioned");
+                v1.MapGetV1("/items", () => "ok");
+                app.Run();
+                """),
+            ("Wrappers.cs", """
+                static class Wrappers
+                {
+                    public static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder builder, Delegate handler, string pattern)
+                        => builder.MapPost(pattern, handler).WithName("named" + pattern);
+
+                    public static RouteHandlerBuilder MapGetV1(this RouteGroupBuilder group, string pattern, Delegate handler)
+                        => group.MapGet(pattern, handler).WithTags("v1");
+                }
+                """),
+        ]);
+
+        Assert.Equal(["write:wrapped"], app.Single("/w/key", "POST").Permissions);
+        Assert.Equal(EndpointAccess.Public, app.Single("/w/anon", "POST").Access);
+        Assert.Equal(EndpointAccess.Undeclared, app.Single("/w/undeclared", "POST").Access);
+        Assert.Equal(["write:handler"], app.Single("/w/handler-attr", "POST").Permissions);
+        Assert.Equal(["read:versioned"], app.Single("/wv1/items", "GET").Permissions);
+        Assert.Equal("Program.cs", app.Single("/w/key", "POST").SourceFile);
+        // The Map call inside the wrapper is not a row of its own (its pattern is the wrapper's parameter).
+        Assert.Equal(5, app.Manifest.Endpoints.Count);
+    }
+
+    [Fact]
     public void MapMethods_Map_and_MapFallback_give_their_methods_and_routes()
     {
         var app = GeneratorHarness.Run(Shapes);

@@ -59,6 +59,16 @@ public class PrecedenceTests
     }
 
     [Fact]
+    public void AllowAnonymous_class_beats_MapControllers_RequireKey_as_conventions_are_outside_the_class()
+    {
+        // MVC appends convention metadata last, yet ASP.NET Core applies it from outside the class: the class's
+        // [AllowAnonymous] wins, and the runtime's policy builder orders the levels the same way.
+        var app = Run();
+        Assert.Equal(EndpointAccess.Public, app.Single("/open", "GET").Access);
+        Assert.Equal(["read:everything"], app.Single("/plain", "GET").Permissions);
+    }
+
+    [Fact]
     public void AllowAnonymous_class_beats_Authorize_action_as_in_ASP_NET_Core()
     {
         var app = GeneratorHarness.Run([("Program.cs", Program.Replace(".RequireKey(KeyType.Read, \"everything\")", "")), ("Controllers.cs", Controllers)]);

@@ -26,20 +26,38 @@ internal static class EndpointPolicyBuilder
         };
     }
 
-    /// <summary>The shared rule over one endpoint's metadata, outer to inner, with the method's own attributes flagged.</summary>
+    /// <summary>
+    /// The shared rule over one endpoint's metadata, outer to inner, with the method's own attributes flagged.
+    /// A controller action's metadata is split: what MapControllers() and its route groups add (conventions, appended
+    /// last by MVC but logically OUTSIDE the class) comes first, then the controller's and the action's attributes
+    /// (<see cref="Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor.EndpointMetadata"/>), then the action method —
+    /// so a class's [AllowAnonymous] wins over a convention's key requirement, as ASP.NET Core's authorization does.
+    /// </summary>
     public static ResolvedDeclaration Resolve(IReadOnlyList<object> metadata)
     {
         MethodInfo? method = null;
+        ControllerActionDescriptor? controllerAction = null;
         foreach (var item in metadata)
         {
             if (item is ControllerActionDescriptor action)
             {
+                controllerAction = action;
                 method = action.MethodInfo;
                 break;
             }
             method ??= item as MethodInfo;
         }
-        var levels = new List<DeclarationLevelItems>(2) { new(Items(metadata), isMethod: false) };
+        var levels = new List<DeclarationLevelItems>(3);
+        if (controllerAction is not null)
+        {
+            var attributes = new HashSet<object>(controllerAction.EndpointMetadata ?? [], ReferenceEqualityComparer.Instance);
+            levels.Add(new(Items(metadata.Where(m => !attributes.Contains(m))), isMethod: false));
+            levels.Add(new(Items(metadata.Where(attributes.Contains)), isMethod: false));
+        }
+        else
+        {
+            levels.Add(new(Items(metadata), isMethod: false));
+        }
         if (method is not null)
             levels.Add(new(Items(method.GetCustomAttributes(inherit: true)), isMethod: true));
         return DeclarationPrecedence.Resolve(levels);
