@@ -13,7 +13,7 @@ namespace Declarative.Auth;
 /// </summary>
 internal sealed class KeyRequestHandlerProvider(IAuthenticationHandlerProvider inner, ApiKeyFormat format) : IAuthenticationHandlerProvider
 {
-    private readonly string _bearerKey = "Bearer " + format.Prefix + "_";
+    private readonly string _keyPrefix = format.Prefix + "_";
 
     public async Task<IAuthenticationHandler?> GetHandlerAsync(HttpContext context, string authenticationScheme)
     {
@@ -23,11 +23,10 @@ internal sealed class KeyRequestHandlerProvider(IAuthenticationHandlerProvider i
         return new NotForKeys(handler);
     }
 
+    // The same test as the authentication step's: a bearer token with our prefix is ours; anything else is the app's.
     private bool CarriesKey(HttpRequest request)
-    {
-        var values = request.Headers.Authorization;
-        return values.Count == 1 && values[0] is { } header && header.StartsWith(_bearerKey, StringComparison.OrdinalIgnoreCase);
-    }
+        => BearerToken.TryRead(request.Headers, out var token) == BearerToken.Result.Found
+           && token.StartsWith(_keyPrefix, StringComparison.Ordinal);
 
     private sealed class NotForKeys(IAuthenticationHandler inner) : IAuthenticationSignInHandler
     {
