@@ -14,10 +14,3 @@ public sealed class OrAuthorizationAttribute : Attribute, IOrAuthorizationMetada
     /// <summary>The app's authorization policy a signed-in caller must pass; null for the default policy.</summary>
     public string? Policy { get; set; }
 }
-
-/// <summary>Endpoint metadata: a key, or the app's own authorization (see <see cref="OrAuthorizationAttribute"/>).</summary>
-public interface IOrAuthorizationMetadata
-{
-    /// <summary>The app's authorization policy, or null for its default policy.</summary>
-    string? Policy { get; }
-}

@@ -2,35 +2,6 @@ using System.Security.Cryptography;
 
 namespace Declarative.Auth;
 
-/// <summary>Which environment a key belongs to. A live app refuses test keys and the other way round.</summary>
-public enum KeyEnvironment
-{
-    /// <summary>Production: keys read <c>&lt;prefix&gt;_live_…</c>.</summary>
-    Live = 0,
-
-    /// <summary>Everything else: keys read <c>&lt;prefix&gt;_test_…</c>.</summary>
-    Test = 1,
-}
-
-/// <summary>Why a presented key was refused before any store lookup.</summary>
-public enum KeyFormatError
-{
-    /// <summary>Well formed.</summary>
-    None = 0,
-
-    /// <summary>Not <c>&lt;prefix&gt;_&lt;live|test&gt;_&lt;body&gt;</c>, wrong length or alphabet.</summary>
-    Malformed,
-
-    /// <summary>Another app's prefix.</summary>
-    WrongPrefix,
-
-    /// <summary>A test key sent to a live app, or the reverse.</summary>
-    WrongEnvironment,
-
-    /// <summary>The checksum does not match: a typo or a truncated copy.</summary>
-    BadChecksum,
-}
-
 /// <summary>
 /// The key format: <c>&lt;prefix&gt;_&lt;live|test&gt;_&lt;22 random base62&gt;&lt;6 base62 CRC-32&gt;</c>, e.g.
 /// <c>kener_live_3xT0…Qp1a9Z</c>. 22 base62 digits carry 130 random bits; the checksum covers everything

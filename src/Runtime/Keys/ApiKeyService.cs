@@ -2,45 +2,6 @@ using System.Security.Cryptography;
 
 namespace Declarative.Auth;
 
-/// <summary>What <see cref="ApiKeyService.CreateAsync"/> needs.</summary>
-public sealed record CreateApiKeyRequest
-{
-    /// <summary>A name people recognise, e.g. <c>monitoring-service</c>.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>What the key may do, e.g. <c>read:monitors</c>. Checked against the app's catalog.</summary>
-    public IReadOnlyList<string> Permissions { get; init; } = [];
-
-    /// <summary>Optional expiry; must be in the future.</summary>
-    public DateTimeOffset? ExpiresAt { get; init; }
-
-    /// <summary>Restricts the key to one workspace.</summary>
-    public string? Workspace { get; init; }
-
-    /// <summary>The kind of credential.</summary>
-    public ApiKeyKind Kind { get; init; }
-
-    /// <summary>For an event write key: its source connection.</summary>
-    public string? SourceConnection { get; init; }
-
-    /// <summary>The subject (user id) the key acts for; see <see cref="ApiKey.Owner"/>.</summary>
-    public string? Owner { get; init; }
-}
-
-/// <summary>A key just created or rotated: the record, and its secret, which is never available again.</summary>
-public sealed record CreatedApiKey(ApiKey Key, string Secret)
-{
-    /// <summary>Does not print the secret.</summary>
-    public override string ToString() => $"CreatedApiKey {{ Key = {Key.Id}, Secret = (hidden) }}";
-}
-
-/// <summary>A management request that cannot be done; the message says why. HTTP: 400, 403, 404 or 409 with <see cref="Code"/>.</summary>
-public sealed class ApiKeyOperationException(string code, string message) : Exception(message)
-{
-    /// <summary><c>INVALID_REQUEST</c>, <c>FORBIDDEN</c>, <c>NOT_FOUND</c> or <c>CONFLICT</c>.</summary>
-    public string Code { get; } = code;
-}
-
 /// <summary>
 /// Creates, lists, revokes, rotates and expires keys: what the CLI, the management API and app code call.
 /// Secrets are generated here, returned once, and only their hashes reach the store.

@@ -59,35 +59,3 @@ internal sealed class VerifiedKey
         return implied.Where(key.Grants);
     }
 }
-
-/// <summary>Claim types on <c>HttpContext.User</c> for a request made with an API key.</summary>
-public static class DeclarativeAuthClaimTypes
-{
-    /// <summary>The key's id.</summary>
-    public const string KeyId = "declarative_auth:key_id";
-
-    /// <summary>One claim per permission the key holds, e.g. <c>read:monitors</c>.</summary>
-    public const string Permission = "permission";
-}
-
-/// <summary>Names shared with ASP.NET Core's authentication.</summary>
-public static class DeclarativeAuthDefaults
-{
-    /// <summary>The authentication type of the identity a verified key produces.</summary>
-    public const string AuthenticationType = "ApiKey";
-
-    /// <summary>The authentication scheme registered for <c>[Authorize]</c> endpoints.</summary>
-    public const string AuthenticationScheme = "ApiKey";
-}
-
-/// <summary>The verified key of the current request, from <c>HttpContext.Features.Get&lt;IApiKeyFeature&gt;()</c>.</summary>
-public interface IApiKeyFeature
-{
-    /// <summary>The key (never its secret).</summary>
-    ApiKey Key { get; }
-}
-
-internal sealed class ApiKeyFeature(ApiKey key) : IApiKeyFeature
-{
-    public ApiKey Key { get; } = key;
-}

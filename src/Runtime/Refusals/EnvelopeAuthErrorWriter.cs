@@ -34,34 +34,3 @@ public sealed class EnvelopeAuthErrorWriter(
         return ErrorBody.WriteAsync(context, error.Cache.WriterBody(Build, code, message));
     }
 }
-
-/// <summary>
-/// <c>{"error":"unauthorized","message":"…"}</c> (<c>application/json</c>), the shape FloKit's docs promise:
-/// the code in lower case. Messages can be replaced per code, or chosen per error by <paramref name="messageFor"/>
-/// (return null to keep the default); <paramref name="codes"/> renames codes before lower-casing
-/// (e.g. KEY_REVOKED → UNAUTHORIZED when the docs promise only "unauthorized").
-/// </summary>
-public sealed class FlatAuthErrorWriter(
-    IReadOnlyDictionary<string, string>? messages = null,
-    Func<AuthError, string?>? messageFor = null,
-    IReadOnlyDictionary<string, string>? codes = null) : IAuthErrorWriter
-{
-    private static readonly RefusalCache.Builder<byte[]> Build = static (_, code, message, _) =>
-        ErrorBody.Serialize((code, message), static (json, e) =>
-        {
-            json.WriteStartObject();
-            json.WriteString("error", e.code.ToLowerInvariant());
-            json.WriteString("message", e.message);
-            json.WriteEndObject();
-        });
-
-    /// <inheritdoc />
-    public Task WriteAsync(HttpContext context, AuthError error)
-    {
-        context.Response.ContentType = "application/json";
-        // Looked up per request (the dictionaries and messageFor stay live); serialized once per code and message.
-        var code = codes?.GetValueOrDefault(error.Code) ?? error.Code;
-        var message = messageFor?.Invoke(error) ?? messages?.GetValueOrDefault(code) ?? error.Message;
-        return ErrorBody.WriteAsync(context, error.Cache.WriterBody(Build, code, message));
-    }
-}

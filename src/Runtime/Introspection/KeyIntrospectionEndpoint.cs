@@ -31,18 +31,3 @@ public static class KeyIntrospectionEndpoint
     private static Task WriteAsync(HttpContext context)
         => context.Response.WriteAsJsonAsync(Describe(context), ManagementJsonContext.Default.KeyIntrospection, cancellationToken: context.RequestAborted);
 }
-
-/// <summary>The calling key as <c>/me</c> shows it.</summary>
-public sealed record KeyIntrospection(
-    string Id,
-    string Name,
-    IReadOnlyList<string> Permissions,
-    string? Workspace,
-    KeyEnvironment Environment,
-    ApiKeyKind Kind,
-    string? SourceConnection,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiresAt,
-    DateTimeOffset? LastUsedAt,
-    string Status,
-    IReadOnlyList<string> Endpoints);

@@ -3,13 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace Declarative.Auth;
 
-/// <summary>The workspace a request works in, set by the verifier on workspace-scoped endpoints and restricted keys.</summary>
-public interface IWorkspaceFeature
-{
-    /// <summary>The workspace id.</summary>
-    string WorkspaceId { get; }
-}
-
 /// <summary>Reading the resolved workspace in handlers.</summary>
 public static class WorkspaceHttpContextExtensions
 {

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Declarative.Auth;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(CreateKeyBody))]
+[JsonSerializable(typeof(RotateKeyBody))]
+[JsonSerializable(typeof(KeyView))]
+[JsonSerializable(typeof(IReadOnlyList<KeyView>))]
+[JsonSerializable(typeof(CreatedKeyView))]
+[JsonSerializable(typeof(KeyIntrospection))]
+internal sealed partial class ManagementJsonContext : JsonSerializerContext;

@@ -1,0 +1,6 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+
+namespace Declarative.Auth;
+
+/// <summary>Marker for organizations-key endpoints.</summary>
+public interface IRequiresOrganizationsKeyMetadata;

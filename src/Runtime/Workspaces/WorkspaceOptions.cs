@@ -1,0 +1,21 @@
+namespace Declarative.Auth;
+
+/// <summary>Where a workspace-scoped request names its workspace, tried in order.</summary>
+public sealed class WorkspaceOptions
+{
+    /// <summary>The sources in the order they are tried. Default: header <c>Workspace</c>, query <c>workspaceId</c>, route value <c>workspaceId</c>.</summary>
+    public List<WorkspaceSource> Sources { get; } = [];
+
+    /// <summary>Adds a header source, e.g. <c>Krenalis-Workspace</c>.</summary>
+    public WorkspaceOptions FromHeader(string name) { Sources.Add(new(WorkspaceSourceKind.Header, name)); return this; }
+
+    /// <summary>Adds a query-string source, e.g. <c>workspaceId</c>.</summary>
+    public WorkspaceOptions FromQuery(string name) { Sources.Add(new(WorkspaceSourceKind.Query, name)); return this; }
+
+    /// <summary>Adds a route-value source, e.g. <c>workspaceId</c> in <c>/workspaces/{workspaceId}/tasks</c>.</summary>
+    public WorkspaceOptions FromRoute(string name) { Sources.Add(new(WorkspaceSourceKind.Route, name)); return this; }
+
+    internal IReadOnlyList<WorkspaceSource> Effective => Sources.Count > 0
+        ? Sources
+        : [new(WorkspaceSourceKind.Header, "Workspace"), new(WorkspaceSourceKind.Query, "workspaceId"), new(WorkspaceSourceKind.Route, "workspaceId")];
+}
