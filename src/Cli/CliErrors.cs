@@ -11,6 +11,9 @@ public static class ExitCodes
 
     /// <summary>The command line is wrong; the message says what to write instead.</summary>
     public const int Usage = 2;
+
+    /// <summary><c>diff</c>: an endpoint's access widened and the approvals file does not list it.</summary>
+    public const int Widened = 3;
 }
 
 /// <summary>Ends a command with a one-line message on stderr and an exit code; never shows a stack trace.</summary>

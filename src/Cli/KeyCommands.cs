@@ -34,6 +34,9 @@ internal sealed class KeyCommands(CliContext context)
             keys.Subcommands.Add(verb);
             _paths[verb] = $"{CliApp.Name} keys {verb.Name}";
         }
+        var diff = new DiffCommand(context).Build();
+        root.Subcommands.Add(diff);
+        _paths[diff] = $"{CliApp.Name} diff";
         return root;
     }
 

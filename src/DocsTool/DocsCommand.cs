@@ -21,11 +21,22 @@ internal static class DocsCommand
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var check = args.Contains("--check");
-        var positional = args.Where(a => a != "--check").ToArray();
-        if (positional.Length != 2)
+        var (check, baseline, approvals) = (false, (string?)null, (string?)null);
+        var positional = new List<string>();
+        for (var i = 0; i < args.Length; i++)
         {
-            stderr.WriteLine("error DAUTH101: usage: Declarative.Auth.DocsTool <assembly.dll> <output-directory> [--check]");
+            if (args[i] == "--check")
+                check = true;
+            else if (args[i] == "--baseline" && i + 1 < args.Length)
+                baseline = args[++i];
+            else if (args[i] == "--approvals" && i + 1 < args.Length)
+                approvals = args[++i];
+            else
+                positional.Add(args[i]);
+        }
+        if (positional.Count != 2)
+        {
+            stderr.WriteLine("error DAUTH101: usage: Declarative.Auth.DocsTool <assembly.dll> <output-directory> [--check] [--baseline <permissions.json> [--approvals <file>]]");
             return 2;
         }
         var (assembly, directory) = (positional[0], positional[1]);
@@ -62,7 +73,7 @@ internal static class DocsCommand
                 }
             }
             stdout.WriteLine($"Declarative.Auth: permission docs in {directory} match the code.");
-            return 0;
+            return baseline is null ? 0 : BaselineGate.Run(docs["Json"], baseline, approvals, stdout, stderr);
         }
 
         Directory.CreateDirectory(directory);
@@ -76,7 +87,7 @@ internal static class DocsCommand
             File.WriteAllBytes(path, bytes);
         }
         stdout.WriteLine($"Declarative.Auth: permission docs written to {directory}");
-        return 0;
+        return baseline is null ? 0 : BaselineGate.Run(docs["Json"], baseline, approvals, stdout, stderr);
     }
 
     /// <summary>Null when equal (line ends normalized); else an MSBuild-formatted error naming the first differing line.</summary>

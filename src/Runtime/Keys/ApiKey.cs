@@ -71,10 +71,7 @@ public sealed record ApiKey
     {
         foreach (var p in Permissions)
         {
-            if (p == PermissionName.Admin || p == permission)
-                return true;
-            if (permission.StartsWith("read:", StringComparison.Ordinal) && p.StartsWith("write:", StringComparison.Ordinal)
-                && permission.AsSpan(5).SequenceEqual(p.AsSpan(6)))
+            if (Rules.PermissionText.Grants(p, permission))
                 return true;
         }
         return false;

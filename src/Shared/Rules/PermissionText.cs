@@ -20,6 +20,15 @@ namespace Declarative.Auth.Rules
             _ => keyType.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + scope,
         };
 
+        /// <summary>
+        /// True when a key holding <paramref name="held"/> meets <paramref name="required"/>: the same permission,
+        /// admin (which meets every one), or write:x for read:x.
+        /// </summary>
+        public static bool Grants(string held, string required)
+            => held == Admin || held == required
+                || (required.StartsWith("read:", System.StringComparison.Ordinal) && held.StartsWith("write:", System.StringComparison.Ordinal)
+                    && string.CompareOrdinal(required, 5, held, 6, int.MaxValue) == 0);
+
         /// <summary>1–64 of lowercase ASCII letters, digits, '-', '_' and '.', starting with a letter.</summary>
         public static bool IsValidScope(string? scope)
         {
