@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Declarative.Auth.PermissionDiff;
+using Declarative.Auth.Tables;
 
 namespace Declarative.Auth.Cli;
 

@@ -27,9 +27,9 @@ internal sealed class KeyCommands(CliContext context)
         root.Subcommands.Add(keys);
         _paths[keys] = $"{CliApp.Name} keys";
         root.SetAction(_ => context.Fail(ExitCodes.Usage, $"name a command, e.g. '{CliApp.Name} keys list --sqlite keys.db'. See '{CliApp.Name} --help'."));
-        keys.SetAction(_ => context.Fail(ExitCodes.Usage, $"name a verb: create, list, get, revoke, rotate or expire, e.g. '{CliApp.Name} keys list --sqlite keys.db'. See '{CliApp.Name} keys --help'."));
+        keys.SetAction(_ => context.Fail(ExitCodes.Usage, $"name a verb: create, list, get, revoke, rotate, expire or explain, e.g. '{CliApp.Name} keys list --sqlite keys.db'. See '{CliApp.Name} keys --help'."));
 
-        foreach (var verb in new[] { Create(), List(), Get(), Revoke(), Rotate(), Expire() })
+        foreach (var verb in new[] { Create(), List(), Get(), Revoke(), Rotate(), Expire(), Explain() })
         {
             keys.Subcommands.Add(verb);
             _paths[verb] = $"{CliApp.Name} keys {verb.Name}";
@@ -38,6 +38,28 @@ internal sealed class KeyCommands(CliContext context)
         root.Subcommands.Add(diff);
         _paths[diff] = $"{CliApp.Name} diff";
         return root;
+    }
+
+    private Command Explain()
+    {
+        var command = new Command("explain", "Lists every endpoint a key reaches (its blast radius), from the app's permission table (--table).");
+        var id = IdArgument();
+        var store = new StoreOptions();
+        var reach = new ReachOptions();
+        command.Arguments.Add(id);
+        store.AddTo(command);
+        reach.AddTo(command, withFor: false);
+        command.SetAction(async (parse, ct) =>
+        {
+            var keyId = RequireId(parse.GetValue(id));
+            var table = reach.Table(parse, required: true)!;
+            var target = store.Resolve(parse, context.Variable);
+            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
+            var key = await Operation(() => service.GetAsync(keyId, ct), target).ConfigureAwait(false) ?? throw NotFound(keyId);
+            ReachOptions.WriteReach(context.Out, table, key);
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     // ---- create ---------------------------------------------------------------------------------------
@@ -78,6 +100,7 @@ internal sealed class KeyCommands(CliContext context)
         };
         var store = new StoreOptions();
         var format = new FormatOptions();
+        var reach = new ReachOptions();
         var json = JsonOption("Print {\"id\":…,\"secret\":…,…} for scripts instead of text.");
         command.Options.Add(name);
         command.Options.Add(permissions);
@@ -85,6 +108,7 @@ internal sealed class KeyCommands(CliContext context)
         command.Options.Add(workspace);
         command.Options.Add(owner);
         command.Options.Add(eventWrite);
+        reach.AddTo(command, withFor: true);
         format.AddTo(command);
         store.AddTo(command);
         command.Options.Add(json);
@@ -94,7 +118,7 @@ internal sealed class KeyCommands(CliContext context)
             var keyName = parse.GetValue(name);
             if (string.IsNullOrWhiteSpace(keyName))
                 throw CliException.Usage("a key needs a name: add --name <name>, e.g. --name monitoring-service.");
-            var granted = SplitPermissions(parse.GetValue(permissions));
+            var granted = reach.Permissions(parse, SplitPermissions(parse.GetValue(permissions)));
             var source = parse.GetValue(eventWrite);
             if (source is not null && string.IsNullOrWhiteSpace(source))
                 throw CliException.Usage("--event-write needs the source connection the key belongs to, e.g. --event-write src_web.");
@@ -130,6 +154,8 @@ internal sealed class KeyCommands(CliContext context)
                 KeyOutput.WriteCreatedJson(context.Out, created, replaced: null);
             else
                 KeyOutput.WriteCreated(context.Out, created, $"Created key {created.Key.Id} ({created.Key.Name}) in {target}.");
+            if (reach.Table(parse, required: false) is { } table)
+                ReachOptions.WriteReach(parse.GetValue(json) ? context.Error : context.Out, table, created.Key);
             return ExitCodes.Ok;
         });
         return command;

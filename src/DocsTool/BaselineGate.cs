@@ -1,4 +1,4 @@
-using Declarative.Auth.PermissionDiff;
+using Declarative.Auth.Tables;
 
 namespace Declarative.Auth.DocsTool;
 

@@ -1,6 +1,6 @@
 using Declarative.Auth.DocsTool;
 using Declarative.Auth.Generator;
-using Declarative.Auth.PermissionDiff;
+using Declarative.Auth.Tables;
 using Declarative.Auth.TestKit;
 
 namespace Declarative.Auth.Docs.Tests;

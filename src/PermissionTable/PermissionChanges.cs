@@ -1,6 +1,6 @@
 using Declarative.Auth.Rules;
 
-namespace Declarative.Auth.PermissionDiff;
+namespace Declarative.Auth.Tables;
 
 /// <summary>How a change moves who may call an endpoint.</summary>
 internal enum ChangeClass

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Declarative.Auth.PermissionDiff;
+namespace Declarative.Auth.Tables;
 
 /// <summary>Writes a diff as plain text (terminals, build logs) or GitHub-flavoured Markdown (a PR comment).</summary>
 internal static class DiffReport

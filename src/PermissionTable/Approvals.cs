@@ -1,4 +1,4 @@
-namespace Declarative.Auth.PermissionDiff;
+namespace Declarative.Auth.Tables;
 
 /// <summary>
 /// The approvals file: one endpoint per line, <c>GET /api/monitors/{id}</c> or <c>* /api/monitors/{id}</c> for every
