@@ -155,7 +155,11 @@ internal sealed class KeyCommands(CliContext context)
             else
                 KeyOutput.WriteCreated(context.Out, created, $"Created key {created.Key.Id} ({created.Key.Name}) in {target}.");
             if (reach.Table(parse, required: false) is { } table)
-                ReachOptions.WriteReach(parse.GetValue(json) ? context.Error : context.Out, table, created.Key);
+            {
+                var output = parse.GetValue(json) ? context.Error : context.Out;
+                output.WriteLine();
+                ReachOptions.WriteReach(output, table, created.Key);
+            }
             return ExitCodes.Ok;
         });
         return command;
