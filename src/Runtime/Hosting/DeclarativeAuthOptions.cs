@@ -36,6 +36,13 @@ public sealed class DeclarativeAuthOptions
     /// <summary>How long a verified key is served from memory before the store is asked again (the store's change feed evicts sooner).</summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The header a 403 for missing permissions names the permission sets that would have been accepted in, e.g.
+    /// <c>X-Accepted-Permissions: read:monitors, write:monitors, admin</c> (sets separated by commas, the permissions
+    /// of one set by spaces). Null or empty: no header (the <c>WWW-Authenticate</c> scope still names what is required).
+    /// </summary>
+    public string? AcceptedPermissionsHeader { get; set; } = "X-Accepted-Permissions";
+
     /// <summary>Where workspace-scoped endpoints read the workspace from.</summary>
     public WorkspaceOptions Workspace { get; } = new();
 

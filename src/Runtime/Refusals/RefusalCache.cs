@@ -15,6 +15,7 @@ internal sealed class RefusalCache
     private Entry? _problemDetails;
     private Entry? _writerBody;
     private Entry? _challenge;
+    private Entry? _accepted;
 
     /// <summary>The problem-details slot: keyed by the error's status, code, message and required permissions.</summary>
     public byte[] ProblemDetails(AuthError error, Builder<byte[]> build)
@@ -27,6 +28,10 @@ internal sealed class RefusalCache
     /// <summary>The <c>WWW-Authenticate</c> value of a 403, keyed by the required permissions.</summary>
     public string Challenge(IReadOnlyList<string> required, Builder<string> build)
         => GetOrAdd(ref _challenge, build, 0, "", "", required);
+
+    /// <summary>The accepted-permissions header value of a 403, keyed by the required permissions.</summary>
+    public string Accepted(IReadOnlyList<string> required, Builder<string> build)
+        => GetOrAdd(ref _accepted, build, 0, "", "", required);
 
     private static T GetOrAdd<T>(ref Entry? slot, Builder<T> build, int status, string code, string message, IReadOnlyList<string>? permissions)
         where T : class

@@ -29,6 +29,15 @@ namespace Declarative.Auth.Rules
                 || (required.StartsWith("read:", System.StringComparison.Ordinal) && held.StartsWith("write:", System.StringComparison.Ordinal)
                     && string.CompareOrdinal(required, 5, held, 6, int.MaxValue) == 0);
 
+        /// <summary>
+        /// Every permission that meets <paramref name="required"/> by <see cref="Grants"/>: itself, write:x for read:x,
+        /// and admin (last). What a refusal tells a caller would have been accepted.
+        /// </summary>
+        public static string[] AcceptedFor(string required)
+            => required == Admin ? new[] { Admin }
+                : required.StartsWith("read:", System.StringComparison.Ordinal) ? new[] { required, "write:" + required.Substring(5), Admin }
+                : new[] { required, Admin };
+
         /// <summary>1–64 of lowercase ASCII letters, digits, '-', '_' and '.', starting with a letter.</summary>
         public static bool IsValidScope(string? scope)
         {
