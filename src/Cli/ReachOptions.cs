@@ -68,7 +68,7 @@ internal sealed class ReachOptions
     /// <summary>"This key reaches N endpoints:" and the list, for a key holding <paramref name="key"/>'s permissions.</summary>
     public static void WriteReach(TextWriter output, IEnumerable<AccessRow> table, ApiKey key)
     {
-        var kind = key.Kind == ApiKeyKind.EventWrite ? "eventWriteKey" : KeyReach.ApiKey;
+        var kind = key.Kind == ApiKeyKind.EventWrite ? KeyReach.EventWriteKey : KeyReach.ApiKey;
         var reached = KeyReach.Reached(table, key.Permissions, kind);
         output.WriteLine($"Key {key.Id} ({key.Name}) with {(key.Permissions.Count == 0 ? "no permissions" : string.Join(", ", key.Permissions))} reaches {reached.Count} endpoint{(reached.Count == 1 ? "" : "s")}"
             + (key.Workspace is null ? ":" : $" in workspace {key.Workspace} (workspace-scoped ones only there):"));

@@ -10,9 +10,20 @@ internal static class KeyReach
 {
     public const string ApiKey = "apiKey";
 
-    /// <summary>The endpoints a key of <paramref name="kind"/> holding <paramref name="permissions"/> gets into.</summary>
+    public const string EventWriteKey = "eventWriteKey";
+
+    /// <summary>
+    /// The endpoints a key of <paramref name="kind"/> holding <paramref name="permissions"/> gets into, by the
+    /// verifier's rule: an event write key reaches every endpoint that accepts event write keys (it holds no
+    /// permissions); an API key reaches those whose permissions it meets, and an event-ingestion endpoint that
+    /// requires no permission only when it is admin.
+    /// </summary>
     public static IReadOnlyList<AccessRow> Reached(IEnumerable<AccessRow> table, IReadOnlyList<string> permissions, string kind = ApiKey)
-        => table.Where(r => r.KeyKinds.Contains(kind) && r.Permissions.All(required => permissions.Any(held => PermissionText.Grants(held, required))))
+        => table.Where(r => kind == EventWriteKey
+                ? r.KeyKinds.Contains(EventWriteKey)
+                : r.KeyKinds.Contains(ApiKey)
+                    ? r.Permissions.All(required => permissions.Any(held => PermissionText.Grants(held, required)))
+                    : r.KeyKinds.Contains(EventWriteKey) && r.Permissions.Count == 0 && permissions.Contains(PermissionText.Admin))
             .OrderBy(r => r.Route, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal).ToList();
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Declarative.Auth.Tables;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,6 +26,7 @@ public static class ApiKeyManagementEndpoints
         group.MapPost("/", (RequestDelegate)Create).WithName("DeclarativeAuth.CreateKey");
         group.MapGet("/", (RequestDelegate)List).WithName("DeclarativeAuth.ListKeys");
         group.MapGet("/{id}", (RequestDelegate)Get).WithName("DeclarativeAuth.GetKey");
+        group.MapGet("/{id}/reach", (RequestDelegate)Reach).WithName("DeclarativeAuth.KeyReach");
         group.MapPost("/{id}/revoke", (RequestDelegate)Revoke).WithName("DeclarativeAuth.RevokeKey");
         group.MapPost("/{id}/rotate", (RequestDelegate)Rotate).WithName("DeclarativeAuth.RotateKey");
         group.MapPost("/{id}/expire", (RequestDelegate)Expire).WithName("DeclarativeAuth.ExpireKey");
@@ -37,7 +39,7 @@ public static class ApiKeyManagementEndpoints
         var created = await service.CreateAsync(new CreateApiKeyRequest
         {
             Name = body.Name ?? "",
-            Permissions = body.Permissions ?? [],
+            Permissions = PermissionsFor(context, body),
             ExpiresAt = body.ExpiresAt,
             Workspace = body.Workspace,
             Kind = body.Kind,
@@ -46,6 +48,31 @@ public static class ApiKeyManagementEndpoints
         }, context.RequestAborted).ConfigureAwait(false);
         context.Response.Headers.Location = $"{context.Request.PathBase}{context.Request.Path.Value?.TrimEnd('/')}/{created.Key.Id}";
         await WriteSecret(context, created, now).ConfigureAwait(false);
+    });
+
+    private static IReadOnlyList<string> PermissionsFor(HttpContext context, CreateKeyBody body)
+    {
+        var given = body.Permissions ?? [];
+        if (body.For is not { Count: > 0 } selectors)
+            return given;
+        try
+        {
+            var live = context.RequestServices.GetRequiredService<DeclarativeAuthState>().LiveTable();
+            return [.. given.Union(KeyReach.MinimalPermissions(live, selectors), StringComparer.Ordinal)];
+        }
+        catch (FormatException e)
+        {
+            throw new ApiKeyOperationException("INVALID_REQUEST", $"for: {e.Message}.");
+        }
+    }
+
+    private static Task Reach(HttpContext context) => Handle(context, async (service, _) =>
+    {
+        var key = await service.GetAsync(Id(context), context.RequestAborted).ConfigureAwait(false)
+            ?? throw new ApiKeyOperationException("NOT_FOUND", $"No key with id '{Id(context)}'.");
+        var endpoints = context.RequestServices.GetRequiredService<DeclarativeAuthState>().EndpointsFor(key);
+        await context.Response.WriteAsJsonAsync(new KeyReachView(key.Id, key.Permissions, endpoints), ManagementJsonContext.Default.KeyReachView,
+            cancellationToken: context.RequestAborted).ConfigureAwait(false);
     });
 
     private static Task List(HttpContext context) => Handle(context, async (service, now) =>

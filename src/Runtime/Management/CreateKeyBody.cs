@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Declarative.Auth;
 
-/// <summary>Body of <c>POST {prefix}</c>.</summary>
+/// <summary>
+/// Body of <c>POST {prefix}</c>. <see cref="For"/>: endpoints the key must reach ("GET /api/monitors/*"); the key gets
+/// the fewest permissions that reach them, added to <see cref="Permissions"/>.
+/// </summary>
 public sealed record CreateKeyBody(
     string? Name,
     IReadOnlyList<string>? Permissions,
@@ -11,4 +14,5 @@ public sealed record CreateKeyBody(
     string? Workspace = null,
     ApiKeyKind Kind = ApiKeyKind.Standard,
     string? SourceConnection = null,
-    string? Owner = null);
+    string? Owner = null,
+    IReadOnlyList<string>? For = null);

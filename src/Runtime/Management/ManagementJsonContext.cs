@@ -10,4 +10,5 @@ namespace Declarative.Auth;
 [JsonSerializable(typeof(IReadOnlyList<KeyView>))]
 [JsonSerializable(typeof(CreatedKeyView))]
 [JsonSerializable(typeof(KeyIntrospection))]
+[JsonSerializable(typeof(KeyReachView))]
 internal sealed partial class ManagementJsonContext : JsonSerializerContext;

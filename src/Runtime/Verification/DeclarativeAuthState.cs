@@ -1,3 +1,4 @@
+using Declarative.Auth.Tables;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -91,20 +92,45 @@ internal sealed partial class DeclarativeAuthState(
     /// take no API key).
     /// </summary>
     public IReadOnlyList<string> EndpointsFor(ApiKey key)
-        => [.. endpoints.Endpoints
-            .Select(e => (Endpoint: e, Policy: PolicyFor(e)))
-            .Where(x => x.Policy.Access == EndpointAccess.Key && Accepts(x.Policy, key))
-            .Select(x => { var (m, r) = EndpointDescription.Of(x.Endpoint); return $"{m} {r}"; })
-            .Distinct()
-            .Order(StringComparer.Ordinal)];
+        => [.. KeyReach.Reached(LiveTable(), key.Permissions, key.Kind == ApiKeyKind.EventWrite ? KeyReach.EventWriteKey : KeyReach.ApiKey)
+            .Select(r => r.Name).Distinct().Order(StringComparer.Ordinal)];
 
-    private static bool Accepts(EndpointPolicy policy, ApiKey key)
+    /// <summary>
+    /// The live endpoints as rows of the permission table, with the key kinds the verifier
+    /// accepts there (<see cref="EndpointPolicy.Refuses"/>): what least-privilege keys and a key's reach are
+    /// computed from at run time, by the same rule the CLI applies to permissions.json.
+    /// </summary>
+    internal IReadOnlyList<AccessRow> LiveTable()
     {
-        if (key.Kind == ApiKeyKind.EventWrite)
-            return policy.EventIngestion;
-        if (policy.EventIngestion && policy.Permissions.Length == 0)
-            return key.Permissions.Contains(PermissionName.Admin);
-        return policy.Permissions.All(key.Grants);
+        var rows = new List<AccessRow>();
+        foreach (var endpoint in endpoints.Endpoints)
+        {
+            var policy = PolicyFor(endpoint);
+            string[] kinds = policy.Access switch
+            {
+                EndpointAccess.Key when !policy.EventIngestion => [KeyReach.ApiKey],
+                EndpointAccess.Key when policy.Permissions.Length == 0 => [KeyReach.EventWriteKey],
+                EndpointAccess.Key => [KeyReach.ApiKey, KeyReach.EventWriteKey],
+                EndpointAccess.OrganizationsKey => ["organizationsKey"],
+                _ => [],
+            };
+            var access = policy.Access switch
+            {
+                EndpointAccess.Key => policy.OrAuthorization ? "keyOrAuthorization" : "key",
+                EndpointAccess.OrganizationsKey => "key",
+                EndpointAccess.Public => "public",
+                EndpointAccess.Authorize => "authorize",
+                _ => "undeclared",
+            };
+            var (methods, route) = EndpointDescription.Of(endpoint);
+            foreach (var method in methods.Split(','))
+            {
+                rows.Add(new AccessRow(method == "*" ? "ANY" : method, route, access,
+                    policy.Permissions, kinds, policy.RequiresWorkspace, false, policy.EventIngestion,
+                    policy.OrAuthorization ? policy.AuthorizationPolicy ?? "default" : null));
+            }
+        }
+        return rows;
     }
 
     /// <summary>
