@@ -1,4 +1,4 @@
 namespace Declarative.Auth;
 
 /// <summary>Body of <c>GET {prefix}/{id}/reach</c>: every live endpoint the key may call (its blast radius).</summary>
-public sealed record KeyReachView(string Id, IReadOnlyList<string> Permissions, IReadOnlyList<string> Endpoints);
+internal sealed record KeyReachView(string Id, IReadOnlyList<string> Permissions, IReadOnlyList<string> Endpoints);
