@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Declarative.Auth;
 
 /// <summary>Body of <c>POST {prefix}</c>.</summary>
-public sealed record CreateKeyBody(
+internal sealed record CreateKeyBody(
     string? Name,
     IReadOnlyList<string>? Permissions,
     DateTimeOffset? ExpiresAt = null,
