@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace Declarative.Auth;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace Declarative.Auth;
 /// Written by the Declarative.Auth source generator and registered by a module initializer; not meant
 /// to be constructed by hand.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // used by generated code only: public because it runs in the app's assembly
 public sealed class AuthManifest
 {
     /// <summary>Creates a manifest. Called by generated code.</summary>

@@ -1,9 +1,12 @@
+using System.ComponentModel;
+
 namespace Declarative.Auth;
 
 /// <summary>
 /// Where generated module initializers hand over their manifests. Every assembly built with the generator
 /// registers exactly one manifest when it is loaded.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // used by generated code only: public because it runs in the app's assembly
 public static class AuthManifestRegistry
 {
     private static readonly Lock Gate = new();

@@ -1,6 +1,9 @@
+using System.ComponentModel;
+
 namespace Declarative.Auth;
 
 /// <summary>How an endpoint was declared.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // used by generated code only: public because it runs in the app's assembly
 public enum EndpointAccess
 {
     /// <summary>No declaration: refused at run time unless the app opts out.</summary>

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace Declarative.Auth;
 
 /// <summary>One row of the generated route → permission table.</summary>
@@ -8,6 +10,7 @@ namespace Declarative.Auth;
 /// <param name="Handler">The handler's display name, e.g. <c>MonitorsController.List</c> or <c>lambda</c>.</param>
 /// <param name="SourceFile">The declaring file, relative to the project directory with '/' separators.</param>
 /// <param name="Line">The 1-based line of the <c>Map*</c> call or the action method.</param>
+[EditorBrowsable(EditorBrowsableState.Never)] // used by generated code only: public because it runs in the app's assembly
 public sealed record EndpointEntry(
     IReadOnlyList<string> HttpMethods,
     string? Route,

@@ -22,6 +22,9 @@ public static class DeclarativeAuthApplicationBuilderExtensions
             throw new InvalidOperationException("UseDeclarativeAuth() needs builder.Services.AddDeclarativeAuth() first.");
         if (app.ApplicationServices.GetService<IServiceProviderIsService>() is { } registered && !registered.IsService(typeof(IApiKeyStore)))
             throw new InvalidOperationException(DeclarativeAuthStartup.NoStoreMessage);
+        // Every ValidateOnStart setting is checked now, before app.Run(): a bad one escapes Main as an
+        // OptionsValidationException that StartupFailure prints as one line, not one the host logs with a stack trace.
+        app.ApplicationServices.GetService<IStartupValidator>()?.Validate();
         if (AspNetCoreInternals.HasAuthorization(app))
         {
             throw new InvalidOperationException(

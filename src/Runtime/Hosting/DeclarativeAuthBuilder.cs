@@ -22,7 +22,7 @@ public sealed class DeclarativeAuthBuilder(IServiceCollection services)
 
     /// <summary>
     /// Uses <typeparamref name="TStore"/> as the key store. With <paramref name="cache"/>, found keys are kept in
-    /// memory by <see cref="CachingApiKeyStore"/>, registered as a decorator (the store's change feed evicts).
+    /// memory by a caching decorator (the store's change feeds, <see cref="IKeyChangeFeed"/>, evict).
     /// </summary>
     public DeclarativeAuthBuilder UseStore<TStore>(Func<IServiceProvider, TStore> factory, bool cache = true)
         where TStore : class, IApiKeyStore

@@ -20,6 +20,9 @@ public static class DeclarativeAuthServiceCollectionExtensions
         var options = services.AddOptions<DeclarativeAuthOptions>().BindConfiguration(DeclarativeAuthOptions.SectionName);
         if (configure is not null)
             options.Configure(configure);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeclarativeAuthOptions>, DeclarativeAuthOptionsValidator>());
+        options.ValidateOnStart();
+        StartupFailure.Watch();
         services.AddRouting();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAuthErrorWriter, ProblemDetailsAuthErrorWriter>();
@@ -74,11 +77,6 @@ public static class DeclarativeAuthServiceCollectionExtensions
         var options = services.GetRequiredService<IOptions<DeclarativeAuthOptions>>().Value;
         var environment = options.KeyEnvironment
             ?? (services.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.EnvironmentName == "Production" ? KeyEnvironment.Live : KeyEnvironment.Test);
-        if (!ApiKeyFormat.IsValidPrefix(options.KeyPrefix))
-        {
-            throw new OptionsValidationException(nameof(DeclarativeAuthOptions.KeyPrefix), typeof(DeclarativeAuthOptions),
-                [$"{DeclarativeAuthOptions.SectionName}:KeyPrefix must be 2 to 16 lowercase ASCII letters naming the app, e.g. \"kener\"."]);
-        }
         return new ApiKeyFormat(options.KeyPrefix, environment);
     }
 }

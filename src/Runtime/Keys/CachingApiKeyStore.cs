@@ -16,7 +16,7 @@ namespace Declarative.Auth;
 /// bounded by <see cref="StoreLookupBudget"/>. A lookup the budget has no room for is refused as unavailable
 /// (503 with <c>Retry-After</c>), never answered "no such key"; keys already in memory keep being served.
 /// </remarks>
-public sealed class CachingApiKeyStore : IApiKeyStore
+internal sealed class CachingApiKeyStore : IApiKeyStore
 {
     /// <summary>The longest a miss is remembered (shorter when <see cref="DeclarativeAuthOptions.CacheDuration"/> is).</summary>
     internal static readonly TimeSpan MaxMissDuration = TimeSpan.FromSeconds(10);

@@ -75,8 +75,8 @@ public sealed class InMemoryApiKeyStore : IApiKeyStore
         return Add(name, KeyHash.Compute(secret), permissions, expiresAt, ApiKeyFormat.DisplayPartOf(secret));
     }
 
-    /// <summary>Adds a key given the hash of its secret (as configuration supplies it).</summary>
-    public ApiKey Add(string name, KeyHash hash, IEnumerable<string> permissions, DateTimeOffset? expiresAt = null, string displayPart = "")
+    /// <summary>Adds a key given the hash of its secret (as configuration supplies it: see DeclarativeAuth:Keys).</summary>
+    internal ApiKey Add(string name, KeyHash hash, IEnumerable<string> permissions, DateTimeOffset? expiresAt = null, string displayPart = "")
     {
         var key = new ApiKey
         {

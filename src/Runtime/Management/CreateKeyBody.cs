@@ -7,7 +7,7 @@ namespace Declarative.Auth;
 /// Body of <c>POST {prefix}</c>. <see cref="For"/>: endpoints the key must reach ("GET /api/monitors/*"); the key gets
 /// the fewest permissions that reach them, added to <see cref="Permissions"/>.
 /// </summary>
-public sealed record CreateKeyBody(
+internal sealed record CreateKeyBody(
     string? Name,
     IReadOnlyList<string>? Permissions,
     DateTimeOffset? ExpiresAt = null,

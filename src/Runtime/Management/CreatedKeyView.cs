@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Declarative.Auth;
 
 /// <summary>Answer to create and rotate: the only time the secret is shown.</summary>
-public sealed record CreatedKeyView(KeyView Key, string Secret, string Warning)
+internal sealed record CreatedKeyView(KeyView Key, string Secret, string Warning)
 {
     internal const string CopyWarning = "Copy the key now: it will not be shown again.";
 }

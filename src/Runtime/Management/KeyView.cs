@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Declarative.Auth;
 
 /// <summary>A key as the management API shows it: never the secret, never the hash.</summary>
-public sealed record KeyView(
+internal sealed record KeyView(
     string Id,
     string Name,
     string DisplayPart,

@@ -4,4 +4,4 @@ using System.Text.Json.Serialization;
 namespace Declarative.Auth;
 
 /// <summary>Body of <c>POST {prefix}/{id}/rotate</c>.</summary>
-public sealed record RotateKeyBody(int GraceSeconds = 0, DateTimeOffset? ExpiresAt = null);
+internal sealed record RotateKeyBody(int GraceSeconds = 0, DateTimeOffset? ExpiresAt = null);

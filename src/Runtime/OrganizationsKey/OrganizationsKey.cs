@@ -24,9 +24,9 @@ internal sealed class OrganizationsKey
             return;
         if (!IsWellFormed(value))
         {
-            // Never echo the value: it is a secret even when it is malformed.
+            // ValidateOnStart reports this first; kept so the key can never be built from a malformed value.
             throw new OptionsValidationException(Variable, typeof(DeclarativeAuthOptions),
-                [$"Environment variable {Variable} does not hold a valid organizations key: it must be 'org_' followed by 43 ASCII letters or digits (e.g. generated with: python -c \"import string, secrets; a=string.ascii_letters+string.digits; print('org_'+''.join(secrets.choice(a) for i in range(43)))\")."]);
+                [DeclarativeAuthOptionsValidator.OrganizationsKeyFailure(options.Value.OrganizationsKey)!]);
         }
         _hash = SHA256.HashData(Encoding.ASCII.GetBytes(value));
     }

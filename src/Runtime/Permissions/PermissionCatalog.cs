@@ -6,7 +6,7 @@ namespace Declarative.Auth;
 /// The dense index of every permission the app uses: the generated manifests' catalogs, then any
 /// permission found on endpoint metadata that no manifest listed, then <c>admin</c>. Built once at start-up.
 /// </summary>
-public sealed class PermissionCatalog
+internal sealed class PermissionCatalog
 {
     private readonly FrozenDictionary<string, int> _index;
     private readonly string[] _names;

@@ -1,7 +1,7 @@
 namespace Declarative.Auth;
 
 /// <summary>A bit set over a <see cref="PermissionCatalog"/>. Checking a requirement is a few AND-NOTs.</summary>
-public readonly struct PermissionSet
+internal readonly struct PermissionSet
 {
     private readonly ulong[]? _bits;
 

@@ -73,7 +73,7 @@ public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposab
     /// Validates <paramref name="connectionString"/> and gives it back normalized.
     /// </summary>
     /// <exception cref="ArgumentException">It is empty, malformed, or names no host.</exception>
-    public static string ParseConnectionString(string connectionString)
+    internal static string ParseConnectionString(string connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new ArgumentException("The PostgreSQL key store needs a connection string, e.g. \"Host=db;Database=app;Username=app;Password=…\".", nameof(connectionString));

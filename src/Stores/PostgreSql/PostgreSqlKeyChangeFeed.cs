@@ -15,7 +15,7 @@ namespace Declarative.Auth.PostgreSql;
 /// stuck (no reset, no bytes) is declared lost the moment that deadline passes, without waiting for the socket or
 /// the command to give up, so caches stop serving well within the one-second revocation promise.
 /// </summary>
-public sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedService, IAsyncDisposable, IDisposable
+internal sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedService, IAsyncDisposable, IDisposable
 {
     /// <summary>The application name the listening connection reports unless the connection string sets one.</summary>
     public const string ListenerApplicationName = "Declarative.Auth key change feed";

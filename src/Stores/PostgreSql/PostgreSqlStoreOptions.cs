@@ -45,7 +45,7 @@ public sealed partial class PostgreSqlStoreOptions
     private static partial Regex SchemaName();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
-    public void Validate()
+    internal void Validate()
     {
         if (Schema is null || !SchemaName().IsMatch(Schema))
         {

@@ -10,7 +10,7 @@ namespace Declarative.Auth.Sqlite;
 /// that changed under it — a backup restored into the file (the log's sequence goes backwards, or the row it last
 /// saw is no longer the same), or a different file at the path — makes it tell caches to drop everything.
 /// </summary>
-public sealed partial class SqliteKeyChangeFeed : IKeyChangeFeed, IDisposable
+internal sealed partial class SqliteKeyChangeFeed : IKeyChangeFeed, IDisposable
 {
     private readonly SqliteApiKeyStore _store;
     private readonly ILogger<SqliteKeyChangeFeed> _logger;
