@@ -29,13 +29,12 @@ internal static class KeyOutput
         => WriteJson(output, json =>
         {
             json.WriteStartObject();
-            json.WriteString("id", created.Key.Id);
-            json.WriteString("secret", created.Secret);
             WriteKeyMembers(json, created.Key, created.Key.CreatedAt);
+            json.WriteString("secret", created.Secret);
             if (replaced is { } old)
             {
                 json.WriteString("replacedId", old.Id);
-                json.WriteString("replacedRevokedAt", TimeInput.Iso(old.RevokedAt));
+                json.WriteString("replacedRevokedAt", old.RevokedAt); // as System.Text.Json writes every other time
             }
             json.WriteString("warning", CopyWarning);
             json.WriteEndObject();
@@ -45,7 +44,6 @@ internal static class KeyOutput
         => WriteJson(output, json =>
         {
             json.WriteStartObject();
-            json.WriteString("id", key.Id);
             WriteKeyMembers(json, key, now);
             json.WriteEndObject();
         });
@@ -57,7 +55,6 @@ internal static class KeyOutput
             foreach (var key in keys)
             {
                 json.WriteStartObject();
-                json.WriteString("id", key.Id);
                 WriteKeyMembers(json, key, now);
                 json.WriteEndObject();
             }
@@ -152,33 +149,15 @@ internal static class KeyOutput
             output.WriteLine((label + ":").PadRight(width) + value.ReplaceLineEndings(" "));
     }
 
+    /// <summary>
+    /// The key's members exactly as the HTTP management API writes them (<see cref="KeyView"/> through its own
+    /// serializer context): one JSON convention for names, enums ("Live", "EventWrite") and times.
+    /// </summary>
     private static void WriteKeyMembers(Utf8JsonWriter json, ApiKey key, DateTimeOffset now)
     {
-        json.WriteString("name", key.Name);
-        json.WriteString("displayPart", key.DisplayPart);
-        json.WriteStartArray("permissions");
-        foreach (var p in key.Permissions)
-            json.WriteStringValue(p);
-        json.WriteEndArray();
-        json.WriteString("environment", ApiKeyFormat.EnvironmentName(key.Environment));
-        json.WriteString("kind", KindName(key.Kind));
-        WriteNullable(json, "workspace", key.Workspace);
-        WriteNullable(json, "sourceConnection", key.SourceConnection);
-        WriteNullable(json, "owner", key.Owner);
-        WriteNullable(json, "rotatedFromId", key.RotatedFromId);
-        json.WriteString("createdAt", TimeInput.Iso(key.CreatedAt));
-        WriteNullable(json, "lastUsedAt", key.LastUsedAt is { } used ? TimeInput.Iso(used) : null);
-        WriteNullable(json, "expiresAt", key.ExpiresAt is { } expires ? TimeInput.Iso(expires) : null);
-        WriteNullable(json, "revokedAt", key.RevokedAt is { } revoked ? TimeInput.Iso(revoked) : null);
-        json.WriteString("status", key.StatusAt(now));
-    }
-
-    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-            json.WriteNull(name);
-        else
-            json.WriteString(name, value);
+        var view = JsonSerializer.SerializeToElement(KeyView.Of(key, now), ManagementJsonContext.Default.KeyView);
+        foreach (var member in view.EnumerateObject())
+            member.WriteTo(json);
     }
 
     private static string KindName(ApiKeyKind kind) => kind == ApiKeyKind.EventWrite ? "event-write" : "standard";

@@ -47,8 +47,10 @@ public sealed class KeyCommandTests : IDisposable
         var secret = json.GetProperty("secret").GetString()!;
         Assert.StartsWith("clitest_live_", secret, StringComparison.Ordinal);
         Assert.Equal(KeyFormatError.None, new ApiKeyFormat(CliHarness.Prefix, KeyEnvironment.Live).Check(secret));
-        Assert.Equal("live", json.GetProperty("environment").GetString());
-        Assert.Equal("2099-01-31T00:00:00Z", json.GetProperty("expiresAt").GetString());
+        // The HTTP management API's JSON conventions: enums as their names, times as System.Text.Json writes them.
+        Assert.Equal("Live", json.GetProperty("environment").GetString());
+        Assert.Equal("Standard", json.GetProperty("kind").GetString());
+        Assert.Equal("2099-01-31T00:00:00+00:00", json.GetProperty("expiresAt").GetString());
         var stored = await _cli.Store().GetAsync(json.GetProperty("id").GetString()!);
         Assert.Equal(KeyHash.Compute(secret), stored!.Hash);
     }
@@ -57,7 +59,7 @@ public sealed class KeyCommandTests : IDisposable
     public async Task Event_write_keys_are_tied_to_their_source_connection()
     {
         var json = (await _cli.OkAsync("keys", "create", "--sqlite", _cli.Db, "--prefix", CliHarness.Prefix, "-n", "web-events", "--event-write", "src_web", "--json")).Json;
-        Assert.Equal("event-write", json.GetProperty("kind").GetString());
+        Assert.Equal("EventWrite", json.GetProperty("kind").GetString());
         var stored = (await _cli.Store().GetAsync(json.GetProperty("id").GetString()!))!;
         Assert.Equal(ApiKeyKind.EventWrite, stored.Kind);
         Assert.Equal("src_web", stored.SourceConnection);

@@ -136,6 +136,57 @@ public sealed class ConsoleBrowserTests(KestrelSample app) : IClassFixture<Kestr
         AssertNoErrors(browser);
     }
 
+    /// <summary>
+    /// Watches the secret dialog's <c>open</c> attribute: the observer runs in the microtask right after the dialog
+    /// closes, before any queued <c>close</c> event, and records whether the secret was still anywhere in the page.
+    /// </summary>
+    private static void WatchSecretAtClose(Browser browser, string secret) => browser.Script("""
+        const d = document.getElementById('secret-dialog');
+        window.__secretAtClose = null;
+        const o = new MutationObserver(() => {
+          if (d.open) return;
+          o.disconnect();
+          window.__secretAtClose = document.documentElement.outerHTML.includes(arguments[0])
+            || Array.from(document.querySelectorAll('input')).some(i => i.value.includes(arguments[0])) ? 'still in the page' : 'gone';
+        });
+        o.observe(d, { attributes: true, attributeFilter: ['open'] });
+        """, secret);
+
+    private static string NewSecretThroughTheConsole(Browser browser, string name)
+    {
+        browser.ById("new-key").Click();
+        browser.Until(() => browser.IsOpen("create-dialog"), "the create dialog");
+        browser.ById("key-name").SendKeys(name);
+        browser.ById("scope-monitors").SendKeys("Read-only");
+        browser.ById("create-submit").Click();
+        return browser.Until(() => browser.IsOpen("secret-dialog") && browser.ById("secret-value").Text is { Length: > 0 } s ? s : null, "the new secret");
+    }
+
+    [ChromiumFact]
+    public void The_secret_has_left_the_page_the_moment_its_dialog_closes_by_button_or_by_Escape()
+    {
+        using var browser = Open();
+        ConnectAsAdmin(browser, app.AdminKey);
+
+        var byButton = NewSecretThroughTheConsole(browser, "closed-by-button");
+        WatchSecretAtClose(browser, byButton);
+        browser.ById("secret-done").Click();
+        Assert.Equal("gone", browser.Until(() => browser.Script("return window.__secretAtClose") as string, "the dialog to close"));
+
+        var byEscape = NewSecretThroughTheConsole(browser, "closed-by-escape");
+        WatchSecretAtClose(browser, byEscape);
+        new Actions(browser.Driver).SendKeys(Keys.Escape).Perform();
+        Assert.Equal("gone", browser.Until(() => browser.Script("return window.__secretAtClose") as string, "Escape to close the dialog"));
+
+        // A second Escape without any click in between: Chromium may close without a 'cancel' event.
+        var again = NewSecretThroughTheConsole(browser, "closed-by-escape-again");
+        WatchSecretAtClose(browser, again);
+        browser.Script("document.getElementById('copy-secret').focus()");
+        new Actions(browser.Driver).SendKeys(Keys.Escape).Perform();
+        Assert.Equal("gone", browser.Until(() => browser.Script("return window.__secretAtClose") as string, "Escape to close the dialog again"));
+        AssertNoErrors(browser);
+    }
+
     [ChromiumFact]
     public async Task A_wrong_admin_key_sees_the_servers_message_and_is_not_kept()
     {

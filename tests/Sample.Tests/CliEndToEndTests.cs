@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using cli::Declarative.Auth.Cli;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Declarative.Auth.Sample.Tests;
 
@@ -50,4 +51,28 @@ public sealed class CliEndToEndTests(SampleFactory factory) : IClassFixture<Samp
         Assert.Contains("\"KEY_REVOKED\"", await response.Content.ReadAsStringAsync());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.5), $"revocation took {clock.ElapsedMilliseconds} ms to reach the sample");
     }
+
+    [Fact]
+    public async Task The_CLIs_json_for_a_key_is_the_HTTP_APIs_json_for_it()
+    {
+        var client = factory.CreateClient();
+        var admin = await factory.Services.GetRequiredService<ApiKeyService>().CreateAsync(new CreateApiKeyRequest { Name = "json-admin", Permissions = ["admin"] });
+        var made = await factory.Services.GetRequiredService<ApiKeyService>().CreateAsync(new CreateApiKeyRequest
+        {
+            Name = "json-events", Kind = ApiKeyKind.EventWrite, SourceConnection = "src_1", Workspace = "ws_1", ExpiresAt = DateTimeOffset.UtcNow.AddDays(3),
+        });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin.Secret);
+        var api = await client.GetStringAsync($"/auth/keys/{made.Key.Id}");
+
+        var (exit, output, error) = await Cli("keys", "get", made.Key.Id, "--sqlite", factory.KeysDb, "--json");
+        Assert.True(exit == 0, error);
+        Assert.Equal(Normalized(api), Normalized(output));
+        Assert.Contains("\"kind\":\"EventWrite\"", Normalized(output), StringComparison.Ordinal);
+        Assert.Contains("\"environment\":\"Test\"", Normalized(output), StringComparison.Ordinal);
+    }
+
+    /// <summary>The same members and values, whatever the indentation, member order and string escaping.</summary>
+    private static string Normalized(string json)
+        => string.Join(",", JsonDocument.Parse(json).RootElement.EnumerateObject()
+            .OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"\"{p.Name}\":{(p.Value.ValueKind == JsonValueKind.String ? JsonSerializer.Serialize(p.Value.GetString()) : p.Value.GetRawText())}"));
 }

@@ -15,6 +15,16 @@ public sealed class KenerTests(KenerFactory kener) : IClassFixture<KenerFactory>
         Assert.StartsWith($$"""{"success":false,"error":{"code":"{{code}}","message":""", await response.BodyAsync());
     }
 
+    [Fact(DisplayName = "Kener: a 403 FORBIDDEN carries X-RateLimit-* too, like every authenticated response (issue 18.3)")]
+    public async Task Forbidden_carries_the_rate_limit_headers()
+    {
+        var response = await kener.Client(await kener.KeyAsync("read:monitors")).DeleteAsync("/api/monitors/api");
+        await AssertError(response, HttpStatusCode.Forbidden, "FORBIDDEN");
+        Assert.Equal("100", response.Header("X-RateLimit-Limit"));
+        Assert.True(int.TryParse(response.Header("X-RateLimit-Remaining"), out _));
+        Assert.True(long.TryParse(response.Header("X-RateLimit-Reset"), out _));
+    }
+
     [Fact(DisplayName = "Kener: curl -X GET https://your-kener.com/api/monitors -H \"Authorization: Bearer YOUR_API_KEY\"")]
     public async Task Using_api_keys()
     {

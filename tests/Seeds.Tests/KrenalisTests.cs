@@ -135,6 +135,23 @@ public sealed class KrenalisTests(KrenalisFactory krenalis) : IClassFixture<Kren
         Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
     }
 
+    [Theory(DisplayName = "Krenalis: the ingestion preflight allows only the methods the route maps (issue 18.4)")]
+    [InlineData("/v1/events")]
+    [InlineData("/v1/event")]
+    public async Task Cors_preflight_allows_only_the_routes_methods(string path)
+    {
+        var response = await krenalis.Client().SendAsync(Http.Request(HttpMethod.Options, path,
+            ("Origin", "https://shop.example"), ("Access-Control-Request-Method", "POST")));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var allowed = response.Header("Access-Control-Allow-Methods").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["POST"], allowed);
+
+        // A method the route does not map is not allowed by the preflight either.
+        var put = await krenalis.Client().SendAsync(Http.Request(HttpMethod.Options, path,
+            ("Origin", "https://shop.example"), ("Access-Control-Request-Method", "PUT")));
+        Assert.False(put.Headers.Contains("Access-Control-Allow-Methods") && put.Header("Access-Control-Allow-Methods").Contains("PUT", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Cors_browser_request_to_ingestion_gets_allow_origin()
     {

@@ -63,10 +63,13 @@ public static class DeclarativeAuthServiceCollectionExtensions
                     policy.AllowAnyOrigin();
                 else
                     policy.WithOrigins([.. origins]);
+                // Methods: each endpoint's own (EventIngestionCorsPolicyProvider); these stand where an endpoint names none.
                 policy.AllowAnyHeader().WithMethods("POST", "PUT", "OPTIONS")
                     .WithExposedHeaders("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After")
                     .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
             }));
+        if (!again)
+            services.Decorate<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, EventIngestionCorsPolicyProvider>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyUsageRecorder>());
         services.AddHostedService<DeclarativeAuthStartup>();
         return new DeclarativeAuthBuilder(services);

@@ -89,11 +89,21 @@ public static class ApiKeyManagementEndpoints
         await WriteKey(context, key, now).ConfigureAwait(false);
     });
 
-    private static Task Revoke(HttpContext context) => Handle(context, async (service, now) =>
-        await WriteKey(context, await service.RevokeAsync(Id(context), context.RequestAborted).ConfigureAwait(false), now).ConfigureAwait(false));
+    // The status is read after the change, at a time no earlier than the service's own: a key revoked or expired
+    // "now" must not be shown as active by a clock read before the call.
+    private static Task Revoke(HttpContext context) => Handle(context, async (service, _) =>
+    {
+        var key = await service.RevokeAsync(Id(context), context.RequestAborted).ConfigureAwait(false);
+        await WriteKey(context, key, Now(context)).ConfigureAwait(false);
+    });
 
-    private static Task Expire(HttpContext context) => Handle(context, async (service, now) =>
-        await WriteKey(context, await service.ExpireAsync(Id(context), null, context.RequestAborted).ConfigureAwait(false), now).ConfigureAwait(false));
+    private static Task Expire(HttpContext context) => Handle(context, async (service, _) =>
+    {
+        var key = await service.ExpireAsync(Id(context), null, context.RequestAborted).ConfigureAwait(false);
+        await WriteKey(context, key, Now(context)).ConfigureAwait(false);
+    });
+
+    private static DateTimeOffset Now(HttpContext context) => context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
 
     private static Task Rotate(HttpContext context) => Handle(context, async (service, now) =>
     {

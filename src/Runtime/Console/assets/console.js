@@ -301,7 +301,15 @@
     (focus || dialog.querySelector('input, select, button')).focus();
   }
 
+  // What a dialog must forget when it is dismissed runs synchronously, before the dialog closes: the 'close'
+  // event comes later (a queued task), and for that moment the dialog would be closed with its contents still in
+  // the page.
+  function dismissed(dialog) {
+    if (dialog.dauthOnDismiss) dialog.dauthOnDismiss();
+  }
+
   function closeDialog(dialog) {
+    dismissed(dialog);
     if (dialog.open) dialog.close();
   }
 
@@ -314,17 +322,25 @@
   }
 
   for (const dialog of document.querySelectorAll('dialog')) {
-    // Escape fires 'cancel' and closes the dialog; every way of closing ends in 'close'.
-    dialog.addEventListener('close', () => restoreFocus(dialog));
+    // Every way of dismissing a dialog runs dismissed() before it closes: its buttons (closeDialog), Escape
+    // (keydown comes before the close request; Chromium may skip 'cancel' on a second Escape without a click),
+    // 'cancel' (other close requests). The dialogs have no form method=dialog and ignore backdrop clicks.
+    // 'close' is the backstop for anything else, and hands focus back.
+    dialog.addEventListener('keydown', (event) => { if (event.key === 'Escape') dismissed(dialog); });
+    dialog.addEventListener('cancel', () => dismissed(dialog));
+    dialog.addEventListener('close', () => {
+      dismissed(dialog);
+      restoreFocus(dialog);
+    });
     for (const b of dialog.querySelectorAll('[data-close]')) b.addEventListener('click', () => closeDialog(dialog));
   }
 
-  // The secret leaves the page as soon as its dialog closes.
-  $('secret-dialog').addEventListener('close', () => {
+  // The secret leaves the page before its dialog closes, however it is dismissed.
+  $('secret-dialog').dauthOnDismiss = () => {
     $('secret-value').textContent = '';
     $('secret-for').textContent = '';
     $('copy-status').textContent = '';
-  });
+  };
 
   function showSecret(created, opener, verb) {
     $('secret-value').textContent = created.secret;
