@@ -58,7 +58,7 @@ public static class AuthContract
         if (!expected.Matches(answer))
         {
             throw new AuthContractException(
-                $"{@case.Method} {request.RequestUri} ({@case.Endpoint.Handler}, {@case.Endpoint.SourceFile}:{@case.Endpoint.Line}) with {@case.Caller}: " +
+                $"{@case.Method} {request.RequestUri?.PathAndQuery} ({@case.Endpoint.Handler}, {@case.Endpoint.SourceFile}:{@case.Endpoint.Line}) with {@case.Caller}: " +
                 $"expected {expected}, got {answer}.{Excerpt(body)}");
         }
     }
