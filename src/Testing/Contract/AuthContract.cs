@@ -47,19 +47,20 @@ public static class AuthContract
         var state = app.State();
         var options = state.Services.GetRequiredService<IOptions<DeclarativeAuthOptions>>().Value;
         var expected = Expectation.For(@case, options);
+        var key = @case.Key is { } asked ? KeyFit.ForApp(asked, @case, state.KnownPermissions()) : null;
 
         using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         using var request = Request(@case, options.Workspace.Effective, state.Options.RouteValues);
-        if (@case.Key is { } key)
+        if (key is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await key.MintAsync(state.Keys, state.Time).ConfigureAwait(false));
         using var response = await client.SendAsync(request).ConfigureAwait(false);
         var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         var answer = new Answer((int)response.StatusCode, RefusalCode.Read(response.Content?.Headers.ContentType?.MediaType, body));
-        if (!expected.Matches(answer))
+        if (await expected.MismatchAsync(answer, state.Codes).ConfigureAwait(false) is { } wanted)
         {
             throw new AuthContractException(
                 $"{@case.Method} {request.RequestUri?.PathAndQuery} ({@case.Endpoint.Handler}, {@case.Endpoint.SourceFile}:{@case.Endpoint.Line}) with {@case.Caller}: " +
-                $"expected {expected}, got {answer}.{Excerpt(body)}");
+                $"expected {wanted}, got {answer}.{Excerpt(body)}");
         }
     }
 

@@ -74,7 +74,7 @@ internal static class ContractCases
         return held.Length > 0 ? held : null;
     }
 
-    private static bool Grants(string held, string required)
+    public static bool Grants(string held, string required)
         => new ApiKey { Id = "", Name = "", Hash = default, Permissions = [held] }.Grants(required);
 
     private static MintRequest Key(string[] permissions) => new() { Permissions = permissions };

@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Declarative.Auth.Testing;
 
 /// <summary>
-/// Reads the <c>code</c> of a refusal whatever error writer the app uses: problem details and the flat body carry it
-/// at the top, the envelope under <c>error</c>.
+/// Reads the <c>code</c> of a refusal in the shapes error writers use: <c>code</c> at the top (problem details),
+/// under <c>error</c> (an envelope), or <c>error</c> itself (a flat body).
 /// </summary>
 internal static class RefusalCode
 {
@@ -28,7 +28,14 @@ internal static class RefusalCode
                 return null;
             if (Code(root) is { } top)
                 return top;
-            return root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object ? Code(error) : null;
+            if (!root.TryGetProperty("error", out var error))
+                return null;
+            return error.ValueKind switch
+            {
+                JsonValueKind.Object => Code(error), // {"success":false,"error":{"code":"…"}}
+                JsonValueKind.String => error.GetString(), // {"error":"unauthorized","message":"…"}
+                _ => null,
+            };
         }
         catch (JsonException)
         {
