@@ -67,8 +67,16 @@ namespace Declarative.Auth.Generator
                         .Append(Literal(entry.Handler)).Append(", ")
                         .Append(Literal(entry.SourceFile)).Append(", ")
                         .Append(Int(entry.Line)).Append(')');
+                    // Only what is set, so a table without these flags reads as before.
+                    var init = new List<string>(3);
                     if ((entry.Flags & DeclarationFlags.OrAuthorization) != 0)
-                        w.Append(" { OrAuthorization = true }");
+                        init.Add("OrAuthorization = true");
+                    if ((entry.Flags & DeclarationFlags.EventIngestion) != 0)
+                        init.Add("EventIngestion = true");
+                    if ((entry.Flags & DeclarationFlags.Workspace) != 0)
+                        init.Add("Workspace = true");
+                    if (init.Count > 0)
+                        w.Append(" { ").Append(string.Join(", ", init)).Append(" }");
                     w.Append(',');
                     if (entry.Route is null)
                         w.Append(" // ").Append(Comment(entry.RouteKind.ToString() + (entry.Pattern is null ? string.Empty : ": " + entry.Pattern)));

@@ -22,4 +22,10 @@ public sealed record EndpointEntry(
 {
     /// <summary>With <see cref="EndpointAccess.Key"/>: a caller the app's own authorization accepts may call it without a key.</summary>
     public bool OrAuthorization { get; init; }
+
+    /// <summary>With <see cref="EndpointAccess.Key"/>: an event-ingestion endpoint (<see cref="EventIngestionAttribute"/>), which accepts event write keys.</summary>
+    public bool EventIngestion { get; init; }
+
+    /// <summary>The endpoint is workspace-scoped (<see cref="RequiresWorkspaceAttribute"/>): the request must name a workspace.</summary>
+    public bool Workspace { get; init; }
 }
