@@ -24,6 +24,7 @@ internal sealed class DeclarativeAuthOptionsValidator : IValidateOptions<Declara
             failures.Add($"{Section}:RateLimits:RequestsPerMinute must be at least 1 (turn limits off with {Section}:RateLimits:Enabled=false); got {options.RateLimits.RequestsPerMinute}.");
         if (options.RateLimits.FailedAttemptsPerMinute < 1)
             failures.Add($"{Section}:RateLimits:FailedAttemptsPerMinute must be at least 1; got {options.RateLimits.FailedAttemptsPerMinute}.");
+        RateLimitWindowFailures(failures, options.RateLimits);
         for (var i = 0; i < options.Workspace.Sources.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(options.Workspace.Sources[i].Name))
@@ -37,6 +38,28 @@ internal sealed class DeclarativeAuthOptionsValidator : IValidateOptions<Declara
                 failures.Add(key);
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // Names go into header items ("day";r=…) and messages: keep them to token characters, distinct.
+    private static void RateLimitWindowFailures(List<string> failures, KeyRateLimitOptions limits)
+    {
+        static bool IsName(string? name) => !string.IsNullOrEmpty(name) && name.Length <= 32 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        if (!IsName(limits.Name))
+            failures.Add($"{Section}:RateLimits:Name must be 1 to 32 letters, digits, '-' or '_', e.g. \"minute\".");
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { limits.Name ?? "" };
+        for (var i = 0; i < limits.Windows.Count; i++)
+        {
+            var w = limits.Windows[i];
+            var at = $"{Section}:RateLimits:Windows:{i}";
+            if (!IsName(w.Name))
+                failures.Add($"{at}:Name must be 1 to 32 letters, digits, '-' or '_', e.g. \"day\".");
+            else if (!seen.Add(w.Name))
+                failures.Add($"{at}:Name '{w.Name}' is already used by another limit; give each limit its own name.");
+            if (w.Limit < 1)
+                failures.Add($"{at}:Limit must be at least 1; got {w.Limit}.");
+            if (w.Window < TimeSpan.FromSeconds(1) || w.Window > TimeSpan.FromDays(31) || w.Window.Ticks % TimeSpan.TicksPerSecond != 0)
+                failures.Add($"{at}:Window must be whole seconds from 00:00:01 to 31.00:00:00, e.g. 1.00:00:00 for a day; got {w.Window}.");
+        }
     }
 
     private static void Positive(List<string> failures, TimeSpan value, string setting)

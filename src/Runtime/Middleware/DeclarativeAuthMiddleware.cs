@@ -68,7 +68,7 @@ internal sealed class DeclarativeAuthMiddleware(
 
         var key = outcome.Key!;
         if (!limits.TryAcquire(context, policy, key.Key, out var window))
-            return refusals.Write(context, AuthError.RateLimited(window.Limit), window);
+            return refusals.Write(context, limits.Refusal(window), window);
         if (policy.Refuses(key) is { } forbidden)
             return refusals.Write(context, forbidden);
         if (workspaces.Enter(context, policy, key.Key) is { } wrongWorkspace)

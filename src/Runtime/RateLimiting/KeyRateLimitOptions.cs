@@ -9,6 +9,17 @@ public sealed class KeyRateLimitOptions
     /// <summary>Requests a key may make per minute, unless the key or the endpoint says otherwise.</summary>
     public int RequestsPerMinute { get; set; } = 100;
 
+    /// <summary>
+    /// What the per-minute limit is called in headers and refusals (<c>RateLimit: "minute";r=…</c>).
+    /// </summary>
+    public string Name { get; set; } = "minute";
+
+    /// <summary>Named limits every key has besides the per-minute one (e.g. a daily quota).</summary>
+    public List<KeyRateLimitWindow> Windows { get; } = [];
+
+    /// <summary>Which headers report the limits: both kinds by default.</summary>
+    public RateLimitHeaders Headers { get; set; } = RateLimitHeaders.XRateLimit | RateLimitHeaders.Standard;
+
     /// <summary>Failed authentications a client address may make per minute before it gets 429 (brute-force guard).</summary>
     public int FailedAttemptsPerMinute { get; set; } = 30;
 }

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace Declarative.Auth;
 
 /// <summary>
-/// Per-key (and per client address, for failed attempts) fixed one-minute windows. A window starts with its
-/// partition's first request and counts with one <see cref="Interlocked.Increment(ref int)"/>; the only lock is
+/// Per-key (and per client address, for failed attempts) fixed one-minute windows, and the app's named windows
+/// per key (a day, an hour). A window starts with its partition's first request and counts a request's cost with
+/// one <see cref="Interlocked.Add(ref int, int)"/>; the only lock is
 /// the partition's own, taken once per window to start the next one. Windows roll over on
 /// <see cref="TimeProvider"/>'s clock, so windows, <c>X-RateLimit-Reset</c> and tests agree on one clock.
 /// </summary>
@@ -36,6 +37,7 @@ internal sealed class KeyRateLimiter
     private readonly KeyRateLimitOptions _options;
     private readonly GenerationalTable<string, Counter> _keys;
     private readonly GenerationalTable<string, Counter> _clients;
+    private readonly (KeyRateLimitWindow Options, long Ticks, GenerationalTable<string, Counter> Table)[] _windows;
     private long _lastFailureTicks = long.MinValue;
 
     public KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuthOptions> options)
@@ -49,7 +51,19 @@ internal sealed class KeyRateLimiter
         _options = options.Value.RateLimits;
         _keys = new(keyCapacity, Window, time, StringComparer.Ordinal);
         _clients = new(clientCapacity, Window, time, StringComparer.Ordinal);
+        // One table per named window, aged by its own length, so a day's count is not forgotten after two minutes.
+        _windows = [.. _options.Windows.Select(w => (w, w.Window.Ticks, new GenerationalTable<string, Counter>(keyCapacity, w.Window, time, StringComparer.Ordinal)))];
     }
+
+    /// <summary>The per-minute limit's name, for headers and refusals.</summary>
+    public string Name => _options.Name;
+
+    /// <summary>The named windows every key has besides the per-minute one.</summary>
+    public int WindowCount => _windows.Length;
+
+    public KeyRateLimitWindow WindowAt(int index) => _windows[index].Options;
+
+    public RateLimitHeaders Headers => _options.Headers;
 
     public bool Enabled => _options.Enabled;
 
@@ -76,17 +90,28 @@ internal sealed class KeyRateLimiter
         }
     }
 
-    public readonly record struct Decision(bool Allowed, int Limit, int Remaining, long ResetUnixSeconds, int RetryAfterSeconds);
+    /// <summary>One limit's state after a request: <see cref="Index"/> -1 for the per-minute limit, else the named window's.</summary>
+    public readonly record struct Decision(bool Allowed, int Limit, int Remaining, long ResetUnixSeconds, int RetryAfterSeconds, int Index = -1);
 
-    /// <summary>Takes one request from <paramref name="partition"/>'s window of <paramref name="limit"/>.</summary>
-    public Decision Acquire(string partition, int limit)
+    /// <summary>Takes <paramref name="cost"/> from <paramref name="partition"/>'s one-minute window of <paramref name="limit"/>.</summary>
+    public Decision Acquire(string partition, int limit, int cost = 1)
+        => Acquire(TableFor(partition), partition, limit, cost, Window.Ticks, -1);
+
+    /// <summary>Takes <paramref name="cost"/> from the key's named window <paramref name="index"/>.</summary>
+    public Decision AcquireWindow(int index, string keyId, int cost)
+    {
+        var (options, ticks, table) = _windows[index];
+        return Acquire(table, keyId, options.Limit, cost, ticks, index);
+    }
+
+    private Decision Acquire(GenerationalTable<string, Counter> table, string partition, int limit, int cost, long windowTicks, int index)
     {
         var now = _time.GetUtcNow().UtcTicks;
-        var counter = TableFor(partition).GetOrAdd(partition, static (_, s) => new Counter(s.limit, s.now + Window.Ticks), (limit, now));
+        var counter = table.GetOrAdd(partition, static (_, s) => new Counter(s.limit, s.now + s.windowTicks), (limit, now, windowTicks));
         if (now >= Volatile.Read(ref counter.ResetAtTicks) || counter.Limit != limit)
-            counter.StartWindow(now, limit);
-        var used = Interlocked.Increment(ref counter.Used);
-        return Describe(counter, limit, used <= limit, Math.Max(0, limit - used), now);
+            counter.StartWindow(now, limit, windowTicks);
+        var used = Interlocked.Add(ref counter.Used, cost);
+        return Describe(counter, limit, used <= limit, Math.Max(0, limit - used), now) with { Index = index };
     }
 
     /// <summary>True when <paramref name="partition"/> has no permits left in its current window.</summary>
@@ -123,7 +148,7 @@ internal sealed class KeyRateLimiter
         /// Starts a window at <paramref name="now"/> unless a racing request already did. The count is zeroed
         /// before the new end is published, so a request that sees the new end counts in the new window.
         /// </summary>
-        public void StartWindow(long now, int limit)
+        public void StartWindow(long now, int limit, long windowTicks)
         {
             lock (this)
             {
@@ -131,7 +156,7 @@ internal sealed class KeyRateLimiter
                     return;
                 Volatile.Write(ref Used, 0);
                 Limit = limit;
-                Volatile.Write(ref ResetAtTicks, now + Window.Ticks);
+                Volatile.Write(ref ResetAtTicks, now + windowTicks);
             }
         }
     }

@@ -43,8 +43,8 @@ public sealed record AuthError(int Status, string Code, string Message, IReadOnl
     internal static readonly AuthError TooManyFailures = new(429, AuthErrorCodes.RateLimited,
         "Too many failed authentication attempts from this address. Retry after the time in Retry-After.");
 
-    internal static AuthError RateLimited(int limit) => new(429, AuthErrorCodes.RateLimited,
-        $"Rate limit of {limit} requests per minute exceeded for this API key. Retry after the time in Retry-After.");
+    internal static AuthError RateLimited(string name, int limit, string per) => new(429, AuthErrorCodes.RateLimited,
+        $"Rate limit '{name}' of {limit} requests per {per} exceeded for this API key. Retry after the time in Retry-After.");
 
     internal static AuthError WorkspaceRequired(string howToPass) => new(400, AuthErrorCodes.WorkspaceRequired,
         $"This endpoint works inside a workspace: pass its id in {howToPass}.");

@@ -50,6 +50,9 @@ internal sealed class EndpointPolicy
     /// <summary>This endpoint's own per-key limit, or null for the key's or the app's.</summary>
     public int? RateLimitPerMinute { get; }
 
+    /// <summary>What one request spends from each of the key's limits (<see cref="KeyRateLimitCostAttribute"/>).</summary>
+    public int RateLimitCost { get; init; } = 1;
+
     /// <summary>Appended to the key id to partition an endpoint with its own limit; empty otherwise.</summary>
     public string RatePartitionSuffix { get; } = "";
 

@@ -108,6 +108,9 @@ internal static class EndpointPolicyBuilder
             rateLimit: limit,
             partitionSuffix: limit is null ? "" : "|" + (endpoint.DisplayName ?? endpoint.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture)),
             orAuthorization: resolved.OrAuthorization,
-            authorizationPolicy: resolved.AuthorizationPolicy);
+            authorizationPolicy: resolved.AuthorizationPolicy)
+        {
+            RateLimitCost = metadata.GetMetadata<KeyRateLimitCostAttribute>()?.Cost ?? 1,
+        };
     }
 }

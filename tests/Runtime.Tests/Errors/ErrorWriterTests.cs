@@ -91,7 +91,7 @@ public sealed class ErrorWriterTests
         Assert.True(errors.Count >= 12, $"expected the runtime's static refusals, found {errors.Count}");
         var format = new ApiKeyFormat("kener", KeyEnvironment.Live);
         errors.AddRange(Enum.GetValues<KeyFormatError>().Select(e => AuthError.ForFormat(e, format)));
-        errors.Add(AuthError.RateLimited(120));
+        errors.Add(AuthError.RateLimited("minute", 120, "minute"));
         errors.Add(AuthError.WorkspaceRequired("the 'X-Workspace' header"));
         errors.Add(AuthError.WorkspaceMalformed("the \"workspace\" route value"));
         errors.Add(AuthError.WrongWorkspace("ws\"1\\", "wé2 日本"));
