@@ -43,6 +43,9 @@ public sealed class DeclarativeAuthOptions
     /// </summary>
     public string? AcceptedPermissionsHeader { get; set; } = "X-Accepted-Permissions";
 
+    /// <summary>The leaked-key endpoint's scanner keys and bounds (<see cref="SecretScanningEndpoint"/>).</summary>
+    public SecretScanningOptions SecretScanning { get; } = new();
+
     /// <summary>Where workspace-scoped endpoints read the workspace from.</summary>
     public WorkspaceOptions Workspace { get; } = new();
 

@@ -25,6 +25,11 @@ internal sealed class DeclarativeAuthOptionsValidator : IValidateOptions<Declara
         if (options.RateLimits.FailedAttemptsPerMinute < 1)
             failures.Add($"{Section}:RateLimits:FailedAttemptsPerMinute must be at least 1; got {options.RateLimits.FailedAttemptsPerMinute}.");
         RateLimitWindowFailures(failures, options.RateLimits);
+        foreach (var (id, pem) in options.SecretScanning.PublicKeys)
+        {
+            if (!SecretScanningAlert.IsP256PublicKey(pem))
+                failures.Add($"{Section}:SecretScanning:PublicKeys:{id} must be an ECDSA P-256 public key in PEM (-----BEGIN PUBLIC KEY-----), as the scanner publishes it.");
+        }
         for (var i = 0; i < options.Workspace.Sources.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(options.Workspace.Sources[i].Name))
