@@ -4,9 +4,9 @@ namespace Declarative.Auth;
 
 /// <summary>
 /// The key format: <c>&lt;prefix&gt;_&lt;live|test&gt;_&lt;22 random base62&gt;&lt;6 base62 CRC-32&gt;</c>, e.g.
-/// <c>kener_live_3xT0…Qp1a9Z</c>. 22 base62 digits carry 130 random bits; the checksum covers everything
-/// before it, so a mistyped or truncated key is refused without touching the store (the scheme GitHub uses
-/// for its tokens), and secret scanners can recognise leaked keys by prefix and checksum.
+/// <c>acme_live_3xT0…Qp1a9Z</c>. 22 base62 digits carry 130 random bits; the checksum covers everything
+/// before it, so a mistyped or truncated key is refused without touching the store (the scheme of checksummed
+/// tokens), and secret scanners can recognise leaked keys by prefix and checksum.
 /// </summary>
 public sealed class ApiKeyFormat
 {
@@ -22,7 +22,7 @@ public sealed class ApiKeyFormat
     public ApiKeyFormat(string prefix, KeyEnvironment environment)
     {
         if (!IsValidPrefix(prefix))
-            throw new ArgumentException($"Key prefix '{prefix}' is not valid: use 2 to 16 lowercase ASCII letters, e.g. \"kener\".", nameof(prefix));
+            throw new ArgumentException($"Key prefix '{prefix}' is not valid: use 2 to 16 lowercase ASCII letters, e.g. \"acme\".", nameof(prefix));
         Prefix = prefix;
         Environment = environment;
         _head = $"{prefix}_{EnvironmentName(environment)}_";
