@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -11,7 +10,7 @@ namespace Declarative.Auth.Reliability.Tests;
 public sealed class Host : IAsyncDisposable
 {
     public required WebApplication App { get; init; }
-    public required ConcurrentQueue<string> Logs { get; init; }
+    public required FakeLogCollector Logs { get; init; }
     public ApiKeyService Keys => App.Services.GetRequiredService<ApiKeyService>();
     public ApiKeyFormat Format => App.Services.GetRequiredService<ApiKeyFormat>();
     public TestServer Server => App.GetTestServer();
@@ -20,8 +19,8 @@ public sealed class Host : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
-        var logs = new ConcurrentQueue<string>();
-        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new Collector(logs));
+        var logs = new FakeLogCollector();
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs));
         store(builder.Services.AddDeclarativeAuth(o =>
         {
             o.KeyPrefix = "rel";
@@ -42,19 +41,5 @@ public sealed class Host : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-    }
-
-    private sealed class Collector(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(lines, categoryName);
-        public void Dispose() { }
-
-        private sealed class Logger(ConcurrentQueue<string> lines, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-                => lines.Enqueue($"{logLevel}|{category}|{formatter(state, exception)}|{exception}");
-        }
     }
 }

@@ -150,7 +150,7 @@ public sealed class SqliteFileFaultTests : IDisposable
     public async Task A_row_that_cannot_be_read_is_skipped_and_logged_and_listing_still_works(string corrupt)
     {
         var path = NewPath();
-        var logs = new ListLogger();
+        var logs = new FakeLogger();
         var store = new SqliteApiKeyStore(path) { Logger = logs };
         await store.AddAsync(NewKey("key_good"));
         await store.AddAsync(NewKey("key_bad"));
@@ -160,7 +160,7 @@ public sealed class SqliteFileFaultTests : IDisposable
         Assert.Equal(["key_good"], listed.Select(k => k.Id));
         Assert.Null(await store.GetAsync("key_bad"));
         Assert.Null(await store.FindAsync(KeyHash.Compute("secret-of-key_bad")));
-        Assert.Contains(logs.Messages, m => m.Contains("key_bad", StringComparison.Ordinal) && m.Contains("Skipped", StringComparison.Ordinal));
+        Assert.Contains(logs.Collector.GetSnapshot().Select(r => r.Message), m => m.Contains("key_bad", StringComparison.Ordinal) && m.Contains("Skipped", StringComparison.Ordinal));
     }
 
     // ---- 15.5: owners on databases made by earlier versions ---------------------------------------------
@@ -186,29 +186,6 @@ public sealed class SqliteFileFaultTests : IDisposable
         Assert.Null(old.Owner);
         await store.AddAsync(NewKey("key_owned") with { Owner = "user_7" });
         Assert.Equal("user_7", (await store.GetAsync("key_owned"))!.Owner);
-    }
-}
-
-internal sealed class ListLogger : ILogger
-{
-    private readonly List<string> _messages = [];
-
-    public IReadOnlyList<string> Messages
-    {
-        get
-        {
-            lock (_messages)
-                return [.. _messages];
-        }
-    }
-
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (_messages)
-            _messages.Add(formatter(state, exception));
     }
 }
 

@@ -104,6 +104,23 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_feed_polls_on_the_apps_TimeProvider()
+    {
+        var path = NewPath();
+        var time = new FakeTimeProvider();
+        using var feed = new SqliteKeyChangeFeed(new SqliteApiKeyStore(path), NullLogger<SqliteKeyChangeFeed>.Instance, TimeSpan.FromMilliseconds(250), time);
+        var seen = new List<string?>();
+        feed.Subscribe(id => { lock (seen) seen.Add(id); });
+
+        var theirs = new SqliteApiKeyStore(path);
+        await theirs.AddAsync(new ApiKey { Id = "key_t", Name = "t", Hash = KeyHash.Compute("t-secret"), Permissions = ["admin"], CreatedAt = time.GetUtcNow() });
+        time.Advance(TimeSpan.FromMilliseconds(249));
+        Assert.Empty(seen); // no poll before the interval, whatever the wall clock does
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["key_t"], seen); // the fake timer ran the poll, synchronously
+    }
+
+    [Fact]
     public async Task A_locked_database_is_unavailable_not_empty()
     {
         var path = NewPath();

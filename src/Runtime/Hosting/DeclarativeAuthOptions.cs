@@ -13,8 +13,8 @@ public sealed class DeclarativeAuthOptions
     public UndeclaredEndpointBehavior UndeclaredEndpoints { get; set; } = UndeclaredEndpointBehavior.Deny;
 
     /// <summary>
-    /// The prefix of this app's keys: 2 to 16 lowercase ASCII letters naming the product, e.g. <c>kener</c>
-    /// gives keys like <c>kener_live_…</c>. Secret scanners look for it.
+    /// The prefix of this app's keys: 2 to 16 lowercase ASCII letters naming the product, e.g. <c>acme</c>
+    /// gives keys like <c>acme_live_…</c>. Secret scanners look for it.
     /// </summary>
     public string KeyPrefix { get; set; } = "dauth";
 

@@ -25,7 +25,7 @@ public static class DeclarativeAuthServiceCollectionExtensions
         StartupFailure.Watch();
         services.AddRouting();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IAuthErrorWriter, ProblemDetailsAuthErrorWriter>();
+        services.TryAddSingleton<IAuthErrorWriter, ProblemDetailsServiceErrorWriter>();
         services.TryAddSingleton<DeclarativeAuthState>();
         services.TryAddSingleton(CreateFormat);
         services.TryAddSingleton(sp => new ApiKeyService(

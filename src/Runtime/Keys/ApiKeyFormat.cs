@@ -4,9 +4,9 @@ namespace Declarative.Auth;
 
 /// <summary>
 /// The key format: <c>&lt;prefix&gt;_&lt;live|test&gt;_&lt;22 random base62&gt;&lt;6 base62 CRC-32&gt;</c>, e.g.
-/// <c>kener_live_3xT0…Qp1a9Z</c>. 22 base62 digits carry 130 random bits; the checksum covers everything
-/// before it, so a mistyped or truncated key is refused without touching the store (the scheme GitHub uses
-/// for its tokens), and secret scanners can recognise leaked keys by prefix and checksum.
+/// <c>acme_live_3xT0…Qp1a9Z</c>. 22 base62 digits carry 130 random bits; the checksum covers everything
+/// before it, so a mistyped or truncated key is refused without touching the store (the scheme of checksummed
+/// tokens), and secret scanners can recognise leaked keys by prefix and checksum.
 /// </summary>
 public sealed class ApiKeyFormat
 {
@@ -18,19 +18,14 @@ public sealed class ApiKeyFormat
 
     private readonly string _head; // "<prefix>_<env>_"
 
-    // The CRC register after "<prefix>_live_" and "<prefix>_test_": a check runs it over the random digits only.
-    private readonly uint _liveHeadCrc, _testHeadCrc;
-
     /// <summary>Creates the format for an app prefix (2–16 lowercase ASCII letters) and environment.</summary>
     public ApiKeyFormat(string prefix, KeyEnvironment environment)
     {
         if (!IsValidPrefix(prefix))
-            throw new ArgumentException($"Key prefix '{prefix}' is not valid: use 2 to 16 lowercase ASCII letters, e.g. \"kener\".", nameof(prefix));
+            throw new ArgumentException($"Key prefix '{prefix}' is not valid: use 2 to 16 lowercase ASCII letters, e.g. \"acme\".", nameof(prefix));
         Prefix = prefix;
         Environment = environment;
         _head = $"{prefix}_{EnvironmentName(environment)}_";
-        _liveHeadCrc = Crc32.Update(0xFFFFFFFFu, $"{prefix}_live_");
-        _testHeadCrc = Crc32.Update(0xFFFFFFFFu, $"{prefix}_test_");
     }
 
     /// <summary>The app's prefix.</summary>
@@ -59,7 +54,7 @@ public sealed class ApiKeyFormat
         RandomNumberGenerator.Fill(bytes);
         for (var i = 0; i < RandomLength; i++)
             random[i] = Base62.Alphabet[bytes[i] % 62]; // 256 % 62 = 8: a bias of < 0.2 bit over 22 digits
-        Base62.Encode(Crc32.Compute(key[..^ChecksumLength]), key[^ChecksumLength..]);
+        Base62.Encode(Checksum(key[..^ChecksumLength]), key[^ChecksumLength..]);
         return new string(key);
     }
 
@@ -72,24 +67,31 @@ public sealed class ApiKeyFormat
             return KeyFormatError.Malformed;
         if (!key[..firstSep].SequenceEqual(Prefix))
             return KeyFormatError.WrongPrefix;
+        // The checksum covers the key's own head, which may name the other environment (refused below, after it).
         var env = key.Slice(firstSep + 1, 5);
-        uint crc; // over the key's own head, which may name the other environment (refused below, after the checksum)
-        if (env.SequenceEqual("live_"))
-            crc = _liveHeadCrc;
-        else if (env.SequenceEqual("test_"))
-            crc = _testHeadCrc;
-        else
+        if (!env.SequenceEqual("live_") && !env.SequenceEqual("test_"))
             return KeyFormatError.Malformed;
         if (key.Length != Length)
             return KeyFormatError.Malformed;
         var body = key[_head.Length..];
         if (body.ContainsAnyExcept(Base62.Digits))
             return KeyFormatError.Malformed;
-        if (!Base62.EncodesTo(~Crc32.Update(crc, body[..RandomLength]), body[RandomLength..]))
+        if (!Base62.EncodesTo(Checksum(key[..^ChecksumLength]), body[RandomLength..]))
             return KeyFormatError.BadChecksum;
         if (!key[.._head.Length].SequenceEqual(_head))
             return KeyFormatError.WrongEnvironment;
         return KeyFormatError.None;
+    }
+
+    /// <summary>
+    /// The standard CRC-32 (IEEE, as zlib) of the key's text before its checksum digits. By then every character is
+    /// ASCII (the prefix, the environment and base-62 digits), one byte each; at most 50 of them, on the stack.
+    /// </summary>
+    private static uint Checksum(ReadOnlySpan<char> ascii)
+    {
+        Span<byte> bytes = stackalloc byte[64];
+        var n = System.Text.Encoding.ASCII.GetBytes(ascii, bytes);
+        return System.IO.Hashing.Crc32.HashToUInt32(bytes[..n]);
     }
 
     /// <summary>The part of a key safe to show: prefix, environment and the first 4 random characters.</summary>

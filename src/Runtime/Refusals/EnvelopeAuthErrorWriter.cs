@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http;
 namespace Declarative.Auth;
 
 /// <summary>
-/// <c>{"success":false,"error":{"code":"UNAUTHORIZED","message":"…"}}</c> (<c>application/json</c>), the shape
-/// Kener's docs promise. Messages can be replaced per code, or chosen per error by <paramref name="messageFor"/>
+/// <c>{"success":false,"error":{"code":"UNAUTHORIZED","message":"…"}}</c> (<c>application/json</c>): the error
+/// wrapped in a success envelope. Messages can be replaced per code, or chosen per error by <paramref name="messageFor"/>
 /// (return null to keep the default); <paramref name="codes"/> renames codes (e.g. KEY_REVOKED → UNAUTHORIZED).
 /// </summary>
 public sealed class EnvelopeAuthErrorWriter(

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http;
 namespace Declarative.Auth;
 
 /// <summary>
-/// <c>{"error":"unauthorized","message":"…"}</c> (<c>application/json</c>), the shape FloKit's docs promise:
-/// the code in lower case. Messages can be replaced per code, or chosen per error by <paramref name="messageFor"/>
+/// <c>{"error":"unauthorized","message":"…"}</c> (<c>application/json</c>): a flat
+/// object with the code in lower case. Messages can be replaced per code, or chosen per error by <paramref name="messageFor"/>
 /// (return null to keep the default); <paramref name="codes"/> renames codes before lower-casing
 /// (e.g. KEY_REVOKED → UNAUTHORIZED when the docs promise only "unauthorized").
 /// </summary>

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Declarative.Auth;
 
 /// <summary>
-/// The default body: RFC 9457 problem details (<c>application/problem+json</c>) with a <c>code</c> member,
+/// The fast problem-details body (opt in with <c>UseErrorWriter(new ProblemDetailsAuthErrorWriter())</c>; the default
+/// writes through the app's <c>IProblemDetailsService</c>): RFC 9457 problem details (<c>application/problem+json</c>) with a <c>code</c> member,
 /// as ASP.NET Core's ProblemDetails writes them. Written with <see cref="Utf8JsonWriter"/>, so no reflection:
 /// once per error for everything before the trace id, then per request only the escaped trace id.
 /// </summary>
@@ -47,7 +48,7 @@ public sealed class ProblemDetailsAuthErrorWriter : IAuthErrorWriter
         return [.. json, (byte)'"'];
     }
 
-    private static string TypeFor(int status) => status switch
+    internal static string TypeFor(int status) => status switch
     {
         401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
         403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",

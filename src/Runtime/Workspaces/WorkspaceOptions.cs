@@ -6,7 +6,7 @@ public sealed class WorkspaceOptions
     /// <summary>The sources in the order they are tried. Default: header <c>Workspace</c>, query <c>workspaceId</c>, route value <c>workspaceId</c>.</summary>
     public List<WorkspaceSource> Sources { get; } = [];
 
-    /// <summary>Adds a header source, e.g. <c>Krenalis-Workspace</c>.</summary>
+    /// <summary>Adds a header source, e.g. <c>Acme-Workspace</c>.</summary>
     public WorkspaceOptions FromHeader(string name) { Sources.Add(new(WorkspaceSourceKind.Header, name)); return this; }
 
     /// <summary>Adds a query-string source, e.g. <c>workspaceId</c>.</summary>

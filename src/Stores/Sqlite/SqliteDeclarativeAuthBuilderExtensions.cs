@@ -18,7 +18,8 @@ public static class SqliteDeclarativeAuthBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(pathOrConnectionString);
         builder.Services.AddSingleton(sp =>
-            new SqliteKeyChangeFeed(sp.GetRequiredService<SqliteApiKeyStore>(), sp.GetRequiredService<ILogger<SqliteKeyChangeFeed>>()));
+            new SqliteKeyChangeFeed(sp.GetRequiredService<SqliteApiKeyStore>(), sp.GetRequiredService<ILogger<SqliteKeyChangeFeed>>(),
+                time: sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IKeyChangeFeed>(sp => sp.GetRequiredService<SqliteKeyChangeFeed>());
         return builder.UseStore(sp =>
         {

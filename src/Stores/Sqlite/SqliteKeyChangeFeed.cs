@@ -15,15 +15,15 @@ internal sealed partial class SqliteKeyChangeFeed : IKeyChangeFeed, IDisposable
     private readonly SqliteApiKeyStore _store;
     private readonly ILogger<SqliteKeyChangeFeed> _logger;
     private readonly List<Action<string?>> _subscribers = [];
-    private readonly Timer _timer;
+    private readonly ITimer _timer;
     private long _lastSeq = -1;
     private (string KeyId, long ChangedAt)? _lastRow; // the row at _lastSeq, to notice a rewritten log
     private volatile bool _replaced;
     private volatile bool _healthy = true;
     private int _polling;
 
-    /// <summary>Starts polling <paramref name="store"/> every <paramref name="interval"/>.</summary>
-    public SqliteKeyChangeFeed(SqliteApiKeyStore store, ILogger<SqliteKeyChangeFeed> logger, TimeSpan? interval = null)
+    /// <summary>Starts polling <paramref name="store"/> every <paramref name="interval"/> on <paramref name="time"/>'s timer (the app's TimeProvider).</summary>
+    public SqliteKeyChangeFeed(SqliteApiKeyStore store, ILogger<SqliteKeyChangeFeed> logger, TimeSpan? interval = null, TimeProvider? time = null)
     {
         _store = store;
         _logger = logger;
@@ -34,7 +34,7 @@ internal sealed partial class SqliteKeyChangeFeed : IKeyChangeFeed, IDisposable
         };
         Poll();
         var period = interval ?? TimeSpan.FromMilliseconds(250);
-        _timer = new Timer(_ => Poll(), null, period, period);
+        _timer = (time ?? TimeProvider.System).CreateTimer(_ => Poll(), null, period, period);
     }
 
     /// <inheritdoc />

@@ -9,7 +9,7 @@ namespace Declarative.Auth.Tests.Keys;
 /// </summary>
 public sealed class CachingApiKeyStoreTests
 {
-    private readonly ManualTimeProvider _time = new(TestApp.Start);
+    private readonly FakeTimeProvider _time = new(TestApp.Start);
     private readonly CountingStore _inner;
     private readonly Feed _feed = new();
     private readonly ApiKeyFormat _format = new("demo", KeyEnvironment.Test);

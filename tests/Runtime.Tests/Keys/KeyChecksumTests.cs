@@ -45,28 +45,43 @@ public sealed class KeyChecksumTests
         return key.StartsWith(head, StringComparison.Ordinal) ? KeyFormatError.None : KeyFormatError.WrongEnvironment;
     }
 
+    // Keys made before the checksum moved to System.IO.Hashing.Crc32 (issue 17.8): they must keep working, byte for byte.
     [Theory]
-    [InlineData("", 0x00000000u)]
-    [InlineData("a", 0xE8B7BE43u)]
-    [InlineData("123456789", 0xCBF43926u)]
-    [InlineData("The quick brown fox jumps over the lazy dog", 0x414FA339u)]
-    public void Crc32_matches_the_standard_check_values(string text, uint expected)
-        => Assert.Equal(expected, Crc32.Compute(text));
+    [InlineData("dauth", KeyEnvironment.Live, "dauth_live_XQpJzNIBnjjYgH7w1FOqlQ09o1wV")]
+    [InlineData("dauth", KeyEnvironment.Test, "dauth_test_GtWpKeshykP8Z38qouC9uj1TLyRG")]
+    [InlineData("sample", KeyEnvironment.Test, "sample_test_YZpzhDLY7uje4JQ5WysUec0RtRMx")]
+    [InlineData("acme", KeyEnvironment.Live, "acme_live_9hpQqWwL1RNa3vmlM3zUNb4Lj7E0")]
+    public void Keys_made_by_earlier_versions_still_pass_and_a_changed_checksum_digit_does_not(string prefix, KeyEnvironment environment, string key)
+    {
+        var format = new ApiKeyFormat(prefix, environment);
+        Assert.Equal(KeyFormatError.None, format.Check(key));
+        Assert.Equal(key[^6..], ChecksumDigits(key));
+        var last = key[^1] == '0' ? '1' : '0';
+        Assert.Equal(KeyFormatError.BadChecksum, format.Check(key[..^1] + last));
+    }
 
     [Fact]
-    public void Crc32_matches_the_bitwise_definition_at_every_length_and_starting_state()
+    public void Generated_keys_carry_the_standard_crc32_of_their_text()
     {
-        var random = new Random(8);
-        for (var length = 0; length <= 80; length++)
+        var format = new ApiKeyFormat("dauth", KeyEnvironment.Test);
+        for (var i = 0; i < 200; i++)
         {
-            for (var sample = 0; sample < 20; sample++)
-            {
-                var text = new string([.. Enumerable.Range(0, length).Select(_ => (char)random.Next(0x20, 0x7F))]);
-                Assert.Equal(ReferenceCrc(text), Crc32.Compute(text));
-                var split = length == 0 ? 0 : random.Next(length + 1);
-                Assert.Equal(ReferenceCrc(text), ~Crc32.Update(Crc32.Update(0xFFFFFFFFu, text.AsSpan(0, split)), text.AsSpan(split)));
-            }
+            var key = format.Generate();
+            Assert.Equal(ChecksumDigits(key), key[^6..]);
         }
+    }
+
+    /// <summary>The six base-62 digits of the bitwise CRC-32 of everything before them.</summary>
+    private static string ChecksumDigits(string key)
+    {
+        var value = (ulong)ReferenceCrc(key.AsSpan(0, key.Length - 6));
+        var digits = new char[6];
+        for (var i = 5; i >= 0; i--)
+        {
+            digits[i] = Alphabet[(int)(value % 62)];
+            value /= 62;
+        }
+        return new string(digits);
     }
 
     private static IEnumerable<string> Variants(ApiKeyFormat format, Random random)

@@ -119,7 +119,7 @@ public sealed class SeenHeaderTests
     [Fact]
     public async Task A_cache_entry_stops_being_current_when_evicted_changed_elsewhere_expired_or_a_feed_is_down()
     {
-        var time = new ManualTimeProvider(TestApp.Start);
+        var time = new FakeTimeProvider(TestApp.Start);
         var inner = new InMemoryApiKeyStore();
         var feed = new Feed();
         var cache = new CachingApiKeyStore(inner, [feed], time, Options.Create(new DeclarativeAuthOptions { CacheDuration = TimeSpan.FromMinutes(5) }));

@@ -26,7 +26,13 @@ public sealed class OneAuthenticationStepTests
     /// <summary>A store whose lookups never answer, like a database that hangs.</summary>
     private sealed class HangingStore : IApiKeyStore
     {
-        public ValueTask<ApiKey?> FindAsync(KeyHash hash, CancellationToken cancellationToken = default) => new(new TaskCompletionSource<ApiKey?>().Task);
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<ApiKey?> FindAsync(KeyHash hash, CancellationToken cancellationToken = default)
+        {
+            Entered.TrySetResult();
+            return new(new TaskCompletionSource<ApiKey?>().Task);
+        }
         private static Task<T> Never<T>() => new TaskCompletionSource<T>().Task;
         public Task<ApiKey?> GetAsync(string id, CancellationToken ct = default) => Never<ApiKey?>();
         public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken ct = default) => Never<IReadOnlyList<ApiKey>>();
@@ -42,10 +48,19 @@ public sealed class OneAuthenticationStepTests
     [InlineData("/key")]
     public async Task A_hanging_store_is_503_after_StoreTimeout_not_a_hang(string path)
     {
-        // The timeout runs on a real timer (200 ms); the test only bounds how long it waits for the answer.
+        // The timeout runs on the app's TimeProvider: the test moves the fake clock past StoreTimeout once the lookup hangs.
+        var store = new HangingStore();
         await using var app = await Start(o => o.StoreTimeout = TimeSpan.FromMilliseconds(200),
-            s => s.Replace(ServiceDescriptor.Singleton<IApiKeyStore, HangingStore>()));
-        var response = await app.Client(app.Format.Generate()).GetAsync(path).WaitAsync(TimeSpan.FromSeconds(20));
+            s => s.Replace(ServiceDescriptor.Singleton<IApiKeyStore>(store)));
+        var pending = app.Client(app.Format.Generate()).GetAsync(path);
+        await store.Entered.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        // The timer is armed just after the store is entered: advance in steps until the answer comes.
+        for (var i = 0; i < 100 && !pending.IsCompleted; i++)
+        {
+            app.Time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(pending, Task.Delay(20));
+        }
+        var response = await pending.WaitAsync(TimeSpan.FromSeconds(20));
         await response.AssertRefusal(503, "AUTH_UNAVAILABLE");
     }
 
@@ -108,7 +123,7 @@ public sealed class OneAuthenticationStepTests
         var key = app.Key("read:events");
         Assert.Equal(HttpStatusCode.OK, (await app.Client(key).GetAsync("/authorized")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.Client(key).GetAsync("/key")).StatusCode);
-        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("was not authenticated", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines(), l => l.Contains("was not authenticated", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -117,6 +117,6 @@ public sealed class OrAuthorizationTests
             services: s => TestUserScheme.Add(s),
             pipeline: a => { ((IApplicationBuilder)a).Properties["__AuthenticationMiddlewareSet"] = true; a.UseDeclarativeAuth(); });
         Assert.Equal(HttpStatusCode.OK, (await app.Client(app.Key("read:todos")).GetAsync("/todos")).StatusCode);
-        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("was not authenticated", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines(), l => l.Contains("was not authenticated", StringComparison.Ordinal));
     }
 }

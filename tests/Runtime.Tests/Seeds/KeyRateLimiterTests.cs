@@ -6,7 +6,7 @@ namespace Declarative.Auth.Tests.Seeds;
 /// <summary>The limiter's own promises: bounded memory under an address flood, exact counts under concurrency.</summary>
 public sealed class KeyRateLimiterTests
 {
-    private readonly ManualTimeProvider _time = new(TestApp.Start);
+    private readonly FakeTimeProvider _time = new(TestApp.Start);
 
     private KeyRateLimiter Limiter(int clientCapacity = KeyRateLimiter.DefaultClientCapacity)
         => new(_time, Options.Create(new DeclarativeAuthOptions()), KeyRateLimiter.DefaultKeyCapacity, clientCapacity);

@@ -39,7 +39,7 @@ public sealed class OrganizationsKeyTests
             await (await app.Client(app.Key("admin")).GetAsync("/v1/organizations")).AssertRefusal(401, "UNAUTHORIZED");
             // and the organizations key is no API key
             await (await app.Client(orgKey).GetAsync("/v1/connections")).AssertRefusal(401, "UNAUTHORIZED");
-            Assert.DoesNotContain(app.Logs.Lines, l => l.Contains(orgKey));
+            Assert.DoesNotContain(app.Logs.Lines(), l => l.Contains(orgKey));
         }
         finally
         {

@@ -154,7 +154,7 @@ public sealed class RateLimitTests
         await busy.AssertRefusal(503, "AUTH_UNAVAILABLE");
         Assert.Equal("1", busy.Headers.RetryAfter?.ToString());
         Assert.Equal(HttpStatusCode.OK, (await known.GetAsync("/api/monitors")).StatusCode); // cached keys are served
-        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("DeclarativeAuthMiddleware", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines(), l => l.Contains("DeclarativeAuthMiddleware", StringComparison.Ordinal));
         app.Time.Advance(TimeSpan.FromSeconds(1));
         await (await app.Client(app.Format.Generate()).GetAsync("/api/monitors")).AssertRefusal(401, "UNAUTHORIZED");
     }

@@ -17,8 +17,8 @@ public sealed class RuntimeGapTests
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
-        var logs = new LogCollector();
-        builder.Logging.ClearProviders().AddProvider(logs);
+        var logs = new FakeLogCollector();
+        builder.Logging.ClearProviders().AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddDeclarativeAuth().UseInMemoryStore();
         await using var app = builder.Build();
         app.UseDeclarativeAuth();
@@ -30,8 +30,8 @@ public sealed class RuntimeGapTests
             .CreateAsync(new CreateApiKeyRequest { Name = "seed", Permissions = ["read:events"] });
         await app.StartAsync();
 
-        Assert.Contains(logs.Lines, l => l.Contains("2 endpoints: 1 need a key"));
-        Assert.Contains(logs.Lines, l => l.Contains("Undeclared endpoint GET /forgotten"));
+        Assert.Contains(logs.Lines(), l => l.Contains("2 endpoints: 1 need a key"));
+        Assert.Contains(logs.Lines(), l => l.Contains("Undeclared endpoint GET /forgotten"));
         var client = app.GetTestClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", created.Secret);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/x")).StatusCode);
@@ -43,8 +43,8 @@ public sealed class RuntimeGapTests
         await using var app = await TestApp.StartAsync(
             a => a.MapGet("/v1/organizations", [RequiresOrganizationsKey] () => "o"),
             o => o.OrganizationsKey.EnvironmentVariable = "DAUTH_TEST_UNSET_ORG_KEY");
-        Assert.Contains(app.Logs.Lines, l => l.Contains("1 organizations endpoints are disabled") && l.Contains("DAUTH_TEST_UNSET_ORG_KEY"));
-        Assert.Contains(app.Logs.Lines, l => l.Contains("1 the organizations key"));
+        Assert.Contains(app.Logs.Lines(), l => l.Contains("1 organizations endpoints are disabled") && l.Contains("DAUTH_TEST_UNSET_ORG_KEY"));
+        Assert.Contains(app.Logs.Lines(), l => l.Contains("1 the organizations key"));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class TestApp : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private TestApp(WebApplication app, InMemoryApiKeyStore store, ManualTimeProvider time, LogCollector logs)
+    private TestApp(WebApplication app, InMemoryApiKeyStore store, FakeTimeProvider time, FakeLogCollector logs)
     {
         App = app;
         Store = store;
@@ -23,10 +23,10 @@ public sealed class TestApp : IAsyncDisposable
 
     public WebApplication App { get; }
     public InMemoryApiKeyStore Store { get; }
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
     public ApiKeyFormat Format => App.Services.GetRequiredService<ApiKeyFormat>();
     public ApiKeyService Keys => App.Services.GetRequiredService<ApiKeyService>();
-    public LogCollector Logs { get; }
+    public FakeLogCollector Logs { get; }
 
     public static async Task<TestApp> StartAsync(
         Action<WebApplication> map,
@@ -37,9 +37,9 @@ public sealed class TestApp : IAsyncDisposable
     {
         var b = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         b.WebHost.UseTestServer();
-        var time = new ManualTimeProvider(Start);
-        var logs = new LogCollector();
-        b.Logging.ClearProviders().AddProvider(logs);
+        var time = new FakeTimeProvider(Start);
+        var logs = new FakeLogCollector();
+        b.Logging.ClearProviders().AddProvider(new FakeLoggerProvider(logs));
         b.Services.AddSingleton<TimeProvider>(time);
         b.Services.AddControllers().AddApplicationPart(typeof(TestApp).Assembly);
         b.Services.AddAuthorization();

@@ -237,8 +237,8 @@ public sealed class MinimalApiTests : IAsyncLifetime
     [Fact]
     public async Task Start_up_logs_every_undeclared_endpoint_with_its_route()
     {
-        var undeclared = _app.Logs.Lines.Where(l => l.Contains("Undeclared endpoint")).ToArray();
-        Assert.True(undeclared.Length == 1, string.Join("\n", _app.Logs.Lines));
+        var undeclared = _app.Logs.Lines().Where(l => l.Contains("Undeclared endpoint")).ToArray();
+        Assert.True(undeclared.Length == 1, string.Join("\n", _app.Logs.Lines()));
         Assert.Single(undeclared);
         Assert.Contains("GET /undeclared", undeclared[0]);
         Assert.Contains("denied", undeclared[0]);
@@ -250,6 +250,6 @@ public sealed class MinimalApiTests : IAsyncLifetime
         var key = _app.Key("read:events");
         await _app.Client(key).GetAsync("/v1/events");
         await _app.Client(key).PostAsync("/v1/events", null);
-        Assert.DoesNotContain(_app.Logs.Lines, l => l.Contains(key, StringComparison.Ordinal));
+        Assert.DoesNotContain(_app.Logs.Lines(), l => l.Contains(key, StringComparison.Ordinal));
     }
 }

@@ -17,7 +17,7 @@ public sealed class StartupTests
             a => a.MapGet("/legacy", () => "legacy"),
             o => o.UndeclaredEndpoints = UndeclaredEndpointBehavior.Allow);
         Assert.Equal(HttpStatusCode.OK, (await app.Client().GetAsync("/legacy")).StatusCode);
-        Assert.Contains(app.Logs.Lines, l => l.Contains("GET /legacy") && l.Contains("allowed without a key"));
+        Assert.Contains(app.Logs.Lines(), l => l.Contains("GET /legacy") && l.Contains("allowed without a key"));
     }
 
     [Fact]
@@ -143,11 +143,11 @@ public sealed class TableContractTests
             a.MapGet("/contract/agrees", () => "x").RequireKey(KeyType.Read, "same");
         });
         await app.Client().GetAsync("/contract/agrees");
-        var line = Assert.Single(app.Logs.Lines, l => l.Contains("GET /contract/differs"));
+        var line = Assert.Single(app.Logs.Lines(), l => l.Contains("GET /contract/differs"));
         Assert.Contains("key read:table", line);
         Assert.Contains("key read:metadata", line);
         Assert.Contains("Program.cs:7", line);
-        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("/contract/agrees") && l.Contains("build's table"));
+        Assert.DoesNotContain(app.Logs.Lines(), l => l.Contains("/contract/agrees") && l.Contains("build's table"));
     }
 
     [Fact]

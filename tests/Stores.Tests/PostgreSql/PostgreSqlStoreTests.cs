@@ -196,7 +196,7 @@ public sealed class PostgreSqlStoreTests(PostgresServer server, ITestOutputHelpe
     {
         var cs = await server.GetConnectionStringAsync();
         var schema = PgTest.NewSchema();
-        var logs = new ListLogger();
+        var logs = new FakeLogger();
         await using var store = new PostgreSqlApiKeyStore(cs, new PostgreSqlStoreOptions { Schema = schema }) { Logger = logs };
         var (good, _) = PgTest.NewKey("good");
         var (bad, badSecret) = PgTest.NewKey("bad");
@@ -210,8 +210,8 @@ public sealed class PostgreSqlStoreTests(PostgresServer server, ITestOutputHelpe
         Assert.Null(await store.GetAsync(bad.Id));
         Assert.Null(await store.GetAsync(alsoBad.Id));
         Assert.Null(await store.FindAsync(KeyHash.Compute(badSecret)));
-        Assert.Contains(logs.Messages, m => m.Contains(bad.Id, StringComparison.Ordinal));
-        Assert.Contains(logs.Messages, m => m.Contains(alsoBad.Id, StringComparison.Ordinal));
+        Assert.Contains(logs.Collector.GetSnapshot().Select(r => r.Message), m => m.Contains(bad.Id, StringComparison.Ordinal));
+        Assert.Contains(logs.Collector.GetSnapshot().Select(r => r.Message), m => m.Contains(alsoBad.Id, StringComparison.Ordinal));
     }
 
     [PostgresFact]
