@@ -34,10 +34,14 @@ public static class ApiKeyManagementEndpoints
     private static Task Create(HttpContext context) => Handle(context, async (service, now) =>
     {
         var body = await ReadAsync(context, ManagementJsonContext.Default.CreateKeyBody).ConfigureAwait(false);
+        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeclarativeAuthOptions>>().Value;
+        if (options.Workspace.RequiredForKeys && string.IsNullOrWhiteSpace(body.Workspace))
+            throw new ApiKeyOperationException("INVALID_REQUEST", "Keys of this app are workspace-scoped: add \"workspace\": \"<workspace id>\".");
         var created = await service.CreateAsync(new CreateApiKeyRequest
         {
             Name = body.Name ?? "",
-            Permissions = body.Permissions ?? [],
+            // A standard key created with just a name gets the app's defaults; with none, the service's 400 says what to add.
+            Permissions = body.Permissions is { Count: > 0 } || body.Kind != ApiKeyKind.Standard ? body.Permissions ?? [] : options.DefaultKeyPermissions,
             ExpiresAt = body.ExpiresAt,
             Workspace = body.Workspace,
             Kind = body.Kind,
