@@ -23,8 +23,8 @@ app.MapOpenApi().AllowAnonymous();
 app.MapGet("/", [AllowAnonymous] (HttpRequest request) => Results.Text(DemoKeys.Usage($"{request.Scheme}://{request.Host}{request.PathBase}"), "text/plain"));
 app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
 
-// Event ingestion (Krenalis-style): write keys only.
-app.MapPost("/v1/events", [RequiresKey(KeyType.Write, Scope = "events")] (EventBatch batch) =>
+// Event ingestion (Krenalis-style): API keys with write:events, and event write keys (one source connection each).
+app.MapPost("/v1/events", [EventIngestion][RequiresKey(KeyType.Write, Scope = "events")] (EventBatch batch) =>
     Results.Accepted(value: new { accepted = batch.Events.Count }));
 app.MapGet("/v1/events/stats", [RequiresKey(KeyType.Read, Scope = "events")] () =>
     Results.Ok(new { received = 0 }));
