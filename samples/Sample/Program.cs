@@ -10,8 +10,9 @@ builder.Services.AddControllers();
 // The OpenAPI document carries the bearer scheme and each operation's permissions (GET /openapi/v1.json).
 builder.Services.AddOpenApi(o => o.AddDeclarativeAuth());
 // Keys live in one SQLite file next to the app (only hashes); KeysDb overrides the path.
+var keysDb = builder.Configuration["KeysDb"] ?? "keys.db";
 builder.Services.AddDeclarativeAuth(o => o.KeyPrefix = "sample")
-    .UseSqliteStore(builder.Configuration["KeysDb"] ?? "keys.db");
+    .UseSqliteStore(keysDb);
 
 var app = builder.Build();
 
@@ -19,11 +20,11 @@ app.UseDeclarativeAuth();
 
 app.MapOpenApi().AllowAnonymous();
 
-app.MapGet("/", [AllowAnonymous] () => Results.Text(DemoKeys.Usage, "text/plain"));
+app.MapGet("/", [AllowAnonymous] (HttpRequest request) => Results.Text(DemoKeys.Usage($"{request.Scheme}://{request.Host}{request.PathBase}"), "text/plain"));
 app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
 
-// Event ingestion (Krenalis-style): write keys only.
-app.MapPost("/v1/events", [RequiresKey(KeyType.Write, Scope = "events")] (EventBatch batch) =>
+// Event ingestion (Krenalis-style): API keys with write:events, and event write keys (one source connection each).
+app.MapPost("/v1/events", [EventIngestion][RequiresKey(KeyType.Write, Scope = "events")] (EventBatch batch) =>
     Results.Accepted(value: new { accepted = batch.Events.Count }));
 app.MapGet("/v1/events/stats", [RequiresKey(KeyType.Read, Scope = "events")] () =>
     Results.Ok(new { received = 0 }));
@@ -47,7 +48,9 @@ app.MapApiKeyManagement();
 // The key console page at /auth/console (public HTML; every call it makes needs an admin key).
 app.MapKeyConsole();
 
-await DemoKeys.CreateIfEmptyAsync(app, Console.Out);
+// Demo keys are made before the first request; what to try is printed once the address is known (--urls too).
+var demo = await DemoKeys.CreateIfEmptyAsync(app);
+app.Lifetime.ApplicationStarted.Register(() => DemoKeys.Print(app, demo, keysDb, Console.Out));
 app.Run();
 
 /// <summary>The sample's entry point, visible to its tests.</summary>

@@ -19,7 +19,8 @@ var auth = builder.Services.AddDeclarativeAuth(o =>
     seed.Configure(o);
 });
 seed.ConfigureAuth(auth);
-auth.UseSqliteStore(builder.Configuration["KeysDb"] ?? $"keys-{seed.Name}.db");
+var keysDb = builder.Configuration["KeysDb"] ?? $"keys-{seed.Name}.db";
+auth.UseSqliteStore(keysDb);
 
 var app = builder.Build();
 app.UseDeclarativeAuth();
@@ -29,7 +30,7 @@ app.MapGet("/", [AllowAnonymous] () => Results.Text(
 seed.Map(app);
 
 // After start-up, so the endpoints are built when the first key is checked against the app's permissions.
-app.Lifetime.ApplicationStarted.Register(() => DemoKeys.CreateIfEmptyAsync(app, seed).GetAwaiter().GetResult());
+app.Lifetime.ApplicationStarted.Register(() => DemoKeys.CreateIfEmptyAsync(app, seed, keysDb).GetAwaiter().GetResult());
 app.Run();
 
 /// <summary>The seeds' entry point, visible to their tests.</summary>
@@ -43,20 +44,45 @@ namespace Declarative.Auth.Seeds
         Action<DeclarativeAuthOptions> Configure,
         Action<DeclarativeAuthBuilder> ConfigureAuth,
         Action<WebApplication> Map,
-        Func<ApiKeyService, Task<string>> CreateDemoKeys)
+        Func<ApiKeyService, string, Task<string>> CreateDemoKeys)
     {
         public static readonly SeedApp[] All = [KrenalisApp.App, KaneoApp.App, KenerApp.App, FloKitApp.App];
+
+        /// <summary>Where every seed app serves the key console: its "Settings > API keys" page.</summary>
+        public const string ConsolePath = "/settings/api-keys";
     }
 
-    /// <summary>When the store has no keys yet, the app creates its demo keys and prints them once (only hashes are stored).</summary>
+    /// <summary>
+    /// When the store has no keys yet, the app creates its demo keys and prints them once (only hashes are stored),
+    /// with curl lines for the address it listens on; on later runs it prints the CLI command that makes a key.
+    /// </summary>
     internal static class DemoKeys
     {
-        public static async Task CreateIfEmptyAsync(WebApplication app, SeedApp seed)
+        public static async Task CreateIfEmptyAsync(WebApplication app, SeedApp seed, string keysDb)
         {
             var keys = app.Services.GetRequiredService<ApiKeyService>();
+            var url = ListeningAddress(app);
             if ((await keys.ListAsync()).Count > 0)
+            {
+                Console.WriteLine($"""
+                    The {seed.Name} seed API on {url}. Its keys were printed when {keysDb} was created (only hashes are kept). A new admin key:
+                      dotnet run --project src/Cli -- keys create --sqlite {Path.GetFullPath(keysDb)} --prefix {keys.Format.Prefix} --env {ApiKeyFormat.EnvironmentName(keys.Format.Environment)} --name me --permission admin
+                    """);
                 return;
-            Console.WriteLine(await seed.CreateDemoKeys(keys));
+            }
+            Console.WriteLine(await seed.CreateDemoKeys(keys, url));
+        }
+
+        /// <summary>The first address the server listens on, with a wildcard host (--urls http://+:8080) as localhost.</summary>
+        internal static string ListeningAddress(WebApplication app)
+        {
+            var addresses = app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+            var first = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses?.FirstOrDefault();
+            if (first is null || !Uri.TryCreate(first.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+                return "http://localhost:5000";
+            var host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "localhost" : uri.Host;
+            return $"{uri.Scheme}://{host}:{uri.Port}";
         }
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Declarative.Auth.Console.Tests;
 
@@ -94,4 +95,36 @@ internal static class AppWithoutConsole
         await app.StartAsync();
         return app;
     }
+}
+
+/// <summary>
+/// A small app with the console and the management API but no event-ingestion endpoint, on a real Kestrel port:
+/// the console must not offer event write keys there.
+/// </summary>
+public sealed class KestrelPlainApp : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string AdminKey { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Services.AddDeclarativeAuth(o => o.KeyPrefix = "plain").UseInMemoryStore();
+        _app = builder.Build();
+        _app.UseDeclarativeAuth();
+        _app.MapGet("/things", [RequiresKey(KeyType.Read, Scope = "things")] () => "ok");
+        _app.MapApiKeyManagement();
+        _app.MapKeyConsole();
+        await _app.StartAsync();
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.Single());
+        AdminKey = (await _app.Services.GetRequiredService<ApiKeyService>().CreateAsync(new CreateApiKeyRequest { Name = "plain-admin", Permissions = ["admin"] })).Secret;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 }

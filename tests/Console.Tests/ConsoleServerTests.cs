@@ -103,6 +103,11 @@ public sealed class ConsoleServerTests(ConsoleServerTests.Fixture fixture) : ICl
         Assert.Equal("test", root.GetProperty("environment").GetString());
         Assert.Equal("sample_test_", root.GetProperty("keyPrefix").GetString());
         Assert.Equal("admin", root.GetProperty("admin").GetProperty("name").GetString());
+        // Issue 18.11: the app's name, the key the page is connected with, and whether event write keys have a use here.
+        Assert.Equal("Declarative.Auth.Sample", root.GetProperty("appName").GetString());
+        var me = (await fixture.Services.GetRequiredService<ApiKeyService>().ListAsync()).Single(k => k.Name == "catalog-admin");
+        Assert.Equal(me.Id, root.GetProperty("connectedKeyId").GetString());
+        Assert.True(root.GetProperty("acceptsEventWriteKeys").GetBoolean());
 
         var scopes = root.GetProperty("scopes").EnumerateArray().ToDictionary(s => s.GetProperty("scope").GetString()!);
         Assert.Contains("monitors", scopes.Keys);

@@ -33,4 +33,16 @@ public sealed class ManagementAnswerTests(SampleFactory factory) : IClassFixture
         var again = JsonDocument.Parse(await client.GetStringAsync($"/auth/keys/{id}")).RootElement;
         Assert.Equal(status, again.GetProperty("status").GetString());
     }
+
+    /// <summary>Issue 18.5: without DefaultKeyPermissions (the sample sets none) a key with just a name is a clear 400.</summary>
+    [Fact]
+    public async Task A_key_with_no_permission_and_no_default_is_a_clear_400()
+    {
+        var (client, _) = await AdminAndKeyAsync("no-default");
+        var response = await client.PostAsync("/auth/keys", new StringContent("""{"name":"just-a-name"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("INVALID_REQUEST", body.GetProperty("code").GetString());
+        Assert.Contains("at least one permission", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }

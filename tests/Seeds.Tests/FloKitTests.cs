@@ -46,7 +46,7 @@ public sealed class FloKitTests(FloKitFactory flokit) : IClassFixture<FloKitFact
 
     [Fact(DisplayName = "FloKit: 403 Forbidden {\"error\":\"forbidden\",\"message\":\"This operation requires a read-write key\"} (a read-only key attempting to send events)")]
     public async Task Forbidden_read_only_key_sending_events()
-        => await AssertBody(await flokit.Client(await Key("read-only")).PostAsync("/v1/events/send", null), HttpStatusCode.Forbidden, Forbidden);
+        => await AssertBody(await flokit.Client(await Key("read-only")).PostAsync("/v1/events", null), HttpStatusCode.Forbidden, Forbidden);
 
     [Theory(DisplayName = "FloKit: Key types, Read-only: access reports, inspect events, list integrations")]
     [InlineData("/v1/reports")]
@@ -60,7 +60,7 @@ public sealed class FloKitTests(FloKitFactory flokit) : IClassFixture<FloKitFact
     }
 
     [Theory(DisplayName = "FloKit: Key types, Read-write: send events, trigger syncs, approve and reject actions")]
-    [InlineData("/v1/events/send", HttpStatusCode.Accepted)]
+    [InlineData("/v1/events", HttpStatusCode.Accepted)]
     [InlineData("/v1/integrations/int_hubspot/sync", HttpStatusCode.Accepted)]
     [InlineData("/v1/actions/act_1/approve", HttpStatusCode.OK)]
     [InlineData("/v1/actions/act_1/reject", HttpStatusCode.OK)]

@@ -6,7 +6,17 @@ namespace Declarative.Auth.Seeds.Apps;
 /// </summary>
 internal static class KaneoApp
 {
-    public static readonly SeedApp App = new("kaneo", o => o.Workspace.FromQuery("workspaceId"), _ => { }, Map, CreateDemoKeysAsync);
+    public static readonly SeedApp App = new("kaneo", Configure, _ => { }, Map, CreateDemoKeysAsync);
+
+    /// <summary>What a key created with just a name may do: the user's work (tasks, projects), not managing keys.</summary>
+    public static readonly string[] DefaultPermissions = ["read:projects", "write:tasks"];
+
+    private static void Configure(DeclarativeAuthOptions o)
+    {
+        o.Workspace.FromQuery("workspaceId");
+        // "You'll be prompted to provide a name": a key created with only a name gets these (our default: 400).
+        o.DefaultKeyPermissions.AddRange(DefaultPermissions);
+    }
 
     private sealed record TaskItem(string Id, string WorkspaceId, string ProjectId, string Title, string Status);
 
@@ -33,9 +43,10 @@ internal static class KaneoApp
 
         // Settings > Account > API Keys: create (the key is in the response once), list, revoke. Admin keys only.
         app.MapApiKeyManagement("/api/api-keys");
+        app.MapKeyConsole(SeedApp.ConsolePath, "/api/api-keys");
     }
 
-    private static async Task<string> CreateDemoKeysAsync(ApiKeyService keys)
+    private static async Task<string> CreateDemoKeysAsync(ApiKeyService keys, string url)
     {
         // A Kaneo key acts for its user: everything the user may do.
         var key = await keys.CreateAsync(new CreateApiKeyRequest { Name = "Production Script", Permissions = ["admin"] });
@@ -43,9 +54,10 @@ internal static class KaneoApp
             Kaneo. Demo key "Production Script" (shown once, stored only as a hash):
               {key.Secret}
 
-              curl -X GET "http://localhost:5000/api/task?workspaceId=ws_kaneo" -H "Authorization: Bearer {key.Secret}" -H "Content-Type: application/json"
-              curl -X POST http://localhost:5000/api/api-keys -H "Authorization: Bearer {key.Secret}" -H "Content-Type: application/json" \
-                   -d '{"{"}"name":"Development Testing","permissions":["read:tasks","read:projects"]{"}"}'
+              curl -X GET "{url}/api/task?workspaceId=ws_kaneo" -H "Authorization: Bearer {key.Secret}" -H "Content-Type: application/json"
+              curl -X POST {url}/api/api-keys -H "Authorization: Bearer {key.Secret}" -H "Content-Type: application/json" \
+                   -d '{"{"}"name":"Development Testing"{"}"}'   # just a name: {string.Join(", ", DefaultPermissions)}
+              Settings > API keys: {url}{SeedApp.ConsolePath} (connect with the key above)
             """;
     }
 }

@@ -7,8 +7,18 @@ namespace Declarative.Auth.Seeds.Apps;
 /// </summary>
 internal static class KenerApp
 {
-    public static readonly SeedApp App = new("kener", o => o.RateLimits.RequestsPerMinute = 100,
+    public static readonly SeedApp App = new("kener", Configure,
         auth => auth.UseErrorWriter(new EnvelopeAuthErrorWriter()), Map, CreateDemoKeysAsync);
+
+    /// <summary>The page's one message for a bad key, whatever is wrong with it.</summary>
+    public const string InvalidKeyMessage = "Invalid API key provided";
+
+    private static void Configure(DeclarativeAuthOptions o)
+    {
+        o.RateLimits.RequestsPerMinute = 100;
+        // Our default names the reason (bad checksum, wrong prefix, other environment); Kener promises one message.
+        o.InvalidKeyMessage = InvalidKeyMessage;
+    }
 
     private sealed record Monitor(string Tag, string Name, string Url, string Status);
 
@@ -53,9 +63,10 @@ internal static class KenerApp
 
         // Settings > API Keys: generate (name, permissions, optional expiry; shown once), list, revoke. Admin keys only.
         app.MapApiKeyManagement("/api/keys");
+        app.MapKeyConsole(SeedApp.ConsolePath, "/api/keys");
     }
 
-    private static async Task<string> CreateDemoKeysAsync(ApiKeyService keys)
+    private static async Task<string> CreateDemoKeysAsync(ApiKeyService keys, string url)
     {
         var admin = await keys.CreateAsync(new CreateApiKeyRequest { Name = "admin", Permissions = ["admin"] });
         var service = await keys.CreateAsync(new CreateApiKeyRequest { Name = "monitoring-service", Permissions = ["read:monitors", "write:incidents"] });
@@ -65,9 +76,10 @@ internal static class KenerApp
               monitoring-service  {service.Secret}   (read:monitors, write:incidents)
 
               export KENER_API_KEY="{service.Secret}"
-              curl -i -X GET http://localhost:5000/api/monitors -H "Authorization: Bearer $KENER_API_KEY"
-              curl -X GET http://localhost:5000/api/me -H "Authorization: Bearer $KENER_API_KEY"
-              curl -X DELETE http://localhost:5000/api/monitors/api -H "Authorization: Bearer $KENER_API_KEY"   # 403 FORBIDDEN
+              curl -i -X GET {url}/api/monitors -H "Authorization: Bearer $KENER_API_KEY"
+              curl -X GET {url}/api/me -H "Authorization: Bearer $KENER_API_KEY"
+              curl -X DELETE {url}/api/monitors/api -H "Authorization: Bearer $KENER_API_KEY"   # 403 FORBIDDEN
+              Settings > API Keys: {url}{SeedApp.ConsolePath} (connect with the admin key)
             """;
     }
 }

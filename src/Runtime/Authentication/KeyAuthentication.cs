@@ -25,7 +25,15 @@ internal sealed partial class KeyAuthentication(
     private readonly string _keyPrefix = format.Prefix + "_";
 
     // Refusals by format depend only on the app's format: built once, not per refused request.
-    private readonly AuthError[] _formatErrors = [.. Enum.GetValues<KeyFormatError>().Select(e => AuthError.ForFormat(e, format))];
+    private readonly AuthError[] _formatErrors = [.. Enum.GetValues<KeyFormatError>().Select(e => OneMessage(options.Value, AuthError.ForFormat(e, format)))];
+
+    // An unknown key: the app's one invalid-key message when it set one (DeclarativeAuthOptions.InvalidKeyMessage).
+    private readonly AuthError _invalidKey = OneMessage(options.Value, AuthError.InvalidKey);
+
+    private static AuthError OneMessage(DeclarativeAuthOptions options, AuthError error)
+        => options.InvalidKeyMessage is { } message && error.Code == AuthErrorCodes.Unauthorized && error.Message != message
+            ? new(error.Status, error.Code, message)
+            : error;
 
     /// <summary>What a key-only endpoint answers to a credential that is not one of our keys.</summary>
     public AuthError NotOurKey => _formatErrors[(int)KeyFormatError.WrongPrefix];
@@ -58,7 +66,7 @@ internal sealed partial class KeyAuthentication(
         if (formatError != KeyFormatError.None)
             return new(Fail(context, _formatErrors[(int)formatError]));
         if (!KeyHash.TryCompute(token, out var hash))
-            return new(Fail(context, AuthError.InvalidKey));
+            return new(Fail(context, _invalidKey));
 
         // A cache hit is taken as the entry itself (what FindAsync would answer), so the connection can remember it.
         if (_cache?.Current(hash) is { } hit)
@@ -104,7 +112,7 @@ internal sealed partial class KeyAuthentication(
     private KeyOutcome Check(HttpContext context, ApiKey? key)
     {
         if (key is null)
-            return Fail(context, AuthError.InvalidKey);
+            return Fail(context, _invalidKey);
         var now = time.GetUtcNow();
         if (key.IsRevoked(now))
             return Fail(context, AuthError.Revoked);

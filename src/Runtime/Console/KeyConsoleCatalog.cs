@@ -20,7 +20,12 @@ internal static class KeyConsoleCatalog
         var view = Build(
             services.GetRequiredService<DeclarativeAuthState>(),
             services.GetRequiredService<EndpointDataSource>(),
-            services.GetRequiredService<ApiKeyFormat>());
+            services.GetRequiredService<ApiKeyFormat>()) with
+        {
+            AppName = services.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.ApplicationName,
+            // The key the operator is connected with: the page warns before revoking or rotating it.
+            ConnectedKeyId = context.Features.Get<IApiKeyFeature>()?.Key.Id,
+        };
         context.Response.Headers.CacheControl = "no-store";
         return context.Response.WriteAsJsonAsync(view, KeyConsoleJsonContext.Default.KeyCatalogView, cancellationToken: context.RequestAborted);
     }
@@ -55,7 +60,11 @@ internal static class KeyConsoleCatalog
             $"{format.Prefix}_{ApiKeyFormat.EnvironmentName(format.Environment)}_",
             new CatalogPermission(PermissionName.Admin, Describe(PermissionName.Admin)),
             scopeViews,
-            Endpoints(state, dataSource, manifests));
+            Endpoints(state, dataSource, manifests))
+        {
+            // Event write keys are offered only when some live endpoint accepts them.
+            AcceptsEventWriteKeys = dataSource.Endpoints.Any(e => e.Metadata.GetMetadata<IEventIngestionMetadata>() is not null),
+        };
     }
 
     private static int ByAction(string a, string b)
@@ -145,7 +154,17 @@ internal sealed record KeyCatalogView(
     string KeyPrefix,
     CatalogPermission Admin,
     IReadOnlyList<CatalogScope> Scopes,
-    IReadOnlyList<CatalogEndpoint> Endpoints);
+    IReadOnlyList<CatalogEndpoint> Endpoints)
+{
+    /// <summary>The app's name (its <c>IHostEnvironment.ApplicationName</c>), shown in the page's header.</summary>
+    public string? AppName { get; init; }
+
+    /// <summary>The id of the key the page is connected with.</summary>
+    public string? ConnectedKeyId { get; init; }
+
+    /// <summary>Whether any endpoint accepts event write keys (<see cref="EventIngestionAttribute"/>).</summary>
+    public bool AcceptsEventWriteKeys { get; init; }
+}
 
 /// <summary>One scope: its description (from <see cref="PermissionScopeAttribute"/>, null if none) and permissions.</summary>
 internal sealed record CatalogScope(string Scope, string? Description, IReadOnlyList<CatalogPermission> Permissions);

@@ -60,4 +60,18 @@ public sealed class DeclarativeAuthOptions
 
     /// <summary>Keys supplied by configuration, as hashes (never secrets). Loaded into the in-memory store.</summary>
     public List<ConfiguredKey> Keys { get; } = [];
+
+    /// <summary>
+    /// The permissions a key created through the management API (or the key console) gets when the request names
+    /// none, e.g. <c>["write:tasks", "read:projects"]</c> for an app whose keys are created with just a name.
+    /// Empty (the default): such a request is refused with 400 <c>INVALID_REQUEST</c>.
+    /// </summary>
+    public List<string> DefaultKeyPermissions { get; } = [];
+
+    /// <summary>
+    /// When set, every refusal of a key that is not valid — unknown, wrong prefix, wrong environment, bad
+    /// checksum — says this one message (e.g. <c>"Invalid API key provided"</c>, as an API's docs promise) instead
+    /// of the reason-specific message. Null (the default): each reason says what is wrong.
+    /// </summary>
+    public string? InvalidKeyMessage { get; set; }
 }

@@ -36,10 +36,13 @@ public static class ApiKeyManagementEndpoints
     private static Task Create(HttpContext context) => Handle(context, async (service, now) =>
     {
         var body = await ReadAsync(context, ManagementJsonContext.Default.CreateKeyBody).ConfigureAwait(false);
+        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeclarativeAuthOptions>>().Value;
+        if (options.Workspace.RequiredForKeys && string.IsNullOrWhiteSpace(body.Workspace))
+            throw new ApiKeyOperationException("INVALID_REQUEST", "Keys of this app are workspace-scoped: add \"workspace\": \"<workspace id>\".");
         var created = await service.CreateAsync(new CreateApiKeyRequest
         {
             Name = body.Name ?? "",
-            Permissions = PermissionsFor(context, body),
+            Permissions = PermissionsFor(context, body, options.DefaultKeyPermissions),
             ExpiresAt = body.ExpiresAt,
             Workspace = body.Workspace,
             Kind = body.Kind,
@@ -50,11 +53,13 @@ public static class ApiKeyManagementEndpoints
         await WriteSecret(context, created, now).ConfigureAwait(false);
     });
 
-    private static IReadOnlyList<string> PermissionsFor(HttpContext context, CreateKeyBody body)
+    // What the key gets: what was asked for, plus the fewest permissions reaching the endpoints "for" names. A
+    // standard key created with just a name gets the app's defaults; with none, the service's 400 says what to add.
+    private static IReadOnlyList<string> PermissionsFor(HttpContext context, CreateKeyBody body, IReadOnlyList<string> defaults)
     {
         var given = body.Permissions ?? [];
         if (body.For is not { Count: > 0 } selectors)
-            return given;
+            return given.Count > 0 || body.Kind != ApiKeyKind.Standard ? given : defaults;
         try
         {
             var live = context.RequestServices.GetRequiredService<DeclarativeAuthState>().LiveTable();

@@ -6,6 +6,13 @@ public sealed class WorkspaceOptions
     /// <summary>The sources in the order they are tried. Default: header <c>Workspace</c>, query <c>workspaceId</c>, route value <c>workspaceId</c>.</summary>
     public List<WorkspaceSource> Sources { get; } = [];
 
+    /// <summary>
+    /// When true, every key created through the management API (or the key console) must be restricted to a
+    /// workspace: a request without <c>workspace</c> is refused with 400 <c>INVALID_REQUEST</c>. For apps whose
+    /// keys are workspace-scoped by definition. Default false.
+    /// </summary>
+    public bool RequiredForKeys { get; set; }
+
     /// <summary>Adds a header source, e.g. <c>Acme-Workspace</c>.</summary>
     public WorkspaceOptions FromHeader(string name) { Sources.Add(new(WorkspaceSourceKind.Header, name)); return this; }
 

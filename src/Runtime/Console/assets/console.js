@@ -148,6 +148,7 @@
     $('keys-body').replaceChildren();
     $('endpoints-body').replaceChildren();
     $('env-badge').hidden = true;
+    $('app-name').hidden = true;
   }
 
   async function reloadKeys() {
@@ -194,11 +195,24 @@
       : shown.length + ' of ' + keys.length + ' keys match.';
   }
 
+  function keyLink(id) {
+    return el('a', { href: '#key-' + id, text: id });
+  }
+
   function keyRow(key) {
-    const tr = el('tr', { 'data-key-id': key.id });
+    const tr = el('tr', { 'data-key-id': key.id, id: 'key-' + key.id });
     const name = cell('Name');
     name.appendChild(el('strong', { text: key.name }));
     name.appendChild(el('div', { class: 'muted key-id', text: key.id }));
+    // A rotated key and its successor link to each other (rotatedFromId names the key a rotation replaced).
+    if (key.rotatedFromId) {
+      name.appendChild(el('div', { class: 'muted lineage replaces' }, [document.createTextNode('replaces '), keyLink(key.rotatedFromId)]));
+    }
+    const successor = keys.find((k) => k.rotatedFromId === key.id);
+    if (successor) {
+      name.appendChild(el('div', { class: 'muted lineage replaced-by' }, [document.createTextNode('replaced by '), keyLink(successor.id)]));
+    }
+    if (catalog && key.id === catalog.connectedKeyId) name.appendChild(el('div', { class: 'muted connected-key', text: 'this page is connected with it' }));
     if (key.owner) name.appendChild(el('div', { class: 'muted key-owner', text: 'owner: ' + key.owner }));
     tr.appendChild(name);
     tr.appendChild(cell('Key', {}).appendChild(el('code', { text: key.displayPart })).parentNode);
@@ -236,8 +250,15 @@
 
   function renderCatalog() {
     const badge = $('env-badge');
-    badge.textContent = catalog.environment + ' keys · ' + catalog.keyPrefix + '…';
+    // The whole prefix, without an ellipsis: a badge ending in '…' reads as text cut off.
+    badge.textContent = catalog.environment + ' keys · prefix ' + catalog.keyPrefix;
     badge.hidden = false;
+    const app = $('app-name');
+    app.textContent = catalog.appName || '';
+    app.hidden = !catalog.appName;
+    document.title = 'API keys' + (catalog.appName ? ' · ' + catalog.appName : '') + ' · Declarative Auth';
+    // Event write keys are offered only when an endpoint of this app accepts them.
+    $('kind-fields').hidden = !catalog.acceptsEventWriteKeys;
 
     $('perm-admin-hint').textContent = catalog.admin ? catalog.admin.description : '';
     const scopes = $('scope-fields');
@@ -366,9 +387,10 @@
   });
 
   let confirmAction = null;
-  function confirmDialog(title, text, okLabel, opener, action) {
+  function confirmDialog(title, text, okLabel, opener, action, warning) {
     $('confirm-title').textContent = title;
     $('confirm-text').textContent = text;
+    show($('confirm-warning'), warning || '');
     $('confirm-ok').textContent = okLabel;
     show($('confirm-error'), '');
     confirmAction = action;
@@ -390,33 +412,54 @@
   });
   $('confirm-dialog').addEventListener('close', () => { confirmAction = null; });
 
+  function isConnectedKey(key) {
+    return !!catalog && key.id === catalog.connectedKeyId;
+  }
+
   function confirmRevoke(key, opener) {
+    const own = isConnectedKey(key);
     confirmDialog('Revoke "' + key.name + '"?',
       'Requests with ' + key.displayPart + ' are refused from now on with KEY_REVOKED. This cannot be undone.',
       'Revoke key', opener, async () => {
         await call('POST', '/' + encodeURIComponent(key.id) + '/revoke');
         closeDialog($('confirm-dialog'));
+        if (own) {
+          disconnect();
+          show($('connect-error'), 'You revoked "' + key.name + '", the key this page was connected with. Connect with another admin key.');
+          $('admin-key').focus();
+          return;
+        }
         await reloadKeys();
         $('keys-status').textContent = 'Revoked "' + key.name + '".';
-      });
+      },
+      own ? 'This is the key this page is connected with: revoking it disconnects this page at once.' : '');
   }
 
   function confirmRotate(key, opener) {
+    const own = isConnectedKey(key);
     confirmDialog('Rotate "' + key.name + '"?',
       'A new secret replaces ' + key.displayPart + ', which stops working at once. The new secret is shown once.',
       'Rotate key', opener, async () => {
         const rotated = await call('POST', '/' + encodeURIComponent(key.id) + '/rotate');
+        if (own) {
+          // The old secret stops working: this tab carries on with its successor.
+          adminKey = rotated.secret;
+          sessionStorage.setItem(STORAGE, adminKey);
+          catalog.connectedKeyId = rotated.key.id;
+        }
         // Hand focus back to the list, not to the old row's button, which the reload replaces.
         $('confirm-dialog').dauthOpener = $('keys-title');
         closeDialog($('confirm-dialog'));
         await reloadKeys();
         showSecret(rotated, $('keys-title'), 'Rotated');
-      });
+      },
+      own ? 'This is the key this page is connected with: the page switches to the new secret.' : '');
   }
 
   // ---- create ----
 
   function kind() {
+    if ($('kind-fields').hidden) return 'Standard';
     return document.querySelector('input[name="kind"]:checked').value;
   }
 
