@@ -9,7 +9,7 @@ rm -rf "$packages" "$root/artifacts/consumer-packages" "$root/artifacts/tools"
 mkdir -p "$packages"
 
 echo "== pack"
-for project in src/Runtime src/Stores/Sqlite src/Stores/PostgreSql src/OpenApi src/Cli; do
+for project in src/Runtime src/Stores/Sqlite src/Stores/PostgreSql src/OpenApi src/Testing src/Cli; do
   dotnet pack "$root/$project" -c Release -o "$packages" --nologo -v quiet
 done
 ls "$packages"
@@ -31,6 +31,14 @@ openapi=$(unzip -p "$packages"/Declarative.Auth.OpenApi.0.*.nupkg '*.nuspec')
 grep -q 'id="Microsoft.AspNetCore.OpenApi" version="10.0.0"' <<<"$openapi" || { echo "FAIL: Declarative.Auth.OpenApi must depend on Microsoft.AspNetCore.OpenApi >= 10.0.0"; grep dependency <<<"$openapi"; exit 1; }
 grep -q 'id="Microsoft.OpenApi" version="\[2.3.0, 3.0.0)"' <<<"$openapi" || { echo "FAIL: Declarative.Auth.OpenApi must depend on Microsoft.OpenApi [2.3.0, 3.0.0)"; grep dependency <<<"$openapi"; exit 1; }
 echo "ok: Declarative.Auth.OpenApi asks for Microsoft.AspNetCore.OpenApi >= 10.0.0 and Microsoft.OpenApi 2.x"
+
+# The testing kit is a plain library on the runtime package: no analyzers of its own, the same version of Declarative.Auth.
+testing=$(unzip -p "$packages"/Declarative.Auth.Testing.0.*.nupkg '*.nuspec')
+grep -q 'id="Declarative.Auth" version="0.1.0"' <<<"$testing" || { echo "FAIL: Declarative.Auth.Testing must depend on Declarative.Auth 0.1.0"; grep dependency <<<"$testing"; exit 1; }
+testingContents=$(unzip -l "$packages"/Declarative.Auth.Testing.0.*.nupkg)
+grep -q "lib/net10.0/Declarative.Auth.Testing.dll" <<<"$testingContents" || { echo "FAIL: Declarative.Auth.Testing.dll missing from its package"; exit 1; }
+if grep -q "analyzers/" <<<"$testingContents"; then echo "FAIL: the testing kit ships analyzers"; exit 1; fi
+echo "ok: Declarative.Auth.Testing packs its library and depends on Declarative.Auth"
 
 echo "== consumer build at the OpenAPI floor (the app's Microsoft.AspNetCore.OpenApi 10.0.0)"
 dotnet build "$here/ConsumerApp/ConsumerApp.csproj" -c Release --nologo -v quiet -p:AppOpenApiVersion=10.0.0 -p:DeclarativeAuthDocs=false

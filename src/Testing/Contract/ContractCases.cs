@@ -59,7 +59,8 @@ internal static class ContractCases
         foreach (var required in entry.Permissions)
         {
             // Everything the catalog offers that does not grant the missing permission (admin, write:x for read:x).
-            if (Holding(catalog, p => !Grants(p, required)) is { } lacking)
+            // With nothing else in the catalog, the same scope's other actions (delete:x lacks read:x).
+            if ((Holding(catalog, p => !Grants(p, required)) ?? Holding(Siblings(required), p => !Grants(p, required))) is { } lacking)
                 yield return new(entry, method, CaseKind.Lacking, Key(lacking), missing: required);
         }
         var exact = entry.Permissions.Count > 0 ? [.. entry.Permissions] : Holding(catalog, _ => true) ?? [PermissionName.Admin];
@@ -76,6 +77,10 @@ internal static class ContractCases
 
     public static bool Grants(string held, string required)
         => new ApiKey { Id = "", Name = "", Hash = default, Permissions = [held] }.Grants(required);
+
+    /// <summary>read:x, write:x and delete:x for a permission on scope x; nothing for admin.</summary>
+    public static string[] Siblings(string permission)
+        => PermissionName.TryParse(permission, out _, out var scope) && scope is not null ? [$"read:{scope}", $"write:{scope}", $"delete:{scope}"] : [];
 
     private static MintRequest Key(string[] permissions) => new() { Permissions = permissions };
 

@@ -19,15 +19,12 @@ internal static class KeyFit
         if (held.Length == 0 && @case.Kind == CaseKind.Lacking && !string.IsNullOrEmpty(@case.Missing))
         {
             // Same scope, not granting what is missing: delete:x lacks read:x, read:x lacks write:x and delete:x.
-            held = [.. known.Concat(Siblings(@case.Missing)).Where(p => p != PermissionName.Admin && Known(p) && !ContractCases.Grants(p, @case.Missing)).Distinct()];
+            held = [.. known.Concat(ContractCases.Siblings(@case.Missing)).Where(p => p != PermissionName.Admin && Known(p) && !ContractCases.Grants(p, @case.Missing)).Distinct()];
         }
         if (held.Length == 0)
             held = [.. known.Where(p => p != PermissionName.Admin && (@case.Kind != CaseKind.Lacking || !ContractCases.Grants(p, @case.Missing ?? ""))).Take(1)];
         return key with { Permissions = held.Length > 0 ? held : [PermissionName.Admin] };
     }
-
-    private static IEnumerable<string> Siblings(string permission)
-        => ScopeOf(permission) is { } scope ? [$"read:{scope}", $"write:{scope}", $"delete:{scope}"] : [];
 
     private static string? ScopeOf(string permission)
         => PermissionName.TryParse(permission, out _, out var scope) ? scope : null;

@@ -6,6 +6,10 @@ namespace Declarative.Auth.Testing;
 /// </summary>
 public sealed class TestKey
 {
+    internal TestKey()
+    {
+    }
+
     internal List<string> PermissionList { get; } = [];
 
     internal string? WorkspaceId { get; private set; }
