@@ -17,6 +17,10 @@ public sealed class KaneoDefaultPermissionsTests(KaneoFactory kaneo) : IClassFix
         var created = JsonDocument.Parse(await response.BodyAsync()).RootElement;
         Assert.Equal(KaneoApp.DefaultPermissions, created.GetProperty("key").GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
 
+        // The console's Settings > API keys page knows it: no permission picked means these.
+        var catalog = JsonDocument.Parse(await settings.GetStringAsync("/api/api-keys/catalog")).RootElement;
+        Assert.Equal(KaneoApp.DefaultPermissions, catalog.GetProperty("defaultPermissions").EnumerateArray().Select(p => p.GetString()));
+
         var secret = created.GetProperty("secret").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await kaneo.Client(secret).GetAsync("/api/task?workspaceId=ws_kaneo")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await kaneo.Client(secret).GetAsync("/api/api-keys")).StatusCode); // not admin
@@ -115,6 +119,9 @@ public sealed class FloKitDocumentedBehaviourTests(FloKitFactory flokit) : IClas
 
         var made = await settings.PostAsJsonAsync(FloKitApp.KeysPath, new { name = "scoped", permissions = new[] { "read:reports" }, workspace = "ws_acme" });
         Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        // The console says so before sending anything.
+        var catalog = JsonDocument.Parse(await settings.GetStringAsync(FloKitApp.KeysPath + "/catalog")).RootElement;
+        Assert.True(catalog.GetProperty("workspaceRequired").GetBoolean());
     }
 }
 

@@ -17,6 +17,7 @@ internal static class KeyConsoleCatalog
     public static Task WriteAsync(HttpContext context)
     {
         var services = context.RequestServices;
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeclarativeAuthOptions>>().Value;
         var view = Build(
             services.GetRequiredService<DeclarativeAuthState>(),
             services.GetRequiredService<EndpointDataSource>(),
@@ -25,6 +26,8 @@ internal static class KeyConsoleCatalog
             AppName = services.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.ApplicationName,
             // The key the operator is connected with: the page warns before revoking or rotating it.
             ConnectedKeyId = context.Features.Get<IApiKeyFeature>()?.Key.Id,
+            WorkspaceRequired = options.Workspace.RequiredForKeys,
+            DefaultPermissions = [.. options.DefaultKeyPermissions],
         };
         context.Response.Headers.CacheControl = "no-store";
         return context.Response.WriteAsJsonAsync(view, KeyConsoleJsonContext.Default.KeyCatalogView, cancellationToken: context.RequestAborted);
@@ -164,6 +167,12 @@ internal sealed record KeyCatalogView(
 
     /// <summary>Whether any endpoint accepts event write keys (<see cref="EventIngestionAttribute"/>).</summary>
     public bool AcceptsEventWriteKeys { get; init; }
+
+    /// <summary>Whether every key must be restricted to a workspace (<see cref="WorkspaceOptions.RequiredForKeys"/>).</summary>
+    public bool WorkspaceRequired { get; init; }
+
+    /// <summary>What a key created with no permission gets (<see cref="DeclarativeAuthOptions.DefaultKeyPermissions"/>).</summary>
+    public IReadOnlyList<string> DefaultPermissions { get; init; } = [];
 }
 
 /// <summary>One scope: its description (from <see cref="PermissionScopeAttribute"/>, null if none) and permissions.</summary>

@@ -259,8 +259,11 @@
     document.title = 'API keys' + (catalog.appName ? ' · ' + catalog.appName : '') + ' · Declarative Auth';
     // Event write keys are offered only when an endpoint of this app accepts them.
     $('kind-fields').hidden = !catalog.acceptsEventWriteKeys;
+    $('key-workspace-optional').textContent = catalog.workspaceRequired ? '(required)' : '(optional)';
+    const defaults = catalog.defaultPermissions || [];
+    $('perm-admin-hint').dataset.defaults = defaults.length ? 'None picked: ' + defaults.join(', ') + ' (this app\'s default).' : '';
 
-    $('perm-admin-hint').textContent = catalog.admin ? catalog.admin.description : '';
+    $('perm-admin-hint').textContent = [catalog.admin ? catalog.admin.description : '', $('perm-admin-hint').dataset.defaults || ''].filter(Boolean).join(' ');
     const scopes = $('scope-fields');
     scopes.replaceChildren();
     for (const scope of catalog.scopes || []) scopes.appendChild(scopeField(scope));
@@ -496,6 +499,7 @@
     if (!name) throw new Error('Give the key a name.');
     const body = { name, permissions: [], kind: kind(), expiresAt: expiresAt() };
     const workspace = $('key-workspace').value.trim();
+    if (!workspace && catalog && catalog.workspaceRequired) throw new Error('Keys of this app are workspace-scoped: enter the workspace.');
     if (workspace) body.workspace = workspace;
     const owner = $('key-owner').value.trim();
     if (owner) body.owner = owner;
@@ -510,7 +514,8 @@
       for (const s of $('scope-fields').querySelectorAll('select')) if (s.value) body.permissions.push(s.value);
       for (const c of $('scope-fields').querySelectorAll('input[data-delete]')) if (c.checked) body.permissions.push(c.value);
     }
-    if (body.permissions.length === 0) throw new Error('Pick at least one permission.');
+    // None picked: the app's default permissions, when it has some (the server applies them).
+    if (body.permissions.length === 0 && !(catalog && (catalog.defaultPermissions || []).length > 0)) throw new Error('Pick at least one permission.');
     return body;
   }
 
