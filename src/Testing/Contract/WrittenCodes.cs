@@ -16,7 +16,7 @@ internal sealed class WrittenCodes(IServiceProvider services)
     /// <summary>Every refusal of ours that is not a 401/403 (those are checked by status and code separately).</summary>
     private static readonly AuthError[] OtherRefusals =
     [
-        AuthError.TooManyFailures, AuthError.RateLimited(1), AuthError.Unavailable,
+        AuthError.TooManyFailures, AuthError.RateLimited("minute", 1, "minute"), AuthError.Unavailable,
         AuthError.WorkspaceRequired("the 'Workspace' header"), AuthError.WorkspaceMismatch("the sources disagree"),
     ];
 
