@@ -31,7 +31,7 @@ internal sealed class KeySignIn(KeyUsageRecorder usage, TimeProvider time, IServ
         usage.Record(key.Key.Id, time.GetUtcNow());
     }
 
-    public async Task TransformAsync(HttpContext context)
+    public static async Task TransformAsync(HttpContext context)
     {
         var transformation = context.RequestServices.GetRequiredService<IClaimsTransformation>();
         context.User = await transformation.TransformAsync(context.User).ConfigureAwait(false);

@@ -80,7 +80,7 @@ internal sealed class DeclarativeAuthMiddleware(
 
     private async Task TransformThenNext(HttpContext context)
     {
-        await signIn.TransformAsync(context).ConfigureAwait(false);
+        await KeySignIn.TransformAsync(context).ConfigureAwait(false);
         await next(context).ConfigureAwait(false);
     }
 

@@ -84,7 +84,7 @@ internal sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedS
         lock (_startLock)
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            _loop ??= Task.Run(() => RunAsync(_stop.Token));
+            _loop ??= Task.Run(() => RunAsync(_stop.Token), CancellationToken.None); // runs until StopAsync, not until start is cancelled
         }
         await _firstAttempt.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
