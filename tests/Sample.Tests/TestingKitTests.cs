@@ -73,6 +73,22 @@ public sealed class TestingKitTests(SampleFactory sample) : IClassFixture<Sample
     }
 
     [Fact]
+    public async Task A_key_expires_when_the_test_moves_the_kits_clock_not_the_wall_clock()
+    {
+        var clock = _app.Services.GetRequiredService<FakeTimeProvider>();
+        var created = await _app.Services.GetRequiredService<ApiKeyService>().CreateAsync(new CreateApiKeyRequest
+        {
+            Name = "hour", Permissions = ["read:monitors"], ExpiresAt = clock.GetUtcNow().AddHours(1),
+        });
+        var client = _app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", created.Secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/monitors")).StatusCode);
+        clock.Advance(TimeSpan.FromHours(1));
+        var expired = await client.GetAsync("/api/monitors");
+        Assert.Equal((HttpStatusCode.Unauthorized, "KEY_EXPIRED"), (expired.StatusCode, await CodeOf(expired)));
+    }
+
+    [Fact]
     public async Task An_event_write_key_is_refused_outside_event_ingestion()
     {
         var refused = await _app.CreateClient().WithKey(k => k.EventWrite()).GetAsync("/api/monitors");
