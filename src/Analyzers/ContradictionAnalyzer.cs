@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using Declarative.Auth.Analysis;
+using Declarative.Auth.Rules;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -48,7 +50,7 @@ namespace Declarative.Auth.Analyzers
                     EndpointRules.OtherKeyDeclarations.Add(EndpointRules.RequiresKeyAttribute), start.CancellationToken);
                 start.RegisterSyntaxNodeAction(c => AnalyzeAttribute(c, names), SyntaxKind.Attribute);
                 if (types.HasRouting)
-                    start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+                    start.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
             });
         }
 
@@ -98,50 +100,50 @@ namespace Declarative.Auth.Analyzers
 
         // ---- one builder: RequireKey and AllowAnonymous on the same chain or local; handler attribute vs chain ----
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownTypes types)
+        private static void AnalyzeInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (DeclarationOf(invocation, types) != DeclarationKind.RequiresKey)
+            if (DeclarationOf(invocation) != DeclarationKind.RequiresKey)
                 return;
             var model = invocation.SemanticModel;
             if (model is null)
                 return;
             var ct = context.CancellationToken;
-            var keyLocation = MinimalApiEndpoints.NameLocation(invocation.Syntax);
+            var keyLocation = Operations.NameLocation(invocation.Syntax);
             var keyText = DescribeCall(invocation);
 
             // Calls on the same builder before this one (up the chain to the call that made the builder).
             IOperation? root = null;
             var earlier = new List<IInvocationOperation>();
-            for (var current = MinimalApiEndpoints.Receiver(invocation); current is not null;)
+            for (var current = Operations.Receiver(invocation); current is not null;)
             {
-                var unwrapped = MinimalApiEndpoints.Unwrap(current);
-                if (unwrapped is IInvocationOperation call && !MinimalApiEndpoints.IsMapGroup(call.TargetMethod)
-                    && !EndpointRules.IsMapEndpointMethod(call.TargetMethod) && MinimalApiEndpoints.IsPassThrough(call.TargetMethod))
+                var unwrapped = Operations.Unwrap(current);
+                if (unwrapped is IInvocationOperation call && !Operations.IsMapGroup(call.TargetMethod)
+                    && !EndpointRules.IsMapEndpointMethod(call.TargetMethod) && Operations.IsPassThrough(call.TargetMethod))
                 {
                     earlier.Add(call);
-                    current = MinimalApiEndpoints.Receiver(call);
+                    current = Operations.Receiver(call);
                     continue;
                 }
                 root = unwrapped;
                 break;
             }
-            var later = FluentChain.Downstream(invocation).TakeWhile(c => MinimalApiEndpoints.IsPassThrough(c.TargetMethod)).ToList();
+            var later = Operations.Downstream(invocation).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)).ToList();
 
             foreach (var call in later)
             {
-                if (DeclarationOf(call, types) == DeclarationKind.AllowAnonymous)
+                if (DeclarationOf(call) == DeclarationKind.AllowAnonymous)
                 {
-                    Report(context.ReportDiagnostic, keyLocation, keyText, MinimalApiEndpoints.NameLocation(call.Syntax), DescribeCall(call),
+                    Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call),
                         "on the same builder", "the later AllowAnonymous applies at run time and the endpoint is public", "call");
                     return;
                 }
             }
             foreach (var call in earlier)
             {
-                if (DeclarationOf(call, types) == DeclarationKind.AllowAnonymous)
+                if (DeclarationOf(call) == DeclarationKind.AllowAnonymous)
                 {
-                    Report(context.ReportDiagnostic, keyLocation, keyText, MinimalApiEndpoints.NameLocation(call.Syntax), DescribeCall(call),
+                    Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call),
                         "on the same builder", "the later key requirement applies at run time", "call");
                     return;
                 }
@@ -164,12 +166,12 @@ namespace Declarative.Auth.Analyzers
                 var local = holder;
                 foreach (var other in UsesOf(local, model, ct))
                 {
-                    foreach (var call in FluentChain.Downstream(other).TakeWhile(c => MinimalApiEndpoints.IsPassThrough(c.TargetMethod)))
+                    foreach (var call in Operations.Downstream(other).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)))
                     {
-                        if (DeclarationOf(call, types) != DeclarationKind.AllowAnonymous)
+                        if (DeclarationOf(call) != DeclarationKind.AllowAnonymous)
                             continue;
                         var laterInSource = call.Syntax.SpanStart > invocation.Syntax.SpanStart;
-                        Report(context.ReportDiagnostic, keyLocation, keyText, MinimalApiEndpoints.NameLocation(call.Syntax), DescribeCall(call),
+                        Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call),
                             $"on the same builder '{local.Name}'",
                             laterInSource ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time",
                             "call");
@@ -181,9 +183,7 @@ namespace Declarative.Auth.Analyzers
             // The endpoint's own chain against its handler's own [AllowAnonymous]: the handler attribute wins.
             if (root is IInvocationOperation endpoint && EndpointRules.IsMapEndpointMethod(endpoint.TargetMethod))
             {
-                var argument = endpoint.Arguments.FirstOrDefault(a => a.Parameter is { } p
-                    && (SymbolEqualityComparer.Default.Equals(p.Type, types.Delegate) || SymbolEqualityComparer.Default.Equals(p.Type, types.RequestDelegate)));
-                var handler = argument is null ? default : MinimalApiEndpoints.ResolveHandler(argument.Value, model, 0, ct);
+                var handler = Handler.Resolve((Operations.Argument(endpoint, "handler") ?? Operations.Argument(endpoint, "requestDelegate"))?.Value, model, ct);
                 if (handler.Method is null || handler.Method.GetAttributes().Any(a => EndpointRules.Classify(a) == DeclarationKind.RequiresKey))
                     return;
                 foreach (var attribute in handler.Method.GetAttributes())
@@ -215,38 +215,35 @@ namespace Declarative.Auth.Analyzers
             if (declaring is VariableDeclaratorSyntax { Initializer: { } initializer }
                 && model.GetOperation(initializer.Value, ct) is { } value)
             {
-                for (var current = MinimalApiEndpoints.Unwrap(value); current is IInvocationOperation call
-                     && !MinimalApiEndpoints.IsMapGroup(call.TargetMethod) && !EndpointRules.IsMapEndpointMethod(call.TargetMethod);)
+                for (var current = Operations.Unwrap(value); current is IInvocationOperation call
+                     && !Operations.IsMapGroup(call.TargetMethod) && !EndpointRules.IsMapEndpointMethod(call.TargetMethod);)
                 {
                     yield return call;
-                    var receiver = MinimalApiEndpoints.Receiver(call);
+                    var receiver = Operations.Receiver(call);
                     if (receiver is null)
                         break;
-                    current = MinimalApiEndpoints.Unwrap(receiver);
+                    current = Operations.Unwrap(receiver);
                 }
             }
         }
 
-        /// <summary>The declaration a fluent call makes: RequireKey &amp; co., AllowAnonymous, or WithMetadata(attribute).</summary>
-        private static DeclarationKind DeclarationOf(IInvocationOperation invocation, KnownTypes types)
+        /// <summary>The declaration a fluent call makes (read by <see cref="Declarations.AddFluent"/>): a key, AllowAnonymous, or Authorize.</summary>
+        private static DeclarationKind DeclarationOf(IInvocationOperation invocation)
         {
-            var kind = EndpointRules.FluentDeclaration(invocation.TargetMethod);
-            if (kind != DeclarationKind.None)
-                return kind;
-            var original = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
-            if (original.Name != "WithMetadata" || original.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Builder")
-                return DeclarationKind.None;
-            foreach (var argument in invocation.Arguments)
+            var level = new Declarations.Level();
+            Declarations.AddFluent(invocation, level);
+            foreach (var item in level.Items)
             {
-                if (MinimalApiEndpoints.IsReceiverArgument(invocation, argument))
-                    continue;
-                var value = MinimalApiEndpoints.Unwrap(argument.Value);
-                var values = value is IArrayCreationOperation { Initializer: { } initializer } ? initializer.ElementValues : ImmutableArray.Create(value);
-                foreach (var element in values)
+                switch (item.Kind)
                 {
-                    var elementKind = types.ClassifyMetadataType(MinimalApiEndpoints.Unwrap(element).Type);
-                    if (elementKind != DeclarationKind.None)
-                        return elementKind;
+                    case DeclarationItemKind.AllowAnonymous:
+                        return DeclarationKind.AllowAnonymous;
+                    case DeclarationItemKind.Authorize:
+                        return DeclarationKind.Authorize;
+                    case DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization:
+                        continue;
+                    default:
+                        return DeclarationKind.RequiresKey;
                 }
             }
             return DeclarationKind.None;

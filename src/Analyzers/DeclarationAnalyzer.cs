@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using Declarative.Auth.Analysis;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -151,7 +152,7 @@ namespace Declarative.Auth.Analyzers
                     if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Scope" } } assignment)
                         scope = assignment.Value;
                 }
-                var constant = scope is null ? default : MinimalApiEndpoints.Unwrap(scope).ConstantValue;
+                var constant = scope is null ? default : Operations.Unwrap(scope).ConstantValue;
                 Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope?.Syntax, creation.Syntax.GetLocation(), fluent: false));
             }
 
@@ -170,19 +171,19 @@ namespace Declarative.Auth.Analyzers
                     IArgumentOperation? scope = null;
                     foreach (var argument in invocation.Arguments)
                     {
-                        if (argument.Parameter?.Name == "type" && MinimalApiEndpoints.Unwrap(argument.Value).ConstantValue is { HasValue: true, Value: int value })
+                        if (argument.Parameter?.Name == "type" && Operations.Unwrap(argument.Value).ConstantValue is { HasValue: true, Value: int value })
                             keyType = value;
                         else if (argument.Parameter?.Name == "scope")
                             scope = argument;
                     }
                     var given = scope is not null && scope.ArgumentKind != ArgumentKind.DefaultValue;
-                    var constant = given ? MinimalApiEndpoints.Unwrap(scope!.Value).ConstantValue : default;
+                    var constant = given ? Operations.Unwrap(scope!.Value).ConstantValue : default;
                     Check(context.ReportDiagnostic, new KeyDeclaration(keyType, given, constant, given ? scope!.Value.Syntax : null,
-                        MinimalApiEndpoints.NameLocation(invocation.Syntax), fluent: true));
+                        Operations.NameLocation(invocation.Syntax), fluent: true));
                     return;
                 }
 
-                var isGroup = MinimalApiEndpoints.IsMapGroup(method);
+                var isGroup = Operations.IsMapGroup(method);
                 if (!isGroup && !(EndpointRules.MapMethods.ContainsKey(method.Name) && EndpointRules.IsMapEndpointMethod(method)))
                     return;
 
@@ -190,7 +191,7 @@ namespace Declarative.Auth.Analyzers
                 var patternName = isGroup ? "prefix" : "pattern";
                 var pattern = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == patternName);
                 if (pattern is not null && pattern.ArgumentKind == ArgumentKind.Explicit
-                    && !MinimalApiEndpoints.Unwrap(pattern.Value).ConstantValue.HasValue)
+                    && !Operations.Unwrap(pattern.Value).ConstantValue.HasValue)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         DiagnosticDescriptors.RouteNotConstant, pattern.Value.Syntax.GetLocation(),
@@ -204,40 +205,33 @@ namespace Declarative.Auth.Analyzers
                 if (model is null)
                     return;
                 EndpointRules.MapMethods.TryGetValue(method.Name, out var implied);
-                var httpMethods = implied ?? MinimalApiEndpoints.HttpMethodsArgument(invocation);
+                var httpMethods = implied ?? (Operations.HttpMethodsArgument(invocation) is { } listed ? string.Join(",", listed) : null);
                 var expected = ExpectedKeyType(httpMethods);
                 if (expected is null)
                     return;
-                var handlerArgument = invocation.Arguments.FirstOrDefault(a => IsHandler(a.Parameter));
-                var handler = handlerArgument is null ? default : MinimalApiEndpoints.ResolveHandler(handlerArgument.Value, model, 0, context.CancellationToken);
+                var handler = Handler.Resolve((Operations.Argument(invocation, "handler") ?? Operations.Argument(invocation, "requestDelegate"))?.Value, model, context.CancellationToken);
                 var found = new List<(int KeyType, Location Location)>();
                 if (handler.Method is not null)
                     found.AddRange(AttributeKeyTypes(handler.Method, context.CancellationToken));
                 if (found.Count == 0)
                 {
-                    foreach (var call in FluentChain.Downstream(invocation))
+                    foreach (var call in Operations.Downstream(invocation))
                     {
                         var target = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
-                        if (target.Name == EndpointRules.RequireKeyMethod && EndpointRules.FluentDeclaration(call.TargetMethod) == DeclarationKind.RequiresKey)
+                        if (target.Name == EndpointRules.RequireKeyMethod && target.IsExtensionMethod && target.ContainingNamespace?.ToDisplayString() == "Declarative.Auth")
                         {
                             var type = call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "type");
-                            if (type is not null && MinimalApiEndpoints.Unwrap(type.Value).ConstantValue is { HasValue: true, Value: int value })
+                            if (type is not null && Operations.Unwrap(type.Value).ConstantValue is { HasValue: true, Value: int value })
                                 found.Add((value, type.Value.Syntax.GetLocation()));
                         }
                     }
                 }
                 if (found.Count == 0)
                     return;
-                var route = EndpointText.CombineRoutes(
-                    MinimalApiEndpoints.Receiver(invocation) is { } receiver ? MinimalApiEndpoints.RoutePrefix(receiver, model, 0, context.CancellationToken) : string.Empty,
-                    MinimalApiEndpoints.StringArgument(invocation, "pattern") ?? "{?}");
+                var facts = invocation.Syntax is InvocationExpressionSyntax syntax ? MinimalApiFacts.Read(syntax, invocation, model, context.CancellationToken) : null;
+                var route = facts?.Route ?? facts?.Pattern ?? "/{?}";
                 ReportMismatches(context.ReportDiagnostic, httpMethods! + " " + route, httpMethods!, expected.Value, found);
             }
-
-            private bool IsHandler(IParameterSymbol? parameter)
-                => parameter is not null
-                   && (SymbolEqualityComparer.Default.Equals(parameter.Type, _types.Delegate)
-                       || SymbolEqualityComparer.Default.Equals(parameter.Type, _types.RequestDelegate));
 
             // ---- controller actions: DAUTH006 ----
 
@@ -249,7 +243,7 @@ namespace Declarative.Auth.Analyzers
                     return;
                 if (!EndpointRules.IsController(type) && !(type.IsAbstract && DerivesFrom(type, _types.ControllerBase)))
                     return;
-                var (verbs, template) = ControllerEndpoints.HttpFacts(method);
+                var verbs = ControllerFacts.HttpMethods(method);
                 var expected = ExpectedKeyType(verbs);
                 if (expected is null)
                     return;
@@ -360,35 +354,6 @@ namespace Declarative.Auth.Analyzers
             {
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(ScopeText.SuggestionProperty, ScopeText.Repair(value));
                 report(Diagnostic.Create(DiagnosticDescriptors.MalformedScope, syntax.GetLocation(), properties, value, ScopeText.Repair(value)));
-            }
-        }
-    }
-
-    /// <summary>Walks a fluent chain of builder calls (through conversions and parentheses).</summary>
-    internal static class FluentChain
-    {
-        /// <summary>The calls made on <paramref name="start"/>'s result, in order: <c>start.A().B()</c> → A, B.</summary>
-        public static IEnumerable<IInvocationOperation> Downstream(IOperation start)
-        {
-            var current = start;
-            for (var i = 0; i < 64; i++)
-            {
-                var parent = current.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
-                IInvocationOperation? next = parent switch
-                {
-                    IArgumentOperation argument when argument.Parent is IInvocationOperation call && MinimalApiEndpoints.IsReceiverArgument(call, argument) => call,
-                    IInvocationOperation call when ReferenceEquals(call.Instance, current) => call,
-                    _ => null,
-                };
-                if (next is null)
-                    yield break;
-                yield return next;
-                current = next;
             }
         }
     }

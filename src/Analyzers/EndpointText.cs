@@ -1,5 +1,4 @@
 using System;
-using System.Text;
 
 namespace Declarative.Auth.Analyzers
 {
@@ -17,9 +16,6 @@ namespace Declarative.Auth.Analyzers
 
         /// <summary>Diagnostic property: what the additional location points at (lambda, method, none).</summary>
         public const string TargetProperty = "Target";
-
-        public const string TargetLambda = "lambda";
-        public const string TargetMethod = "method";
 
         public const string AnyMethod = "ANY";
 
@@ -69,14 +65,14 @@ namespace Declarative.Auth.Analyzers
                         continue;
                     if (start == 0 && string.Equals(segment, "api", StringComparison.OrdinalIgnoreCase))
                         continue;
-                    var cleaned = Clean(segment);
+                    var cleaned = ScopeText.Repair(segment, whenEmpty: string.Empty);
                     if (cleaned.Length > 0)
                         candidate = cleaned;
                 }
             }
             if (candidate is null && fallback is not null)
             {
-                var cleaned = Clean(fallback);
+                var cleaned = ScopeText.Repair(fallback, whenEmpty: string.Empty);
                 if (cleaned.Length > 0)
                     candidate = cleaned;
             }
@@ -93,32 +89,6 @@ namespace Declarative.Auth.Analyzers
                     return false;
             }
             return true;
-        }
-
-        /// <summary>Lowercase ASCII letters, digits, '-', '_', '.', starting with a letter (PermissionName.IsValidScope).</summary>
-        private static string Clean(string text)
-        {
-            var builder = new StringBuilder(text.Length);
-            foreach (var raw in text)
-            {
-                var c = char.ToLowerInvariant(raw);
-                var letter = c >= 'a' && c <= 'z';
-                var other = (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-                if (letter || (other && builder.Length > 0))
-                    builder.Append(c);
-            }
-            return builder.Length > 64 ? builder.ToString(0, 64) : builder.ToString();
-        }
-
-        /// <summary>Joins a group prefix and a pattern the way route groups do: one '/' between them.</summary>
-        public static string CombineRoutes(string prefix, string pattern)
-        {
-            if (prefix.Length == 0)
-                return pattern.Length == 0 || pattern[0] == '/' || pattern[0] == '~' ? pattern : "/" + pattern;
-            var left = prefix.TrimEnd('/');
-            if (pattern.Length == 0 || pattern == "/")
-                return left.Length == 0 ? "/" : left;
-            return left + "/" + pattern.TrimStart('/');
         }
     }
 }

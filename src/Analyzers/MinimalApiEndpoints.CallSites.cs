@@ -2,157 +2,174 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Declarative.Auth.Shared;
+using Declarative.Auth.Analysis;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using static Declarative.Auth.Analysis.Operations;
 
 namespace Declarative.Auth.Analyzers
 {
     /// <summary>
-    /// DAUTH001 for an endpoint mapped inside a helper whose callers decide its declaration: a wrapper returning the
-    /// endpoint builder (<c>b.MapPost(p, h).WithName(...)</c>, declared by <c>.RequireKey(...)</c> on what it
-    /// returns), one mapping on the builder it is given (<c>g.MapGet(...)</c> in <c>MapAudit(this RouteGroupBuilder g)</c>),
-    /// or one taking the handler (whose attributes declare it). Each call site is judged on its own: silent when
-    /// every one declares, one diagnostic at each call site that does not, with the caller's route.
-    /// A helper with no call site in the compilation (a library's public API) keeps the in-method verdict.
+    /// DAUTH001 for an endpoint mapped inside a helper whose callers decide its declaration: one mapping on the builder
+    /// it is given (<c>g.MapGet(...)</c> in <c>MapAudit(this RouteGroupBuilder g)</c>, the call's facts in
+    /// <see cref="CallSiteModel"/>), one taking the handler (whose attributes declare it), or one returning the endpoint
+    /// or its group to the caller (declared by <c>.RequireKey(...)</c> on what it returns). Each call site is judged on
+    /// its own: silent when every one declares, one diagnostic at each call site that does not, with the caller's route.
+    /// A helper with no call site in the compilation (a library's public API) keeps the in-method verdict, and so does
+    /// one whose caller passes the app itself (only the helper can declare that endpoint).
     /// </summary>
     internal sealed partial class MinimalApiEndpoints
     {
-        // While set, the call sites of Method are just Call: the existing reach (returned builders, parameters) is
-        // asked about one call site at a time. Results computed then are not cached: they hold for that site only.
-        [ThreadStatic] private static (IMethodSymbol Method, IInvocationOperation Call, SemanticModel Model)? t_pinned;
+        private const int MaxDepth = 16;
+        private readonly Lazy<Dictionary<string, List<SimpleNameSyntax>>> _namesByText;
 
         /// <summary>True when the endpoint's verdict belongs to its helper's call sites (and was reported there).</summary>
-        private bool ReportAtCallSites(OperationAnalysisContext context, IInvocationOperation invocation, IOperation? receiver,
-            IArgumentOperation? handlerArgument, Handler handler, SemanticModel model, bool library, string? impliedHttpMethod)
+        private bool ReportAtCallSites(OperationAnalysisContext context, IInvocationOperation invocation, EndpointModel facts, Handler handler)
         {
             var ct = context.CancellationToken;
-            if (t_pinned is not null || model.GetEnclosingSymbol(invocation.Syntax.SpanStart, ct) is not IMethodSymbol enclosing
-                || enclosing.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
+            var model = invocation.SemanticModel!;
+            if (Enclosing(invocation, model, ct) is not { } helper)
                 return false;
-            var helper = enclosing.OriginalDefinition;
-            var builderParameter = receiver is null ? null : RootParameter(receiver, helper, model, 0, ct);
-            var handlerParameter = handlerArgument is null ? null : Unwrap(handlerArgument.Value) is IParameterReferenceOperation p
+            var builderKey = Enumerable.Range(0, helper.Parameters.Length).Select(i => MinimalApiFacts.ParameterKey(helper, i))
+                .FirstOrDefault(k => k == facts.ReceiverParameter);
+            var handlerParameter = Unwrap((Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value) is IParameterReferenceOperation p
                 && SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol.OriginalDefinition, helper) ? p.Parameter : null;
-            if (builderParameter is null && handlerParameter is null && !FlowsToReturn(invocation))
+            var returned = Returned(invocation, helper, model, ct);
+            if (builderKey is null && handlerParameter is null && !returned)
                 return false;
             var sites = CallSites(helper, model, ct);
             if (sites is null || sites.Count == 0)
                 return false;
 
-            // A caller can declare the endpoint when it gets a builder back, passes the handler, or passes a group;
-            // one that passes the app itself can only be fixed inside the helper, so that verdict stays there.
-            var returnsBuilder = !helper.ReturnsVoid && _types.ConventionBuilder is { } convention
-                && (SymbolEqualityComparer.Default.Equals(helper.ReturnType, convention) || helper.ReturnType.AllInterfaces.Contains(convention, SymbolEqualityComparer.Default));
             var reportInside = false;
             foreach (var (call, siteModel) in sites)
             {
-                // The fix puts the attribute on the handler: on one inside the helper only when the helper has
-                // this one caller, since it would change what every other call site's endpoint requires.
-                // The host reports a diagnostic in another file as non-local and offers no fix for it: none then.
+                // The fix puts the attribute on the handler: on one inside the helper only when the helper has this one
+                // caller in the same file (the host offers no fix for a diagnostic reported in another file).
                 var siteHandler = sites.Count == 1 && call.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree ? handler : default;
                 if (handlerParameter is not null && ArgumentFor(call, handlerParameter) is { } passed)
                 {
-                    var passedHandler = ResolveHandler(passed.Value, siteModel, 0, ct);
-                    if (passedHandler.Method is not null && EndpointRules.DeclarationOf(passedHandler.Method) != DeclarationKind.None)
+                    var passedHandler = Analysis.Handler.Resolve(passed.Value, siteModel, ct);
+                    if (passedHandler.Method is not null && Declares(new[] { Declarations.OfMethod(passedHandler.Method).ToModel(true, DeclarationLevel.Handler) }))
                         continue;
                     if (call.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree)
                         siteHandler = passedHandler;
                 }
-                if (DeclaredAt(helper, call, siteModel, invocation, receiver, model, ct))
+                var syntax = (InvocationExpressionSyntax)call.Syntax;
+                if (returned && MinimalApiFacts.FluentAfter(syntax, call.Type, siteModel, ct).Declares)
                     continue;
-
-                var passedBuilder = builderParameter is null ? null : ArgumentFor(call, builderParameter);
-                if (!returnsBuilder && handlerParameter is null && !IsGroup(passedBuilder is null ? null : Unwrap(passedBuilder.Value).Type))
+                var site = builderKey is null ? null : SiteFacts(syntax, siteModel, builderKey, ct);
+                if (site is not null && SiteDeclares(site, call, siteModel, 0, ct))
+                    continue;
+                var passedBuilder = builderKey is null ? null : ArgumentFor(call, helper.Parameters[Ordinal(builderKey)]);
+                if (!returned && handlerParameter is null && !IsGroup(passedBuilder is null ? null : Unwrap(passedBuilder.Value).Type))
                 {
                     reportInside = true;
                     continue;
                 }
-
-                var httpMethods = impliedHttpMethod ?? HttpMethodsArgument(invocation) ?? EndpointText.AnyMethod;
-                var pattern = StringArgument(invocation, "pattern") ?? StringParameterAt(invocation, call, helper) ?? "{?}";
-                var inner = receiver is null ? string.Empty : RoutePrefix(receiver, model, 0, ct);
-                var outer = passedBuilder is null ? string.Empty : RoutePrefix(passedBuilder.Value, siteModel, 0, ct);
-                var route = EndpointText.CombineRoutes(EndpointText.CombineRoutes(outer, inner), pattern);
-                Report(context, NameLocation(call.Syntax), siteHandler, httpMethods, route,
-                    library ? invocation.TargetMethod.Name : null, pattern != "{?}");
+                var pattern = facts.Pattern ?? (StringParameterAt(invocation, call, helper) is { } given ? Routes.Rooted(given) : "/{?}");
+                var route = site is { Known: true } || site is { PrefixConstant: true, ParentParameter: null } ? Routes.Rooted(Routes.CombineGroup(site.Prefix, pattern)) : pattern;
+                Report(context, NameLocation(call.Syntax), siteHandler, Methods(invocation, facts), route);
             }
             return !reportInside;
         }
 
-        /// <summary>A route group (it can carry a declaration), as opposed to the app or another route builder.</summary>
-        private static bool IsGroup(ITypeSymbol? type)
+        private static int Ordinal(string parameterKey)
+            => int.Parse(parameterKey.Substring(parameterKey.LastIndexOf('#') + 1), System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The source method (or local function) the endpoint is mapped in.</summary>
+        private static IMethodSymbol? Enclosing(IInvocationOperation invocation, SemanticModel model, CancellationToken ct)
         {
-            for (var current = type; current is not null; current = current.BaseType)
+            for (var symbol = model.GetEnclosingSymbol(invocation.Syntax.SpanStart, ct); symbol is not null; symbol = symbol.ContainingSymbol)
             {
-                if (current.Name == "RouteGroupBuilder" && current.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Routing")
+                if (symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } method)
+                    return method.OriginalDefinition;
+                if (symbol is not IMethodSymbol)
+                    return null;
+            }
+            return null;
+        }
+
+        /// <summary>What the call passes for the helper's builder parameter (groups, declarations, prefix).</summary>
+        private static CallSiteModel? SiteFacts(InvocationExpressionSyntax call, SemanticModel model, string parameterKey, CancellationToken ct)
+            => MinimalApiFacts.CallSites(call, model, ct).FirstOrDefault(s => s.ParameterKey == parameterKey);
+
+        /// <summary>
+        /// A call site declares the builder it passes: by its own levels, or, when it passes on a parameter of its own
+        /// method, when every call of that method declares what it passes (a cycle proves nothing).
+        /// </summary>
+        private bool SiteDeclares(CallSiteModel site, IInvocationOperation call, SemanticModel model, int depth, CancellationToken ct)
+        {
+            if (Declares(site.Levels))
+                return true;
+            if (site.ParentParameter is not { } parent || depth > MaxDepth || Enclosing(call, model, ct) is not { } caller || !s_visiting.Add(parent))
+                return false;
+            try
+            {
+                var sites = CallSites(caller, model, ct);
+                return sites is { Count: > 0 } && sites.All(s => SiteFacts((InvocationExpressionSyntax)s.Call.Syntax, s.Model, parent, ct) is { } outer
+                                                            && SiteDeclares(outer, s.Call, s.Model, depth + 1, ct));
+            }
+            finally
+            {
+                s_visiting.Remove(parent);
+            }
+        }
+
+        [ThreadStatic] private static HashSet<string>? t_visiting;
+
+        private static HashSet<string> s_visiting => t_visiting ??= new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>The endpoint builder, or the group it is mapped on, is what the helper returns.</summary>
+        private static bool Returned(IInvocationOperation invocation, IMethodSymbol helper, SemanticModel model, CancellationToken ct)
+        {
+            if (helper.ReturnsVoid)
+                return false;
+            if (FlowsToReturn(invocation))
+                return true;
+            if (MinimalApiFacts.ReturnedBuilder(helper, model, ct) is not { } returned)
+                return false;
+            var target = Origin(returned, model, ct);
+            for (var (current, depth) = (Receiver(invocation), 0); current is not null && depth < MaxDepth; depth++)
+            {
+                var origin = Origin(current, model, ct);
+                if (origin is null)
+                    return false;
+                if (target is not null && origin.Syntax == target.Syntax)
                     return true;
+                current = origin is IInvocationOperation call && (IsMapGroup(call.TargetMethod) || IsPassThrough(call.TargetMethod)) ? Receiver(call) : null;
             }
             return false;
         }
 
-        /// <summary>The existing reach, with the helper's call sites narrowed to <paramref name="call"/>.</summary>
-        private bool DeclaredAt(IMethodSymbol helper, IInvocationOperation call, SemanticModel siteModel,
-            IInvocationOperation invocation, IOperation? receiver, SemanticModel model, CancellationToken ct)
+        /// <summary>A builder expression through locals to the call that made it.</summary>
+        private static IOperation? Origin(IOperation builder, SemanticModel model, CancellationToken ct)
         {
-            t_pinned = (helper, call, siteModel);
-            try
-            {
-                return IsDeclaredDownstream(invocation, model, 0, ct)
-                    || (receiver is not null && IsDeclaredUpstream(receiver, model, 0, ct));
-            }
-            finally
-            {
-                t_pinned = null;
-            }
-        }
-
-        /// <summary>The parameter of <paramref name="helper"/> a builder is made from (through groups, pass-throughs and locals).</summary>
-        private static IParameterSymbol? RootParameter(IOperation builder, IMethodSymbol helper, SemanticModel model, int depth, CancellationToken ct)
-        {
-            if (depth > MaxDepth)
-                return null;
-            switch (Unwrap(builder))
-            {
-                case IParameterReferenceOperation parameter:
-                    return SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, helper) ? parameter.Parameter : null;
-                case IInvocationOperation invocation when IsMapGroup(invocation.TargetMethod) || IsPassThrough(invocation.TargetMethod):
-                    return Receiver(invocation) is { } receiver ? RootParameter(receiver, helper, model, depth + 1, ct) : null;
-                case ILocalReferenceOperation local:
-                    return InitializerOf(local.Local, model, ct) is { } initializer ? RootParameter(initializer, helper, model, depth + 1, ct) : null;
-                default:
-                    return null;
-            }
+            var current = Unwrap(builder);
+            for (var depth = 0; current is ILocalReferenceOperation local && depth < MaxDepth; depth++)
+                current = Unwrap(InitializerOf(local.Local, model, ct));
+            return current;
         }
 
         /// <summary>The endpoint builder, through pass-through calls, is what its method returns.</summary>
         private static bool FlowsToReturn(IOperation operation)
         {
-            var current = operation;
-            for (var i = 0; i < 64; i++)
+            var last = operation;
+            foreach (var call in Downstream(operation))
             {
-                var parent = current.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
-                switch (parent)
-                {
-                    case IReturnOperation returned when ReferenceEquals(returned.ReturnedValue, current):
-                        return true;
-                    case IArgumentOperation argument when argument.Parent is IInvocationOperation next && IsReceiverArgument(next, argument) && IsPassThrough(next.TargetMethod):
-                        current = next;
-                        break;
-                    case IInvocationOperation next when ReferenceEquals(next.Instance, current) && IsPassThrough(next.TargetMethod):
-                        current = next;
-                        break;
-                    default:
-                        return false;
-                }
+                if (!IsPassThrough(call.TargetMethod))
+                    return false;
+                last = call;
             }
-            return false;
+            var parent = last.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                last = parent;
+                parent = parent.Parent;
+            }
+            return parent is IReturnOperation returned && ReferenceEquals(returned.ReturnedValue, last);
         }
 
         private static IArgumentOperation? ArgumentFor(IInvocationOperation call, IParameterSymbol parameter)
@@ -162,11 +179,80 @@ namespace Declarative.Auth.Analyzers
         /// <summary>The caller's constant for the route pattern when the helper passes its own parameter on.</summary>
         private static string? StringParameterAt(IInvocationOperation invocation, IInvocationOperation call, IMethodSymbol helper)
         {
-            var argument = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "pattern");
-            if (argument is null || Unwrap(argument.Value) is not IParameterReferenceOperation parameter
+            if (Unwrap(Argument(invocation, "pattern")?.Value) is not IParameterReferenceOperation parameter
                 || !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, helper))
                 return null;
             return ArgumentFor(call, parameter.Parameter)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
+        }
+
+        /// <summary>
+        /// The model of another tree of the same compilation. Inside the analyzer driver the compilation carries a
+        /// caching semantic-model provider, so this returns the model the driver already built.
+        /// </summary>
+        private SemanticModel ModelFor(SyntaxTree tree, SemanticModel current)
+        {
+            if (tree == current.SyntaxTree)
+                return current;
+#pragma warning disable RS1030 // Helpers and call sites live in other files; the driver's model cache serves this call.
+            return _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+        }
+
+        /// <summary>
+        /// Every call of a source method in the compilation, with the model of its tree; null when the method is
+        /// also used otherwise (a method group, a failed binding), since then who gets or passes the builder is unknown.
+        /// </summary>
+        private List<(IInvocationOperation Call, SemanticModel Model)>? CallSites(IMethodSymbol method, SemanticModel model, CancellationToken ct)
+        {
+            var sites = new List<(IInvocationOperation, SemanticModel)>();
+            if (!_namesByText.Value.TryGetValue(method.Name, out var names))
+                return sites;
+            foreach (var name in names)
+            {
+                ct.ThrowIfCancellationRequested();
+                var siteModel = ModelFor(name.SyntaxTree, model);
+                var info = siteModel.GetSymbolInfo(name, ct);
+                if (info.Symbol is not IMethodSymbol symbol)
+                {
+                    if (info.CandidateSymbols.Any(c => c is IMethodSymbol && SymbolEqualityComparer.Default.Equals(Original(c), method)))
+                        return null;
+                    continue;
+                }
+                if (!SymbolEqualityComparer.Default.Equals(Original(symbol), method))
+                    continue;
+                var invocationSyntax = name.Parent is MemberAccessExpressionSyntax access && access.Name == name
+                    ? access.Parent as InvocationExpressionSyntax
+                    : name.Parent as InvocationExpressionSyntax;
+                if (invocationSyntax is null || siteModel.GetOperation(invocationSyntax, ct) is not IInvocationOperation call)
+                    return null;
+                sites.Add((call, siteModel));
+            }
+            return sites;
+        }
+
+        private static IMethodSymbol Original(ISymbol symbol)
+        {
+            var method = (IMethodSymbol)symbol;
+            return (method.ReducedFrom ?? method).OriginalDefinition;
+        }
+
+        /// <summary>Every simple name in the compilation's trees, by text; built once, only when a parameter is followed.</summary>
+        private Dictionary<string, List<SimpleNameSyntax>> IndexNames()
+        {
+            var index = new Dictionary<string, List<SimpleNameSyntax>>(StringComparer.Ordinal);
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes())
+                {
+                    if (node is not SimpleNameSyntax name)
+                        continue;
+                    var text = name.Identifier.ValueText;
+                    if (!index.TryGetValue(text, out var list))
+                        index[text] = list = new List<SimpleNameSyntax>();
+                    list.Add(name);
+                }
+            }
+            return index;
         }
     }
 }

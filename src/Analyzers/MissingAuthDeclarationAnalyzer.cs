@@ -25,12 +25,12 @@ namespace Declarative.Auth.Analyzers
                 var types = new KnownTypes(start.Compilation);
                 if (types.HasRouting)
                 {
-                    var minimal = new MinimalApiEndpoints(types, start.Compilation);
+                    var minimal = new MinimalApiEndpoints(start.Compilation);
                     start.RegisterOperationAction(minimal.AnalyzeInvocation, OperationKind.Invocation);
                 }
                 if (types.HasMvc)
                 {
-                    var controllers = new ControllerEndpoints(types, start.Compilation, start.CancellationToken);
+                    var controllers = new ControllerEndpoints(start.Compilation, start.CancellationToken);
                     start.RegisterSymbolAction(controllers.AnalyzeType, SymbolKind.NamedType);
                 }
             });
@@ -43,22 +43,12 @@ namespace Declarative.Auth.Analyzers
         public KnownTypes(Compilation compilation)
         {
             EndpointRouteBuilder = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
-            Delegate = compilation.GetTypeByMetadataName("System.Delegate");
-            RequestDelegate = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.RequestDelegate");
-            ConventionBuilder = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Builder.IEndpointConventionBuilder");
             ControllerBase = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase");
-            AllowAnonymousInterface = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Authorization.IAllowAnonymous");
-            AuthorizeDataInterface = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Authorization.IAuthorizeData");
             RequiresKeyAttribute = compilation.GetTypeByMetadataName(EndpointRules.RequiresKeyAttribute);
         }
 
         public INamedTypeSymbol? EndpointRouteBuilder { get; }
-        public INamedTypeSymbol? Delegate { get; }
-        public INamedTypeSymbol? RequestDelegate { get; }
-        public INamedTypeSymbol? ConventionBuilder { get; }
         public INamedTypeSymbol? ControllerBase { get; }
-        public INamedTypeSymbol? AllowAnonymousInterface { get; }
-        public INamedTypeSymbol? AuthorizeDataInterface { get; }
         public INamedTypeSymbol? RequiresKeyAttribute { get; }
 
         /// <summary>Minimal APIs are possible: ASP.NET Core routing is referenced.</summary>
@@ -69,22 +59,5 @@ namespace Declarative.Auth.Analyzers
         /// no endpoint, and reporting its methods would be a false positive.
         /// </summary>
         public bool HasMvc => ControllerBase is not null;
-
-        /// <summary>The declaration an object of <paramref name="type"/> makes when added as endpoint metadata.</summary>
-        public DeclarationKind ClassifyMetadataType(ITypeSymbol? type)
-        {
-            if (type is null)
-                return DeclarationKind.None;
-            if (RequiresKeyAttribute is not null && SymbolEqualityComparer.Default.Equals(type, RequiresKeyAttribute))
-                return DeclarationKind.RequiresKey;
-            foreach (var iface in type.AllInterfaces)
-            {
-                if (SymbolEqualityComparer.Default.Equals(iface, AllowAnonymousInterface))
-                    return DeclarationKind.AllowAnonymous;
-                if (SymbolEqualityComparer.Default.Equals(iface, AuthorizeDataInterface))
-                    return DeclarationKind.Authorize;
-            }
-            return DeclarationKind.None;
-        }
     }
 }

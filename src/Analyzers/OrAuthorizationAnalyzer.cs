@@ -2,8 +2,10 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Declarative.Auth.Rules;
+using Declarative.Auth.Analysis;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -49,7 +51,7 @@ namespace Declarative.Auth.Analyzers
                 return; // a minimal-API handler method: its groups may declare the key; not judged here
             }
             levels.Add(new DeclarationLevelItems(EndpointRules.ItemsOf(method.GetAttributes()).ToList(), isMethod: true));
-            Report(context.ReportDiagnostic, levels, Location.Create(reference.SyntaxTree, reference.Span), method.Name);
+            Report(context.ReportDiagnostic, DeclarationPrecedence.Resolve(levels), Location.Create(reference.SyntaxTree, reference.Span), method.Name);
         }
 
         private static void AnalyzeInvocation(OperationAnalysisContext context)
@@ -58,50 +60,17 @@ namespace Declarative.Auth.Analyzers
             var original = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
             if (original.Name != "OrAuthorization" || original.ContainingNamespace?.ToDisplayString() != "Declarative.Auth")
                 return;
-            // Back along the chain to the Map* call; only an endpoint mapped on the app itself has no outer level.
-            var items = new List<DeclarationItem>();
-            IOperation? current = MinimalApiEndpoints.Receiver(call);
-            while (current is not null)
-            {
-                current = MinimalApiEndpoints.Unwrap(current);
-                if (current is not IInvocationOperation step)
-                    return;
-                var target = step.TargetMethod.ReducedFrom ?? step.TargetMethod;
-                if (EndpointRules.IsMapEndpointMethod(step.TargetMethod))
-                {
-                    if (MinimalApiEndpoints.Receiver(step) is not { } app || MinimalApiEndpoints.Unwrap(app).Type?.Name != "WebApplication")
-                        return;
-                    var handler = step.Arguments.Select(a => MinimalApiEndpoints.ResolveHandler(a.Value, step.SemanticModel!, 0, context.CancellationToken).Method)
-                        .FirstOrDefault(m => m is not null);
-                    var levels = new List<DeclarationLevelItems>
-                    {
-                        new DeclarationLevelItems(handler is null ? new List<DeclarationItem>() : EndpointRules.ItemsOf(handler.GetAttributes()).ToList(), isMethod: true),
-                        new DeclarationLevelItems(items, isMethod: false),
-                    };
-                    Report(context.ReportDiagnostic, levels, MinimalApiEndpoints.NameLocation(call.Syntax), "OrAuthorization()");
-                    return;
-                }
-                if (FluentKind(target.Name) is { } kind)
-                    items.Insert(0, new DeclarationItem(kind));
-                current = MinimalApiEndpoints.Receiver(step);
-            }
+            // Back along the chain to the Map* call: the endpoint's facts (groups, handler, its chain) decide, as in the table.
+            var current = Operations.Unwrap(Operations.Receiver(call));
+            while (current is IInvocationOperation step && !EndpointRules.IsMapEndpointMethod(step.TargetMethod))
+                current = Operations.Unwrap(Operations.Receiver(step));
+            if (current is IInvocationOperation { Syntax: InvocationExpressionSyntax syntax, SemanticModel: { } model } map
+                && MinimalApiFacts.Read(syntax, map, model, context.CancellationToken) is { ReceiverParameter: null } facts)
+                Report(context.ReportDiagnostic, Declarations.Resolve(facts.Levels), Operations.NameLocation(call.Syntax), "OrAuthorization()");
         }
 
-        // Enough of a fluent call to decide whether a key requirement applies (the permission does not matter here).
-        private static DeclarationItemKind? FluentKind(string name) => name switch
+        private static void Report(System.Action<Diagnostic> report, ResolvedDeclaration resolved, Location location, string name)
         {
-            "RequireKey" => DeclarationItemKind.Key,
-            "RequireAnyKey" => DeclarationItemKind.AnyKey,
-            "AcceptEventWriteKeys" => DeclarationItemKind.EventIngestion,
-            "RequireOrganizationsKey" => DeclarationItemKind.OrganizationsKey,
-            "AllowAnonymous" => DeclarationItemKind.AllowAnonymous,
-            "RequireAuthorization" => DeclarationItemKind.Authorize,
-            _ => null,
-        };
-
-        private static void Report(System.Action<Diagnostic> report, List<DeclarationLevelItems> levels, Location location, string name)
-        {
-            var resolved = DeclarationPrecedence.Resolve(levels);
             if (resolved.Access == ResolvedAccess.Key)
                 return;
             var state = resolved.Access switch

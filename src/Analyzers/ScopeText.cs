@@ -17,8 +17,11 @@ namespace Declarative.Auth.Analyzers
 
         public static bool IsValid(string? scope) => Rules.PermissionText.IsValidScope(scope);
 
-        /// <summary>A valid scope close to <paramref name="text"/>: lowercased, other characters as '-', leading non-letters dropped.</summary>
-        public static string Repair(string text)
+        /// <summary>
+        /// A valid scope close to <paramref name="text"/>: lowercased, other characters as '-', leading non-letters dropped;
+        /// <paramref name="whenEmpty"/> when nothing is left.
+        /// </summary>
+        public static string Repair(string text, string whenEmpty = "events")
         {
             var builder = new StringBuilder(text.Length);
             foreach (var raw in text.Trim())
@@ -32,7 +35,7 @@ namespace Declarative.Auth.Analyzers
             var result = builder.ToString().TrimEnd('-');
             if (result.Length > 64)
                 result = result.Substring(0, 64);
-            return result.Length == 0 ? "events" : result;
+            return result.Length == 0 ? whenEmpty : result;
         }
 
         /// <summary>The scopes of every <c>[assembly: PermissionScope("…", "…")]</c> of the compilation, in declaration order.</summary>

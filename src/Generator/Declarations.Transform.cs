@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using Declarative.Auth.Rules;
 using Declarative.Auth.Shared;
+using Declarative.Auth.Analysis;
 using Microsoft.CodeAnalysis;
 
 namespace Declarative.Auth.Generator
@@ -25,53 +26,10 @@ namespace Declarative.Auth.Generator
                 permissions.ToEquatableArray());
         }
 
-        public static string Format(int keyType, string? scope) => Rules.PermissionText.Format(keyType, scope);
-
-        /// <summary>
-        /// The items of a method's own attributes, overridden methods' included (MVC reads them with inherit: true).
-        /// </summary>
-        public static Level OfMethod(IMethodSymbol method)
-        {
-            var level = new Level();
-            for (var current = method; current is not null; current = current.OverriddenMethod)
-                level.AddAttributes(current.GetAttributes());
-            return level;
-        }
-
-        /// <summary>A class's items, its base classes' after its own (Type.GetCustomAttributes(inherit: true) order).</summary>
-        public static Level OfClass(INamedTypeSymbol type)
-        {
-            var level = new Level();
-            for (var current = type; current is not null; current = current.BaseType)
-                level.AddAttributes(current.GetAttributes());
-            return level;
-        }
-
-        /// <summary>One level's declaration items, in metadata order.</summary>
-        internal sealed class Level
-        {
-            private readonly List<DeclarationItem> _items = new List<DeclarationItem>();
-
-            /// <summary>A fresh, empty level (levels are mutable while a chain is read, so never shared).</summary>
-            public static Level None => new Level();
-
-            public IReadOnlyList<DeclarationItem> Items => _items;
-
-            public bool Declares => _items.Count > 0;
-
-            public void Add(DeclarationItem item) => _items.Add(item);
-
-            public void AddAttributes(IEnumerable<AttributeData> attributes) => _items.AddRange(EndpointRules.ItemsOf(attributes));
-
-            public LevelModel ToModel(bool isMethod, DeclarationLevel where)
-                => new LevelModel(_items.Select(i => new ItemModel(i.Kind, i.Value)).ToEquatableArray(), isMethod, where);
-        }
-
         /// <summary>The shared precedence rule over levels outer → inner, as the docs and table need it.</summary>
         public static DeclarationModel Resolve(IReadOnlyList<LevelModel> levels)
         {
-            var items = levels.Select(l => new DeclarationLevelItems(l.Items.Select(i => new DeclarationItem(i.Kind, i.Value)).ToList(), l.IsMethod)).ToList();
-            var resolved = DeclarationPrecedence.Resolve(items);
+            var resolved = Declarations.Resolve(levels);
             var flags = (resolved.AnyKey ? DeclarationFlags.AnyKey : 0)
                         | (resolved.EventIngestion ? DeclarationFlags.EventIngestion : 0)
                         | (resolved.Workspace ? DeclarationFlags.Workspace : 0)

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Declarative.Auth.Analysis;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace Declarative.Auth.Generator

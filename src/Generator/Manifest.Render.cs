@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Declarative.Auth.Analysis;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace Declarative.Auth.Generator
@@ -31,14 +32,6 @@ namespace Declarative.Auth.Generator
             w.Append("        /// <summary>The catalog in dense-index order.</summary>\n");
             w.Append("        public static global::System.Collections.Generic.IReadOnlyList<string> All { get; } = ")
                 .Append(StringArray(manifest.Permissions.Select(p => p.Value))).Append(";\n");
-            w.Append('\n');
-            w.Append("        /// <summary>The dense index of <paramref name=\"permission\"/>, or -1 when this assembly does not use it.</summary>\n");
-            w.Append("        public static int IndexOf(string permission) => permission switch\n");
-            w.Append("        {\n");
-            foreach (var permission in manifest.Permissions)
-                w.Append("            ").Append(Literal(permission.Value)).Append(" => ").Append(Int(permission.Index)).Append(",\n");
-            w.Append("            _ => -1,\n");
-            w.Append("        };\n");
             w.Append("    }\n");
             w.Append('\n');
             w.Append("    /// <summary>The route → permission table the build saw.</summary>\n");

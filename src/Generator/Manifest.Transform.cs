@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using Declarative.Auth.Analysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -12,7 +13,7 @@ namespace Declarative.Auth.Generator
     /// <summary>Combines the collected models into the manifest: catalog, constant names, sorted table.</summary>
     internal static class ManifestTransform
     {
-        private static readonly string[] s_reservedNames = { "All", "IndexOf", "Permissions", "Count" };
+        private static readonly string[] s_reservedNames = { "All", "Permissions", "Count" };
 
         public static CompilationInfoModel CompilationInfo(Compilation compilation, CancellationToken cancellationToken)
             => new CompilationInfoModel(

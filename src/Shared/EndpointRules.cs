@@ -29,11 +29,6 @@ namespace Declarative.Auth.Shared
             "Declarative.Auth.RequiresOrganizationsKeyAttribute",
             "Declarative.Auth.EventIngestionAttribute");
 
-        /// <summary>Our fluent calls that declare, besides RequireKey.</summary>
-        public static readonly ImmutableHashSet<string> OtherFluentKeyDeclarations = ImmutableHashSet.Create(
-            StringComparer.Ordinal, "RequireAnyKey", "RequireOrganizationsKey", "AcceptEventWriteKeys",
-            "RequireKeyWhereUndeclared", "AllowAnonymousWhereUndeclared");
-        public const string KeyTypeEnum = "Declarative.Auth.KeyType";
         public const string RequireKeyMethod = "RequireKey";
         public const string RequireAuthorizationMethod = "RequireAuthorization";
         public const string AllowAnonymousMethod = "AllowAnonymous";
@@ -179,28 +174,6 @@ namespace Declarative.Auth.Shared
             DeclarationKind.Authorize => 1,
             _ => 0,
         };
-
-        /// <summary>The fluent call's declaration: <c>RequireKey</c>, <c>RequireAuthorization</c> or <c>AllowAnonymous</c>.</summary>
-        public static DeclarationKind FluentDeclaration(IMethodSymbol method)
-        {
-            var original = method.ReducedFrom ?? method;
-            if (!original.IsExtensionMethod)
-                return DeclarationKind.None;
-            var ns = original.ContainingNamespace?.ToDisplayString();
-            switch (original.Name)
-            {
-                case RequireKeyMethod when ns == "Declarative.Auth":
-                    return DeclarationKind.RequiresKey;
-                case var name when ns == "Declarative.Auth" && OtherFluentKeyDeclarations.Contains(name):
-                    return DeclarationKind.RequiresKey;
-                case RequireAuthorizationMethod when ns == "Microsoft.AspNetCore.Builder":
-                    return DeclarationKind.Authorize;
-                case AllowAnonymousMethod when ns == "Microsoft.AspNetCore.Builder":
-                    return DeclarationKind.AllowAnonymous;
-                default:
-                    return DeclarationKind.None;
-            }
-        }
 
         /// <summary>The declaration item a metadata type stands for (ours by name, ASP.NET Core's by interface), or null.</summary>
         public static DeclarationItemKind? KindOf(ITypeSymbol? type)

@@ -25,8 +25,8 @@ public class UserAppTests
 
         Assert.Equal(10, reported.Count);
         Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'ANY /v1/pages/{slug}/subscribe' ", StringComparison.Ordinal));
-        Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'GET /v1/pages' ", StringComparison.Ordinal));
-        Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'OPTIONS /v1/events' ", StringComparison.Ordinal));
+        Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'GET /v1/pages/' ", StringComparison.Ordinal));
+        Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'OPTIONS /v1/events/' ", StringComparison.Ordinal));
         Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'GET /api/v1/regions (RegionsController.List)' ", StringComparison.Ordinal)
                                       && d.Message.Contains("Scope = \"regions\"", StringComparison.Ordinal));
         Assert.Contains(reported, d => d.Message.StartsWith("Endpoint 'DELETE /api/v1/subscribers/{id} (SubscribersController.Unsubscribe)' ", StringComparison.Ordinal)

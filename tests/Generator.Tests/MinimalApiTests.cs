@@ -387,4 +387,33 @@ public class MinimalApiTests
         Assert.Equal(["admin"], stats.Permissions);
         Assert.Equal(GeneratorHarness.LineOf(Metadata, "group.MapGet"), stats.Line);
     }
+
+    [Fact]
+    public void A_child_group_declares_only_its_own_endpoints_and_a_helper_declaring_its_group_declares_the_group()
+    {
+        // The table reads the facts DAUTH001 reads (src/Analysis): a child group's AllowAnonymous does not leak to its
+        // parent, a source helper that calls RequireKey on the group it is given declares that group, and a local assigned
+        // after its declaration counts its later fluent calls.
+        var app = GeneratorHarness.Run("""
+            var app = WebApplication.Create(args);
+            var api = app.MapGroup("/v1");
+            api.MapGroup("/child").AllowAnonymous().MapGet("/open", () => "a");
+            api.MapGet("/undeclared", () => "b");
+            app.MapGroup("/v2").Secure().MapGet("/secured", () => "c");
+            RouteHandlerBuilder assigned;
+            assigned = app.MapGet("/v3/assigned", () => "d");
+            assigned.RequireAuthorization();
+            app.Run();
+
+            static class Helpers
+            {
+                public static RouteGroupBuilder Secure(this RouteGroupBuilder group) => group.RequireKey(KeyType.Read, "things");
+            }
+            """);
+
+        Assert.Equal(EndpointAccess.Public, app.Single("/v1/child/open", "GET").Access);
+        Assert.Equal(EndpointAccess.Undeclared, app.Single("/v1/undeclared", "GET").Access);
+        Assert.Equal(["read:things"], app.Single("/v2/secured", "GET").Permissions);
+        Assert.Equal(EndpointAccess.Authorize, app.Single("/v3/assigned", "GET").Access);
+    }
 }

@@ -23,17 +23,6 @@ namespace Declarative.Auth.Generated
 
         /// <summary>The catalog in dense-index order.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<string> All { get; } = new string[] { "admin", "delete:keys", "read:incidents", "read:monitors", "write:events" };
-
-        /// <summary>The dense index of <paramref name="permission"/>, or -1 when this assembly does not use it.</summary>
-        public static int IndexOf(string permission) => permission switch
-        {
-            "admin" => 0,
-            "delete:keys" => 1,
-            "read:incidents" => 2,
-            "read:monitors" => 3,
-            "write:events" => 4,
-            _ => -1,
-        };
     }
 
     /// <summary>The route → permission table the build saw.</summary>

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 
-namespace Declarative.Auth.Generator
+namespace Declarative.Auth.Analysis
 {
     /// <summary>Route template arithmetic, as ASP.NET Core does it (RoutePatternFactory.Combine, AttributeRouteModel).</summary>
     internal static class Routes

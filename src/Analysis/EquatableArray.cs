@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 
-namespace Declarative.Auth.Generator
+namespace Declarative.Auth.Analysis
 {
     /// <summary>
     /// An immutable array compared by its elements, so that pipeline models holding lists are value-equal

@@ -1,0 +1,157 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Declarative.Auth.Rules;
+using Declarative.Auth.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using static Declarative.Auth.Analysis.Operations;
+
+namespace Declarative.Auth.Analysis
+{
+    /// <summary>Reads declarations (attributes, fluent calls) into declaration items, level by level.</summary>
+    internal static class Declarations
+    {
+        /// <summary>
+        /// The items of a method's own attributes, overridden methods' included (MVC reads them with inherit: true).
+        /// </summary>
+        public static Level OfMethod(IMethodSymbol method)
+        {
+            var level = new Level();
+            for (var current = method; current is not null; current = current.OverriddenMethod)
+                level.AddAttributes(current.GetAttributes());
+            return level;
+        }
+
+        /// <summary>A class's items, its base classes' after its own (Type.GetCustomAttributes(inherit: true) order).</summary>
+        public static Level OfClass(INamedTypeSymbol type)
+        {
+            var level = new Level();
+            for (var current = type; current is not null; current = current.BaseType)
+                level.AddAttributes(current.GetAttributes());
+            return level;
+        }
+
+        /// <summary>One level's declaration items, in metadata order.</summary>
+        internal sealed class Level
+        {
+            private readonly List<DeclarationItem> _items = new List<DeclarationItem>();
+
+            /// <summary>A fresh, empty level (levels are mutable while a chain is read, so never shared).</summary>
+            public static Level None => new Level();
+
+            public IReadOnlyList<DeclarationItem> Items => _items;
+
+            public bool Declares => _items.Count > 0;
+
+            public void Add(DeclarationItem item) => _items.Add(item);
+
+            public void AddAttributes(IEnumerable<AttributeData> attributes) => _items.AddRange(EndpointRules.ItemsOf(attributes));
+
+            public LevelModel ToModel(bool isMethod, DeclarationLevel where)
+                => new LevelModel(_items.Select(i => new ItemModel(i.Kind, i.Value)).ToEquatableArray(), isMethod, where);
+        }
+
+        /// <summary>The shared precedence rule (<see cref="DeclarationPrecedence"/>) over an endpoint's levels, outer → inner.</summary>
+        public static ResolvedDeclaration Resolve(IEnumerable<LevelModel> levels)
+            => DeclarationPrecedence.Resolve(levels.Select(l => new DeclarationLevelItems(l.Items.Select(i => new DeclarationItem(i.Kind, i.Value)).ToList(), l.IsMethod)).ToList());
+
+        /// <summary>
+        /// Adds a fluent declaration to <paramref name="level"/>: RequireKey, RequireAuthorization, AllowAnonymous
+        /// (ours and ASP.NET Core's), or WithMetadata(auth attribute).
+        /// </summary>
+        /// <returns>True when the call declares something.</returns>
+        public static bool AddFluent(IInvocationOperation call, Level level)
+        {
+            var original = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+            if (FluentItem(call, original) is { } fluent)
+            {
+                level.Add(fluent);
+                return fluent.Kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+            }
+            if (original.Name != "WithMetadata" || original.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Builder")
+                return false;
+            var declared = false;
+            foreach (var argument in call.Arguments)
+            {
+                if (call.Instance is null && original.IsExtensionMethod && argument.Parameter?.Ordinal == 0)
+                    continue;
+                var value = Unwrap(argument.Value);
+                var items = value is IArrayCreationOperation { Initializer: { } initializer }
+                    ? initializer.ElementValues.Select(e => Unwrap(e))
+                    : new[] { value };
+                foreach (var item in items)
+                {
+                    if (EndpointRules.KindOf(item?.Type) is not { } itemKind)
+                        continue;
+                    level.Add(new DeclarationItem(itemKind, itemKind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
+                    declared |= itemKind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+                }
+            }
+            return declared;
+        }
+
+        /// <summary>Our fluent declarations and ASP.NET Core's RequireAuthorization/AllowAnonymous, as declaration items.</summary>
+        private static DeclarationItem? FluentItem(IInvocationOperation call, IMethodSymbol original)
+        {
+            if (!original.IsExtensionMethod)
+                return null;
+            var ns = original.ContainingNamespace?.ToDisplayString();
+            if (ns == "Microsoft.AspNetCore.Builder")
+            {
+                return original.Name switch
+                {
+                    EndpointRules.RequireAuthorizationMethod => new DeclarationItem(DeclarationItemKind.Authorize),
+                    EndpointRules.AllowAnonymousMethod => new DeclarationItem(DeclarationItemKind.AllowAnonymous),
+                    _ => null,
+                };
+            }
+            if (ns != "Declarative.Auth")
+                return null;
+            return original.Name switch
+            {
+                EndpointRules.RequireKeyMethod => new DeclarationItem(DeclarationItemKind.Key, FluentPermission(call)),
+                "RequireKeyWhereUndeclared" => new DeclarationItem(DeclarationItemKind.KeyWhereUndeclared, FluentPermission(call)),
+                "AllowAnonymousWhereUndeclared" => new DeclarationItem(DeclarationItemKind.AllowAnonymousWhereUndeclared),
+                "RequireAnyKey" => new DeclarationItem(DeclarationItemKind.AnyKey),
+                "RequireOrganizationsKey" => new DeclarationItem(DeclarationItemKind.OrganizationsKey),
+                "AcceptEventWriteKeys" => new DeclarationItem(DeclarationItemKind.EventIngestion),
+                "RequireWorkspace" => new DeclarationItem(DeclarationItemKind.Workspace),
+                "OrAuthorization" => new DeclarationItem(DeclarationItemKind.OrAuthorization,
+                    Argument(call, "policy")?.Value.ConstantValue is { HasValue: true, Value: string policy } ? policy : null),
+                _ => null,
+            };
+        }
+
+        /// <summary>The permission of <c>new RequiresKeyAttribute(KeyType.X) { Scope = "y" }</c>; null when not constant.</summary>
+        private static string? CreatedPermission(IOperation? operation)
+        {
+            if (operation is not IObjectCreationOperation creation
+                || creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "type")?.Value.ConstantValue is not { HasValue: true, Value: not null } type)
+                return null;
+            string? scope = null;
+            foreach (var initializer in creation.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
+            {
+                if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Scope" } } assignment)
+                {
+                    if (assignment.Value.ConstantValue is not { HasValue: true } constant || constant.Value is not (string or null))
+                        return null;
+                    scope = constant.Value as string;
+                }
+            }
+            return PermissionText.Format(System.Convert.ToInt32(type.Value, System.Globalization.CultureInfo.InvariantCulture), scope);
+        }
+
+        /// <summary>The permission of <c>RequireKey(KeyType, scope)</c>; null when its arguments are not constant.</summary>
+        private static string? FluentPermission(IInvocationOperation call)
+        {
+            var type = Argument(call, "type")?.Value.ConstantValue;
+            if (type is not { HasValue: true, Value: not null })
+                return null;
+            var scope = Argument(call, "scope")?.Value.ConstantValue;
+            if (scope is { HasValue: true, Value: not string and not null } || scope is { HasValue: false })
+                return null;
+            return PermissionText.Format(System.Convert.ToInt32(type.Value.Value, System.Globalization.CultureInfo.InvariantCulture), scope?.Value as string);
+        }
+    }
+}

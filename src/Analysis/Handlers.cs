@@ -1,0 +1,83 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Declarative.Auth.Analysis
+{
+    /// <summary>An endpoint's handler: its display name and, when it is a lambda or method, the method (its attributes declare).</summary>
+    internal readonly struct Handler
+    {
+        public const string TargetLambda = "lambda";
+        public const string TargetMethod = "method";
+
+        public Handler(string name, IMethodSymbol? method, SyntaxNode? lambda)
+        {
+            Name = name;
+            Method = method;
+            Lambda = lambda;
+        }
+
+        public string Name { get; }
+
+        public IMethodSymbol? Method { get; }
+
+        private SyntaxNode? Lambda { get; }
+
+        /// <summary>The handler's method, lambda, or a local holding one (<paramref name="value"/> is the handler argument).</summary>
+        public static Handler Resolve(IOperation? value, SemanticModel model, CancellationToken ct)
+        {
+            var name = "delegate";
+            for (var depth = 0; depth < 16; depth++)
+            {
+                var operation = Operations.Unwrap(value);
+                while (operation is IDelegateCreationOperation creation)
+                    operation = Operations.Unwrap(creation.Target);
+                switch (operation)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return new Handler("lambda", lambda.Symbol, lambda.Syntax);
+                    case IMethodReferenceOperation reference:
+                        var target = reference.Method;
+                        return new Handler(target.MethodKind == MethodKind.LocalFunction || target.ContainingType is null
+                            ? target.Name
+                            : target.ContainingType.Name + "." + target.Name, target, null);
+                    case ILocalReferenceOperation local:
+                        if (depth == 0)
+                            name = local.Local.Name;
+                        value = Operations.InitializerOf(local.Local, model, ct);
+                        continue;
+                    case IParameterReferenceOperation parameter when depth == 0:
+                        return new Handler(parameter.Parameter.Name, null, null);
+                    case IFieldReferenceOperation field when depth == 0:
+                        return new Handler(field.Field.ContainingType.Name + "." + field.Field.Name, null, null);
+                    case IPropertyReferenceOperation property when depth == 0:
+                        return new Handler(property.Property.ContainingType.Name + "." + property.Property.Name, null, null);
+                }
+                break;
+            }
+            return new Handler(name, null, null);
+        }
+
+        /// <summary>Where a code fix puts the attribute (a lambda, or the method's name) and which of the two; null when it cannot carry one.</summary>
+        public (Location Location, string Kind)? FixTarget(CancellationToken ct)
+        {
+            // Anonymous methods (delegate { }) cannot carry attributes; only lambdas get the fix.
+            if (Lambda is not null)
+                return Lambda is LambdaExpressionSyntax ? (Lambda.GetLocation(), TargetLambda) : null;
+            if (Method is null)
+                return null;
+            foreach (var reference in Method.OriginalDefinition.DeclaringSyntaxReferences)
+            {
+                switch (reference.GetSyntax(ct))
+                {
+                    case MethodDeclarationSyntax declaration:
+                        return (declaration.Identifier.GetLocation(), TargetMethod);
+                    case LocalFunctionStatementSyntax local:
+                        return (local.Identifier.GetLocation(), TargetMethod);
+                }
+            }
+            return null;
+        }
+    }
+}

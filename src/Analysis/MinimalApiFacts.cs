@@ -1,0 +1,586 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Declarative.Auth.Rules;
+using Declarative.Auth.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using static Declarative.Auth.Analysis.Operations;
+
+namespace Declarative.Auth.Analysis
+{
+    /// <summary>Minimal-API <c>Map*</c> calls → endpoint facts (symbols and syntax stay in here).</summary>
+    internal static class MinimalApiFacts
+    {
+        private const string FallbackPattern = "{*path:nonfile}";
+        private const int MaxDepth = 64;
+
+        /// <summary>The facts of one Map call (null when it is no endpoint, or its call sites are the rows).</summary>
+        /// <param name="callSitesAreRows">False: the Map call inside a wrapper is read as written (its callers are not known).</param>
+        public static EndpointModel? Read(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken,
+            bool callSitesAreRows = true)
+        {
+            var method = operation.TargetMethod.ReducedFrom ?? operation.TargetMethod;
+            // MapHub, MapHealthChecks, MapFallbackTo*, and libraries' Map* (MapIdentityApi, MapStaticAssets...): one row each.
+            var producer = !EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
+            if (producer && !EndpointRules.IsOtherEndpointMethod(operation.TargetMethod) && !EndpointRules.IsLibraryProducer(operation.TargetMethod))
+                return Wrapped(invocation, operation, model, cancellationToken);
+            var receiver = Receiver(operation);
+            // Inside a wrapper (`static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder b, Delegate h, string p)
+            // => b.MapPost(p, h)...`) the pattern is the wrapper's parameter: each call site is the row (see Wrapped).
+            if (!producer && callSitesAreRows && Unwrap(Argument(operation, "pattern")?.Value) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol wrapper }
+                && IsRouteHandlerWrapper(wrapper, operation, model, cancellationToken))
+                return null;
+
+            // Pattern.
+            string? pattern;
+            var patternKnown = true;
+            if (Argument(operation, "pattern") is { } patternArgument)
+            {
+                pattern = patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
+                patternKnown = pattern is not null;
+            }
+            else
+            {
+                pattern = method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
+                    : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
+                    : null;
+                patternKnown = pattern is not null;
+            }
+            var expansion = IsIdentityApi(method) ? ProducerExpansion.IdentityApi
+                : method.Name == "MapHub" && patternKnown ? ProducerExpansion.Hub
+                : ProducerExpansion.None;
+
+            // HTTP methods.
+            // MapFallbackToFile's endpoint carries HttpMethodMetadata(GET, HEAD) (StaticFilesEndpointRouteBuilderExtensions).
+            var httpMethods = method.Name == "MapFallbackToFile" ? new[] { "GET", "HEAD" }
+                : producer ? System.Array.Empty<string>() : EndpointRules.MapMethods[method.Name] is { } implied
+                ? new[] { implied }
+                : method.Name == "MapMethods" && HttpMethodsArgument(operation) is { } given ? given.Distinct().OrderBy(m => m, System.StringComparer.Ordinal).ToArray()
+                : System.Array.Empty<string>();
+
+            // Handler and its own attributes.
+            var handlerArgument = Argument(operation, "handler") ?? Argument(operation, "requestDelegate");
+            var handler = producer ? new Handler(method.Name, null, null) : Handler.Resolve(handlerArgument?.Value, model, cancellationToken);
+            var (handlerName, handlerSymbol) = (handler.Name, handler.Method);
+            var handlerLevel = handlerSymbol is null ? Declarations.Level.None : Declarations.OfMethod(handlerSymbol);
+            // MapHub<THub> copies the hub class's attributes to its endpoints, ahead of the caller's conventions.
+            var hubLevel = method.Name == "MapHub" && operation.TargetMethod.TypeArguments.FirstOrDefault() is INamedTypeSymbol hub
+                ? Declarations.OfClass(hub)
+                : Declarations.Level.None;
+
+            // The endpoint's own fluent chain.
+            var endpointLevel = new Declarations.Level();
+            CollectFluentUpwards(invocation, operation.Type, model, endpointLevel, cancellationToken);
+
+            // Enclosing groups.
+            var groups = ResolveGroups(receiver, model, cancellationToken);
+
+            // Outer → inner, as the metadata runs: groups, the handler's attributes, the endpoint's conventions.
+            var levels = GroupLevels(groups);
+            levels.Add(handlerLevel.ToModel(isMethod: true, DeclarationLevel.Handler));
+            if (hubLevel.Declares)
+                levels.Add(hubLevel.ToModel(isMethod: false, DeclarationLevel.Controller));
+            levels.Add(endpointLevel.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+
+            return Endpoint(httpMethods, patternKnown ? pattern : null, groups, levels, handlerName, invocation) with { Expansion = expansion };
+        }
+
+        /// <summary>
+        /// The endpoint's facts: its route (the groups' prefixes, outer first, then the pattern; <see cref="RouteKind"/> says
+        /// how much is known) and, when mapped on a method's parameter, that parameter (its call sites give the prefix
+        /// and their groups' declarations).
+        /// </summary>
+        private static EndpointModel Endpoint(IEnumerable<string> httpMethods, string? pattern, GroupChain groups, List<LevelModel> levels,
+            string handler, InvocationExpressionSyntax invocation)
+        {
+            var combined = pattern ?? string.Empty;
+            var constant = pattern is not null;
+            foreach (var group in groups.Groups)
+            {
+                if (group.Prefix is null)
+                    constant = false;
+                else
+                    combined = Routes.CombineGroup(group.Prefix, combined);
+            }
+            var kind = !constant ? RouteKind.NotConstant : !groups.RootKnown ? RouteKind.PrefixUnknown : RouteKind.Constant;
+            var nameToken = NameToken(invocation.Expression) ?? invocation.GetFirstToken();
+            return new EndpointModel(
+                httpMethods.ToEquatableArray(),
+                kind == RouteKind.Constant ? Routes.Rooted(combined) : null,
+                pattern is null ? null : Routes.Rooted(combined),
+                kind,
+                levels.ToEquatableArray(),
+                handler,
+                invocation.SyntaxTree.FilePath,
+                nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1)
+            {
+                ReceiverParameter = groups.RootKnown ? null : groups.UnresolvedParameter,
+            };
+        }
+
+        /// <summary>The Map call a source wrapper method returns (through fluent calls), with what those calls declare.</summary>
+        private static IInvocationOperation? WrappedMap(IMethodSymbol method, SemanticModel model, Declarations.Level level, CancellationToken cancellationToken)
+        {
+            var current = Unwrap(ReturnedBuilder(method, model, cancellationToken));
+            for (var depth = 0; depth < MaxDepth && current is IInvocationOperation call; depth++)
+            {
+                if (EndpointRules.IsMapEndpointMethod(call.TargetMethod))
+                    return call;
+                Declarations.AddFluent(call, level);
+                current = Unwrap(Receiver(call));
+            }
+            return null;
+        }
+
+        private static bool IsRouteHandlerWrapper(IMethodSymbol wrapper, IInvocationOperation map, SemanticModel model, CancellationToken cancellationToken)
+            => wrapper.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !wrapper.ReturnsVoid
+               && WrappedMap(wrapper, model, new Declarations.Level(), cancellationToken) is { } found
+               && found.Syntax == map.Syntax;
+
+        /// <summary>
+        /// A call of a source wrapper returning a Map call's builder: the row of the endpoint it maps, with the call's
+        /// arguments for the wrapper's parameters (pattern, handler, builder) and the call's own fluent declarations.
+        /// </summary>
+        private static EndpointModel? Wrapped(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var wrapper = (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).OriginalDefinition;
+            if (wrapper.DeclaringSyntaxReferences.IsEmpty || wrapper.ReturnsVoid || operation.Type is null)
+                return null;
+            var endpointLevel = new Declarations.Level();
+            // Only when the pattern is the wrapper's parameter: otherwise the Map call inside is the row (call sites give its prefix).
+            if (WrappedMap(wrapper, model, endpointLevel, cancellationToken) is not { } map
+                || Unwrap(Argument(map, "pattern")?.Value) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
+                || !SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, wrapper))
+                return null;
+            var bindings = new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
+            foreach (var argument in operation.Arguments)
+            {
+                if (argument.Parameter is { } parameter)
+                    bindings[parameter.OriginalDefinition] = argument.Value;
+            }
+            var mapMethod = map.TargetMethod.ReducedFrom ?? map.TargetMethod;
+            var pattern = ConstantString(Argument(map, "pattern")?.Value, bindings);
+            var httpMethods = EndpointRules.MapMethods.TryGetValue(mapMethod.Name, out var implied) && implied is not null
+                ? new[] { implied }
+                : System.Array.Empty<string>();
+            var handlerValue = (Argument(map, "handler") ?? Argument(map, "requestDelegate"))?.Value;
+            if (Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
+                && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
+                handlerValue = boundHandler;
+            var handler = Handler.Resolve(handlerValue, model, cancellationToken);
+            var (handlerName, handlerSymbol) = (handler.Name, handler.Method);
+            var handlerLevel = handlerSymbol is null ? Declarations.Level.None : Declarations.OfMethod(handlerSymbol);
+            CollectFluentUpwards(invocation, operation.Type, model, endpointLevel, cancellationToken);
+            var groups = ResolveGroups(Receiver(map), model, cancellationToken, bindings);
+
+            var levels = GroupLevels(groups);
+            levels.Add(handlerLevel.ToModel(isMethod: true, DeclarationLevel.Handler));
+            levels.Add(endpointLevel.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+            return Endpoint(httpMethods, pattern, groups, levels, handlerName, invocation);
+        }
+
+        private static bool IsIdentityApi(IMethodSymbol method)
+            => method.Name == "MapIdentityApi"
+               && method.ContainingType?.Name == "IdentityApiEndpointRouteBuilderExtensions";
+
+        /// <summary><c>MapControllers()</c>: its groups and its fluent declarations, which MVC adds to every action's endpoint.</summary>
+        public static ControllerConventionsModel? ControllerConventions(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
+                || (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).ContainingType?.ToDisplayString() != "Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions")
+                return null;
+            var levels = GroupLevels(ResolveGroups(Receiver(operation), model, cancellationToken));
+            var own = new Declarations.Level();
+            CollectFluentUpwards(invocation, operation.Type, model, own, cancellationToken);
+            levels.Add(own.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+            return new ControllerConventionsModel(levels.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// A call passing a route builder to a method declared in this compilation: one model per such argument,
+        /// with the prefix the builder carries at the call.
+        /// </summary>
+        public static EquatableArray<CallSiteModel> CallSites(InvocationExpressionSyntax node, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (model.GetSymbolInfo(node, cancellationToken).Symbol is not IMethodSymbol target)
+                return EquatableArray<CallSiteModel>.Empty;
+            var definition = (target.ReducedFrom ?? target).OriginalDefinition;
+            if (!definition.Locations.Any(l => l.IsInSource) || !definition.Parameters.Any(p => IsRouteBuilder(p.Type))
+                || model.GetOperation(node, cancellationToken) is not IInvocationOperation call)
+                return EquatableArray<CallSiteModel>.Empty;
+
+            var sites = new List<CallSiteModel>();
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is not { } parameter || !IsRouteBuilder(parameter.Type))
+                    continue;
+                var chain = ResolveGroups(argument.Value, model, cancellationToken);
+                var prefix = string.Empty;
+                var constant = true;
+                foreach (var group in chain.Groups)
+                {
+                    if (group.Prefix is null)
+                        constant = false;
+                    else
+                        prefix = Routes.CombineGroup(group.Prefix, prefix);
+                }
+                sites.Add(new CallSiteModel(
+                    ParameterKey(definition, parameter.Ordinal),
+                    prefix,
+                    constant && chain.RootKnown,
+                    !chain.RootKnown ? chain.UnresolvedParameter : null)
+                {
+                    Levels = GroupLevels(chain).ToEquatableArray(),
+                    PrefixConstant = constant,
+                });
+            }
+            return sites.ToEquatableArray();
+        }
+
+        private static List<LevelModel> GroupLevels(GroupChain chain)
+            => chain.Groups.AsEnumerable().Reverse().Select(g => g.Level.ToModel(isMethod: false, DeclarationLevel.Group)).ToList();
+
+        /// <summary>Names a parameter of a source method across the compilation.</summary>
+        internal static string ParameterKey(IMethodSymbol method, int ordinal)
+        {
+            var definition = (method.ReducedFrom ?? method).OriginalDefinition;
+            var id = definition.MethodKind == MethodKind.LocalFunction
+                ? definition.ContainingSymbol.ToDisplayString() + "/" + definition.ToDisplayString()
+                : definition.GetDocumentationCommentId() ?? definition.ToDisplayString();
+            return id + "#" + ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>
+        /// Fluent calls made on <paramref name="start"/>'s result: <c>.RequireKey(...)</c>, <c>.AllowAnonymous()</c>,
+        /// ... as long as each call returns the same builder type; when the chain ends as a local's initializer,
+        /// the calls made on that local later count too.
+        /// </summary>
+        private static void CollectFluentUpwards(ExpressionSyntax start, ITypeSymbol? builderType, SemanticModel model,
+            Declarations.Level level, CancellationToken cancellationToken)
+        {
+            var top = WalkUp(start, builderType, model, level, cancellationToken);
+            if (top.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
+                && model.GetDeclaredSymbol(declarator, cancellationToken) is ILocalSymbol local)
+            {
+                UsesOf(local, declarator, local.Type, model, cancellationToken).ReplayInto(level);
+            }
+            // RouteHandlerBuilder assigned; assigned = app.MapGet(...); assigned.RequireAuthorization();
+            else if (top.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } assignment && assignment.Right == top
+                     && model.GetSymbolInfo(name, cancellationToken).Symbol is ILocalSymbol assigned
+                     && assigned.DeclaringSyntaxReferences.Length == 1)
+            {
+                UsesOf(assigned, assigned.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), assigned.Type, model, cancellationToken).ReplayInto(level);
+            }
+        }
+
+        /// <summary>What the fluent calls on a call's result (and on a local it initializes) declare.</summary>
+        public static Declarations.Level FluentAfter(InvocationExpressionSyntax call, ITypeSymbol? builderType, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var level = new Declarations.Level();
+            CollectFluentUpwards(call, builderType, model, level, cancellationToken);
+            return level;
+        }
+
+        /// <summary>
+        /// What is done with a local or parameter holding a builder: the fluent declarations made on it anywhere in
+        /// its body, and whether it is assigned again. Computed once per symbol and semantic model: a Program.cs
+        /// with hundreds of endpoints on one group would otherwise rescan its body for every endpoint.
+        /// </summary>
+        private static Uses UsesOf(ISymbol symbol, SyntaxNode declaration, ITypeSymbol? builderType, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var cache = s_uses.GetValue(model, static _ => new ConcurrentDictionary<ISymbol, Uses>(SymbolEqualityComparer.Default));
+            if (cache.TryGetValue(symbol, out var cached))
+                return cached;
+            var uses = new Uses();
+            foreach (var reference in References(symbol, declaration, model, cancellationToken))
+            {
+                if (reference.Parent is AssignmentExpressionSyntax assignment && assignment.Left == reference)
+                    uses.Reassigned = true;
+                WalkUp(reference, builderType, model, uses.Level, cancellationToken);
+            }
+            return cache.GetOrAdd(symbol, uses);
+        }
+
+        private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<ISymbol, Uses>> s_uses =
+            new ConditionalWeakTable<SemanticModel, ConcurrentDictionary<ISymbol, Uses>>();
+
+        private sealed class Uses
+        {
+            public Declarations.Level Level { get; } = new Declarations.Level();
+
+            public bool Reassigned { get; set; }
+
+            public void ReplayInto(Declarations.Level target)
+            {
+                foreach (var item in Level.Items)
+                    target.Add(item);
+            }
+        }
+
+        /// <summary>
+        /// A fluent declaration (<see cref="Declarations.AddFluent"/>), or a source helper that declares the builder it is
+        /// given (<c>static RouteGroupBuilder Secure(this RouteGroupBuilder g) => g.RequireKey(...)</c>): its uses of that parameter.
+        /// </summary>
+        private static bool AddFluentOrHelper(IInvocationOperation call, Declarations.Level level, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (Declarations.AddFluent(call, level))
+                return true;
+            var helper = (call.TargetMethod.ReducedFrom ?? call.TargetMethod).OriginalDefinition;
+            if (!helper.IsExtensionMethod || call.Instance is not null || helper.Parameters.Length == 0
+                || helper.Parameters[0].DeclaringSyntaxReferences.Length != 1 || t_helpers.Contains(helper))
+                return false;
+            var declaration = helper.Parameters[0].DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            if (!model.Compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+                return false;
+            var helperModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
+            t_helpers.Add(helper);
+            try
+            {
+                var uses = UsesOf(helper.Parameters[0], declaration, helper.Parameters[0].Type, helperModel, cancellationToken);
+                uses.ReplayInto(level);
+                return uses.Level.Declares;
+            }
+            finally
+            {
+                t_helpers.Remove(helper);
+            }
+        }
+
+        // Helpers being read on this thread: a recursive helper proves nothing about itself.
+        [System.ThreadStatic] private static HashSet<IMethodSymbol>? s_helpers;
+
+        private static HashSet<IMethodSymbol> t_helpers => s_helpers ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+        private static ExpressionSyntax WalkUp(ExpressionSyntax node, ITypeSymbol? builderType, SemanticModel model,
+            Declarations.Level level, CancellationToken cancellationToken)
+        {
+            while (node.Parent is MemberAccessExpressionSyntax member && member.Expression == node
+                   && member.Parent is InvocationExpressionSyntax outer && outer.Expression == member
+                   && model.GetOperation(outer, cancellationToken) is IInvocationOperation call
+                   && SymbolEqualityComparer.Default.Equals(call.Type, builderType) && !IsMapGroup(call.TargetMethod))
+            {
+                AddFluentOrHelper(call, level, model, cancellationToken);
+                node = outer;
+            }
+            return node;
+        }
+
+        /// <summary>References to a local or parameter in its enclosing body, other than its declaration.</summary>
+        private static IEnumerable<IdentifierNameSyntax> References(ISymbol local, SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var body = declaration.Ancestors().FirstOrDefault(a =>
+                a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax
+                    or AccessorDeclarationSyntax or CompilationUnitSyntax);
+            if (body is null)
+                yield break;
+            foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (identifier.Identifier.ValueText == local.Name
+                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, local))
+                    yield return identifier;
+            }
+        }
+
+        internal sealed class Group
+        {
+            public Group(string? prefix, Declarations.Level level)
+            {
+                Prefix = prefix;
+                Level = level;
+            }
+
+            /// <summary>The constant prefix; null when not constant.</summary>
+            public string? Prefix { get; }
+
+            public Declarations.Level Level { get; }
+        }
+
+        internal sealed class GroupChain
+        {
+            public List<Group> Groups { get; } = new List<Group>();
+
+            /// <summary>True when the chain ends at the application itself, so the prefixes are complete.</summary>
+            public bool RootKnown { get; set; }
+
+            /// <summary>When the chain ends at a parameter of a source method: its <see cref="ParameterKey"/>.</summary>
+            public string? UnresolvedParameter { get; set; }
+        }
+
+        /// <summary>
+        /// Follows a Map call's receiver down to the application: through MapGroup calls (each one a level),
+        /// fluent calls (declarations of the group being built), and locals assigned once.
+        /// </summary>
+        internal static GroupChain ResolveGroups(IOperation? receiver, SemanticModel model, CancellationToken cancellationToken,
+            Dictionary<IParameterSymbol, IOperation>? initialBindings = null)
+        {
+            var chain = new GroupChain();
+            var pending = new Declarations.Level();
+            var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            // A helper's parameters → the arguments of the call being followed through (see ReturnedBuilder).
+            var bindings = initialBindings is null
+                ? new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default)
+                : new Dictionary<IParameterSymbol, IOperation>(initialBindings, SymbolEqualityComparer.Default);
+            var current = receiver;
+            for (var depth = 0; depth < MaxDepth; depth++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                current = Unwrap(current);
+                if (current is null)
+                    return chain;
+                // Followed into a helper declared in another file: read it with its own tree's model.
+                if (current.SemanticModel is { } own)
+                    model = own;
+                if (IsApplication(current.Type))
+                {
+                    chain.RootKnown = true;
+                    return chain;
+                }
+                switch (current)
+                {
+                    case IInvocationOperation call:
+                    {
+                        var method = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+                        var next = Receiver(call);
+                        if (IsMapGroup(method))
+                        {
+                            var prefix = ConstantString(Argument(call, "prefix")?.Value, bindings);
+                            chain.Groups.Add(new Group(prefix, pending));
+                            pending = new Declarations.Level();
+                            current = next;
+                            continue;
+                        }
+                        if (next is not null && (AddFluentOrHelper(call, pending, model, cancellationToken) || SymbolEqualityComparer.Default.Equals(call.Type, next.Type)))
+                        {
+                            current = next;
+                            continue;
+                        }
+                        // A helper returning a group (`static RouteGroupBuilder AdminGroup(IEndpointRouteBuilder r, string
+                        // prefix = "/helper") => r.MapGroup(prefix).RequireKey(...)`): follow what it returns, its
+                        // parameters standing for this call's arguments (defaults included).
+                        if (call.Type is { } returnedType && IsRouteBuilder(returnedType) && visited.Add(method)
+                            && ReturnedBuilder(method, model, cancellationToken) is { } returned)
+                        {
+                            foreach (var argument in call.Arguments)
+                            {
+                                if (argument.Parameter is { } bound)
+                                    bindings[bound.OriginalDefinition] = argument.Value;
+                            }
+                            current = returned;
+                            continue;
+                        }
+                        return chain;
+                    }
+                    case ILocalReferenceOperation localReference:
+                    {
+                        var local = localReference.Local;
+                        if (!visited.Add(local) || local.DeclaringSyntaxReferences.Length != 1
+                            || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer: { } initializer } declarator
+                            || declarator.SyntaxTree != model.SyntaxTree)
+                            return chain;
+                        var uses = UsesOf(local, declarator, local.Type, model, cancellationToken);
+                        if (uses.Reassigned)
+                            return chain; // assigned more than once: the prefix is not certain
+                        uses.ReplayInto(pending);
+                        current = model.GetOperation(initializer.Value, cancellationToken);
+                        continue;
+                    }
+                    case IParameterReferenceOperation parameterReference
+                        when bindings.TryGetValue(parameterReference.Parameter.OriginalDefinition, out var argumentValue):
+                        current = argumentValue;
+                        continue;
+                    case IParameterReferenceOperation parameterReference:
+                    {
+                        var parameter = parameterReference.Parameter;
+                        chain.RootKnown = IsUseEndpointsCallback(parameter, cancellationToken);
+                        if (!chain.RootKnown && parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } owner)
+                            chain.UnresolvedParameter = ParameterKey(owner, parameter.Ordinal);
+                        // Fluent calls on the parameter inside its method declare what it holds (prefix unknown).
+                        if (parameter.DeclaringSyntaxReferences.Length == 1
+                            && parameter.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is { } declaration
+                            && declaration.SyntaxTree == model.SyntaxTree)
+                        {
+                            UsesOf(parameter, declaration, parameter.Type, model, cancellationToken).ReplayInto(pending);
+                        }
+                        if (pending.Declares)
+                            chain.Groups.Add(new Group(string.Empty, pending));
+                        return chain;
+                    }
+                    default:
+                        return chain;
+                }
+            }
+            return chain;
+        }
+
+        /// <summary>A constant string, through helper parameters bound to constant arguments; null otherwise.</summary>
+        private static string? ConstantString(IOperation? value, Dictionary<IParameterSymbol, IOperation> bindings)
+        {
+            for (var depth = 0; depth < MaxDepth && value is not null; depth++)
+            {
+                value = Unwrap(value);
+                if (value?.ConstantValue is { HasValue: true, Value: string text })
+                    return text;
+                if (value is not IParameterReferenceOperation reference
+                    || !bindings.TryGetValue(reference.Parameter.OriginalDefinition, out value))
+                    return null;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// The builder a source method returns: its expression body, or the expression of its one <c>return</c>
+        /// (the last statement). Null for anything else (several returns, no source).
+        /// </summary>
+        internal static IOperation? ReturnedBuilder(IMethodSymbol method, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var definition = method.OriginalDefinition;
+            if (definition.DeclaringSyntaxReferences.Length != 1)
+                return null;
+            var syntax = definition.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            ExpressionSyntax? returned = null;
+            BlockSyntax? body = null;
+            switch (syntax)
+            {
+                case MethodDeclarationSyntax declaration:
+                    returned = declaration.ExpressionBody?.Expression;
+                    body = declaration.Body;
+                    break;
+                case LocalFunctionStatementSyntax local:
+                    returned = local.ExpressionBody?.Expression;
+                    body = local.Body;
+                    break;
+            }
+            if (returned is null && body is not null)
+            {
+                var returns = body.DescendantNodes(n => n == body || !(n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                    .OfType<ReturnStatementSyntax>().ToList();
+                if (returns.Count == 1 && body.Statements.LastOrDefault() == returns[0])
+                    returned = returns[0].Expression;
+            }
+            if (returned is null)
+                return null;
+            if (syntax.SyntaxTree == model.SyntaxTree)
+                return model.GetOperation(returned, cancellationToken);
+            return model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree)
+                ? model.Compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(returned, cancellationToken)
+                : null;
+        }
+
+        /// <summary><c>app.UseEndpoints(endpoints => ...)</c>: the callback's builder is the application's.</summary>
+        private static bool IsUseEndpointsCallback(IParameterSymbol parameter, CancellationToken cancellationToken)
+        {
+            if (parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda
+                || lambda.DeclaringSyntaxReferences.Length != 1)
+                return false;
+            var syntax = lambda.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            return syntax.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } }
+                   && NameToken(invocation.Expression) is { ValueText: "UseEndpoints" };
+        }
+    }
+}
