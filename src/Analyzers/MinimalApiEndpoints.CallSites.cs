@@ -139,6 +139,10 @@ namespace Declarative.Auth.Analyzers
                     return false;
                 if (target is not null && origin.Syntax == target.Syntax)
                     return true;
+                // A helper that maps on the builder it is given and returns that parameter (MapSettings(this RouteGroupBuilder g) { g.MapGet(…); return g; }).
+                if (target is IParameterReferenceOperation given && origin is IParameterReferenceOperation mappedOn
+                    && SymbolEqualityComparer.Default.Equals(given.Parameter, mappedOn.Parameter))
+                    return true;
                 current = origin is IInvocationOperation call && (IsMapGroup(call.TargetMethod) || IsPassThrough(call.TargetMethod)) ? Receiver(call) : null;
             }
             return false;

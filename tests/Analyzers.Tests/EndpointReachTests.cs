@@ -47,6 +47,28 @@ public class EndpointReachTests
         Msg("GET /either", "Read", "either"));
 
     [Fact]
+    public Task A_helper_returning_the_group_it_was_given_is_declared_by_what_its_caller_chains_on_the_result()
+        => Verify.FilesAsync([
+            ("Program.cs", """
+                var app = WebApplication.Create(args);
+                app.MapGroup("/settings/keys").MapSettings().RequireAuthorization("signed-in");
+                app.MapGroup("/open/keys").{|DAUTH001:MapSettings|}();
+                app.Run();
+                """),
+            ("Settings.cs", """
+                static class Settings
+                {
+                    public static RouteGroupBuilder MapSettings(this RouteGroupBuilder keys)
+                    {
+                        keys.MapGet("/", () => "list");
+                        return keys;
+                    }
+                }
+                """),
+        ],
+        Msg("GET /open/keys/", "Read", "open"));
+
+    [Fact]
     public Task Endpoints_on_a_parameter_are_declared_when_every_call_site_passes_a_declared_builder()
         => Verify.FilesAsync([
             ("Program.cs", """

@@ -35,7 +35,7 @@ namespace Declarative.Auth.Rules
         /// </summary>
         public static string[] AcceptedFor(string required)
             => required == Admin ? new[] { Admin }
-                : required.StartsWith("read:", System.StringComparison.Ordinal) ? new[] { required, "write:" + required.Substring(5), Admin }
+                : required.StartsWith("read:", System.StringComparison.Ordinal) ? new[] { required, "write:" + required.Remove(0, 5), Admin }
                 : new[] { required, Admin };
 
         /// <summary>1–64 of lowercase ASCII letters, digits, '-', '_' and '.', starting with a letter.</summary>
