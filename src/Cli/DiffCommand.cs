@@ -37,7 +37,8 @@ internal sealed class DiffCommand(CliContext context)
 
     private static IReadOnlyDictionary<string, AccessRow> Table(FileInfo file) => Read(file, PermissionTable.Parse);
 
-    private static T Read<T>(FileInfo file, Func<string, T> parse)
+    /// <summary>Reads and parses a file the user named; either failure is one line naming the file.</summary>
+    internal static T Read<T>(FileInfo file, Func<string, T> parse)
     {
         string text;
         try

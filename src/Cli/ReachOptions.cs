@@ -39,14 +39,7 @@ internal sealed class ReachOptions
                 throw CliException.Usage("this needs the app's permission table: add --table <permissions.json> (the build writes it next to the app's dll, or where DeclarativeAuthDocsPath says).");
             return null;
         }
-        try
-        {
-            return PermissionTable.Read(file.FullName).Values.ToList();
-        }
-        catch (FormatException e)
-        {
-            throw CliException.Failed($"{file}: {e.Message}");
-        }
+        return DiffCommand.Read(file, PermissionTable.Parse).Values.ToList();
     }
 
     /// <summary>The permissions --for asks for, added to <paramref name="given"/>; <paramref name="given"/> alone without --for.</summary>

@@ -25,7 +25,7 @@ internal static class BaselineGate
             return 2;
         }
         stdout.Write(DiffReport.Text(changes));
-        var widened = changes.Where(c => c.Class == ChangeClass.Widened && !c.Approved).ToList();
+        var widened = changes.Where(c => c.BlocksGate).ToList();
         foreach (var change in widened)
         {
             stderr.WriteLine($"{Path.GetFullPath(baselinePath)}: error DAUTH102: {change.Endpoint} widened: {string.Join("; ", change.Reasons)}. "

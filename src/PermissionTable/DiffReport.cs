@@ -5,12 +5,12 @@ namespace Declarative.Auth.Tables;
 /// <summary>Writes a diff as plain text (terminals, build logs) or GitHub-flavoured Markdown (a PR comment).</summary>
 internal static class DiffReport
 {
-    public static bool FailsGate(IReadOnlyList<EndpointChange> changes) => changes.Any(c => c.Class == ChangeClass.Widened && !c.Approved);
+    public static bool FailsGate(IReadOnlyList<EndpointChange> changes) => changes.Any(c => c.BlocksGate);
 
     public static string Summary(IReadOnlyList<EndpointChange> changes)
     {
         int Count(ChangeClass c) => changes.Count(x => x.Class == c);
-        var unapproved = changes.Count(c => c.Class == ChangeClass.Widened && !c.Approved);
+        var unapproved = changes.Count(c => c.BlocksGate);
         return $"{Count(ChangeClass.Widened)} widened ({unapproved} not approved), {Count(ChangeClass.Narrowed)} narrowed, "
             + $"{Count(ChangeClass.Added)} added, {Count(ChangeClass.Removed)} removed";
     }

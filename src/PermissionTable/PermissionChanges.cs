@@ -13,7 +13,11 @@ internal enum ChangeClass
 }
 
 /// <summary>One endpoint's change; <see cref="Approved"/> when the approvals file lists a widened endpoint.</summary>
-internal sealed record EndpointChange(ChangeClass Class, string Endpoint, IReadOnlyList<string> Reasons, bool Approved = false);
+internal sealed record EndpointChange(ChangeClass Class, string Endpoint, IReadOnlyList<string> Reasons, bool Approved = false)
+{
+    /// <summary>A widening nobody approved: what fails the CLI's exit code and the build's gate.</summary>
+    public bool BlocksGate => Class == ChangeClass.Widened && !Approved;
+}
 
 /// <summary>
 /// Compares two permission tables endpoint by endpoint. "Widened" means a caller refused by the old table is

@@ -5,22 +5,6 @@ namespace Declarative.Auth.Tables;
 /// <summary>Reads a permissions.json (the generated permission docs) into one row per endpoint and method.</summary>
 internal static class PermissionTable
 {
-    /// <summary>The rows of the permissions.json at <paramref name="path"/>.</summary>
-    /// <exception cref="FormatException">The file cannot be read or is not a permission table; the message says why.</exception>
-    public static IReadOnlyDictionary<string, AccessRow> Read(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FormatException($"cannot read it: {e.Message}", e);
-        }
-        return Parse(text);
-    }
-
     /// <summary>The rows of <paramref name="json"/>, keyed by <see cref="MatchKey"/>.</summary>
     /// <exception cref="FormatException">Not a permissions.json this version understands; the message says why.</exception>
     public static IReadOnlyDictionary<string, AccessRow> Parse(string json)

@@ -42,7 +42,8 @@ internal sealed class KeyRateLimits(KeyRateLimiter limiter)
     /// <summary>The 429 for <paramref name="decision"/>, naming the limit that was spent.</summary>
     public AuthError Refusal(KeyRateLimiter.Decision decision)
     {
-        var (name, seconds) = decision.Index < 0 ? (limiter.Name, 60L) : (limiter.WindowAt(decision.Index).Name, (long)limiter.WindowAt(decision.Index).Window.TotalSeconds);
+        var window = decision.Index < 0 ? null : limiter.WindowAt(decision.Index);
+        var (name, seconds) = window is null ? (limiter.Name, 60L) : (window.Name, (long)window.Window.TotalSeconds);
         return AuthError.RateLimited(name, decision.Limit, Span(seconds));
     }
 

@@ -55,33 +55,34 @@ internal static class SecretScanningAlert
         {
             return false;
         }
-        using var key = ECDsa.Create();
-        try
-        {
-            key.ImportFromPem(pem);
-        }
-        catch (Exception e) when (e is ArgumentException or CryptographicException)
-        {
-            return false;
-        }
-        return key.KeySize == 256 && key.VerifyData(body, der, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        using var key = ImportP256(pem);
+        return key is not null && key.VerifyData(body, der, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
     }
 
     /// <summary>True when <paramref name="pem"/> holds an ECDSA P-256 public key (checked at start-up).</summary>
     public static bool IsP256PublicKey(string? pem)
     {
+        using var key = ImportP256(pem);
+        return key is not null;
+    }
+
+    /// <summary>The P-256 key in <paramref name="pem"/>, or null when it holds none.</summary>
+    private static ECDsa? ImportP256(string? pem)
+    {
         if (string.IsNullOrWhiteSpace(pem))
-            return false;
-        using var key = ECDsa.Create();
+            return null;
+        var key = ECDsa.Create();
         try
         {
             key.ImportFromPem(pem);
-            return key.KeySize == 256;
+            if (key.KeySize == 256)
+                return key;
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
-            return false;
         }
+        key.Dispose();
+        return null;
     }
 
     /// <summary>Null and the matches when <paramref name="body"/> is a well-formed alert; else what is wrong with it.</summary>
