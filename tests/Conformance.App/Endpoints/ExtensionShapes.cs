@@ -6,6 +6,7 @@ public static class ExtensionShapes
     public static void MapExtensionShapes(this WebApplication app)
     {
         app.MapGroup("/reports").RequireKey(KeyType.Read, "reports").MapReports(); //@ GET /reports/daily; POST /reports/run
+        app.MapGroup("/chained-reports").MapReports().RequireKey(KeyType.Read, "reports"); //@ GET /chained-reports/daily; POST /chained-reports/run
         app.MapGroup("/audited").RequireKey(KeyType.Read, "audit").MapAudit(); //@ GET /audited/audit/log
         app.MapGroup("/open-audit").AllowAnonymous().MapAudit(); //@ GET /open-audit/audit/log
         app.MapGroup("/bare-audit").MapAudit(); //@ GET /bare-audit/audit/log
@@ -20,8 +21,8 @@ public static class ExtensionShapes
 
     public static RouteGroupBuilder MapReports(this RouteGroupBuilder group)
     {
-        group.MapGet("/daily", () => "ok"); //= GET /reports/daily => key[read:reports]
-        group.MapPost("/run", () => "ok").RequireKey(KeyType.Delete, "reports"); //= POST /reports/run => key[delete:reports,read:reports]
+        group.MapGet("/daily", () => "ok"); //= GET /reports/daily => key[read:reports]; GET /chained-reports/daily => key[read:reports]
+        group.MapPost("/run", () => "ok").RequireKey(KeyType.Delete, "reports"); //= POST /reports/run => key[delete:reports,read:reports]; POST /chained-reports/run => key[delete:reports,read:reports]
         return group;
     }
 
