@@ -128,8 +128,18 @@ namespace Declarative.Auth.Analysis
         private static IInvocationOperation? WrappedMap(IMethodSymbol method, SemanticModel model, Declarations.Level level, CancellationToken cancellationToken)
         {
             var current = Unwrap(ReturnedBuilder(method, model, cancellationToken));
-            for (var depth = 0; depth < MaxDepth && current is IInvocationOperation call; depth++)
+            for (var depth = 0; depth < MaxDepth && current is not null; depth++)
             {
+                // `var endpoint = b.MapGet(p, h); ... return endpoint;`: the local's initializer, and what is declared on it.
+                if (current is ILocalReferenceOperation { Local: var local } && current.SemanticModel is { } own
+                    && InitializerOf(local, own, cancellationToken) is { } initializer)
+                {
+                    UsesOf(local, local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), local.Type, own, cancellationToken).ReplayInto(level);
+                    current = Unwrap(initializer);
+                    continue;
+                }
+                if (current is not IInvocationOperation call)
+                    return null;
                 if (EndpointRules.IsMapEndpointMethod(call.TargetMethod))
                     return call;
                 Declarations.AddFluent(call, level);
@@ -230,13 +240,17 @@ namespace Declarative.Auth.Analysis
                     else
                         prefix = Routes.CombineGroup(group.Prefix, prefix);
                 }
+                var levels = GroupLevels(chain);
+                // The helper hands the builder back: what the caller chains on the result declares it too.
+                if (ReturnsParameter(definition, parameter.Ordinal, model, cancellationToken))
+                    levels.Add(FluentAfter(node, call.Type, model, cancellationToken).ToModel(isMethod: false, DeclarationLevel.Group));
                 sites.Add(new CallSiteModel(
                     ParameterKey(definition, parameter.Ordinal),
                     prefix,
                     constant && chain.RootKnown,
                     !chain.RootKnown ? chain.UnresolvedParameter : null)
                 {
-                    Levels = GroupLevels(chain).ToEquatableArray(),
+                    Levels = levels.ToEquatableArray(),
                     PrefixConstant = constant,
                 });
             }
@@ -534,8 +548,9 @@ namespace Declarative.Auth.Analysis
         }
 
         /// <summary>
-        /// The builder a source method returns: its expression body, or the expression of its one <c>return</c>
-        /// (the last statement). Null for anything else (several returns, no source).
+        /// The builder a source method returns: its expression body, or its <c>return</c>s when every one hands back the
+        /// same builder (one parameter, local or call, through the same fluent declarations). Null otherwise (no source,
+        /// returns that differ: what the caller gets would depend on the path).
         /// </summary>
         internal static IOperation? ReturnedBuilder(IMethodSymbol method, SemanticModel model, CancellationToken cancellationToken)
         {
@@ -543,34 +558,64 @@ namespace Declarative.Auth.Analysis
             if (definition.DeclaringSyntaxReferences.Length != 1)
                 return null;
             var syntax = definition.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-            ExpressionSyntax? returned = null;
-            BlockSyntax? body = null;
-            switch (syntax)
+            var (expression, body) = syntax switch
             {
-                case MethodDeclarationSyntax declaration:
-                    returned = declaration.ExpressionBody?.Expression;
-                    body = declaration.Body;
-                    break;
-                case LocalFunctionStatementSyntax local:
-                    returned = local.ExpressionBody?.Expression;
-                    body = local.Body;
-                    break;
-            }
-            if (returned is null && body is not null)
-            {
-                var returns = body.DescendantNodes(n => n == body || !(n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-                    .OfType<ReturnStatementSyntax>().ToList();
-                if (returns.Count == 1 && body.Statements.LastOrDefault() == returns[0])
-                    returned = returns[0].Expression;
-            }
-            if (returned is null)
+                MethodDeclarationSyntax declaration => (declaration.ExpressionBody?.Expression, declaration.Body),
+                LocalFunctionStatementSyntax local => (local.ExpressionBody?.Expression, local.Body),
+                _ => (null, null),
+            };
+            var returned = expression is not null ? new[] { expression }
+                : body?.DescendantNodes(n => n == body || !(n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                    .OfType<ReturnStatementSyntax>().Select(r => r.Expression).ToArray();
+            if (returned is not { Length: > 0 } || !model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
                 return null;
-            if (syntax.SyntaxTree == model.SyntaxTree)
-                return model.GetOperation(returned, cancellationToken);
-            return model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree)
-                ? model.Compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(returned, cancellationToken)
-                : null;
+            var own = syntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(syntax.SyntaxTree);
+            IOperation? first = null;
+            (ISymbol? Symbol, SyntaxNode? Node, string Declared) shape = default;
+            foreach (var value in returned)
+            {
+                if (value is null || own.GetOperation(value, cancellationToken) is not { } operation)
+                    return null;
+                var origin = Origin(operation, out var declared);
+                (ISymbol? Symbol, SyntaxNode? Node, string Declared) key = (origin switch
+                {
+                    IParameterReferenceOperation p => p.Parameter,
+                    ILocalReferenceOperation l => l.Local,
+                    _ => null,
+                }, origin?.Syntax, declared);
+                if (first is null)
+                    (first, shape) = (operation, key);
+                else if (!SymbolEqualityComparer.Default.Equals(shape.Symbol, key.Symbol) || (shape.Symbol is null && shape.Node != key.Node)
+                         || shape.Declared != key.Declared)
+                    return null;
+            }
+            return first;
         }
+
+        /// <summary>A builder under the fluent calls that return it (what they declare, as text, in <paramref name="declared"/>).</summary>
+        private static IOperation? Origin(IOperation builder, out string declared)
+        {
+            var level = new Declarations.Level();
+            var current = Unwrap(builder);
+            for (var depth = 0; depth < MaxDepth && current is IInvocationOperation call && !IsMapGroup(call.TargetMethod)
+                                && Receiver(call) is { } next && SymbolEqualityComparer.Default.Equals(call.Type, next.Type); depth++)
+            {
+                Declarations.AddFluent(call, level);
+                current = Unwrap(next);
+            }
+            declared = string.Join(";", level.Items.Select(i => i.Kind + "=" + i.Value));
+            return current;
+        }
+
+        /// <summary>
+        /// The method hands back the builder its parameter <paramref name="ordinal"/> was given (on every return), so what
+        /// a caller chains on the result declares that builder (<c>app.MapGroup("/r").MapReports().RequireKey(...)</c>).
+        /// </summary>
+        internal static bool ReturnsParameter(IMethodSymbol method, int ordinal, SemanticModel model, CancellationToken cancellationToken)
+            => !method.ReturnsVoid && ReturnedBuilder(method, model, cancellationToken) is { } returned
+               && Origin(returned, out _) is IParameterReferenceOperation { Parameter: var parameter }
+               && parameter.Ordinal == ordinal
+               && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition);
 
         /// <summary><c>app.UseEndpoints(endpoints => ...)</c>: the callback's builder is the application's.</summary>
         private static bool IsUseEndpointsCallback(IParameterSymbol parameter, CancellationToken cancellationToken)

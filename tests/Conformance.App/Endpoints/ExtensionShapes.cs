@@ -7,6 +7,8 @@ public static class ExtensionShapes
     {
         app.MapGroup("/reports").RequireKey(KeyType.Read, "reports").MapReports(); //@ GET /reports/daily; POST /reports/run
         app.MapGroup("/chained-reports").MapReports().RequireKey(KeyType.Read, "reports"); //@ GET /chained-reports/daily; POST /chained-reports/run
+        app.MapGroup("/branchy").MapBranchy(tagged: true).RequireKey(KeyType.Read, "branchy"); //@ GET /branchy/b
+        app.MapGroup("/branchy-open").MapBranchy(tagged: false).AllowAnonymous(); //@ GET /branchy-open/b
         app.MapGroup("/audited").RequireKey(KeyType.Read, "audit").MapAudit(); //@ GET /audited/audit/log
         app.MapGroup("/open-audit").AllowAnonymous().MapAudit(); //@ GET /open-audit/audit/log
         app.MapGroup("/bare-audit").MapAudit(); //@ GET /bare-audit/audit/log
@@ -23,6 +25,15 @@ public static class ExtensionShapes
     {
         group.MapGet("/daily", () => "ok"); //= GET /reports/daily => key[read:reports]; GET /chained-reports/daily => key[read:reports]
         group.MapPost("/run", () => "ok").RequireKey(KeyType.Delete, "reports"); //= POST /reports/run => key[delete:reports,read:reports]; POST /chained-reports/run => key[delete:reports,read:reports]
+        return group;
+    }
+
+    // Several returns, each the group it was given (one through a fluent call): the caller's chain declares that group.
+    public static RouteGroupBuilder MapBranchy(this RouteGroupBuilder group, bool tagged)
+    {
+        group.MapGet("/b", () => "ok"); //= GET /branchy/b => key[read:branchy]; GET /branchy-open/b => public
+        if (tagged)
+            return group.WithTags("branchy");
         return group;
     }
 

@@ -11,6 +11,9 @@ public static class WrapperShapes
         app.MapPostNamed(() => "ok", "/w/undeclared"); //= POST /w/undeclared => undeclared
         app.MapPostNamed([RequiresKey(KeyType.Write, Scope = "handler")] () => "ok", "/w/handler-attr"); //= POST /w/handler-attr => key[write:handler]
 
+        app.MapGetTagged("/w/tagged", () => "ok", "t").RequireKey(KeyType.Read, "tagged"); //= GET /w/tagged => key[read:tagged]
+        app.MapGetTagged("/w/untagged", () => "ok", null).AllowAnonymous(); //= GET /w/untagged => public
+
         var v1 = app.MapGroup("/wv1").RequireKey(KeyType.Read, "versioned");
         v1.MapGetV1("/items", () => "ok"); //= GET /wv1/items => key[read:versioned]
         v1.MapGetV1("/items-public", () => "ok").AllowAnonymous(); //= GET /wv1/items-public => public
@@ -18,6 +21,15 @@ public static class WrapperShapes
 
     public static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder builder, Delegate handler, string pattern)
         => builder.MapPost(pattern, handler).WithName("named" + pattern); //@ POST /w/authorize; POST /w/key; POST /w/anon; POST /w/undeclared; POST /w/handler-attr
+
+    // Several returns of one builder (a local, once through a fluent call): the callers' chains declare it.
+    public static RouteHandlerBuilder MapGetTagged(this IEndpointRouteBuilder builder, string pattern, Delegate handler, string? tag)
+    {
+        var endpoint = builder.MapGet(pattern, handler); //@ GET /w/tagged; GET /w/untagged
+        if (tag is null)
+            return endpoint;
+        return endpoint.WithTags(tag);
+    }
 
     public static RouteHandlerBuilder MapGetV1(this RouteGroupBuilder group, string pattern, Delegate handler)
         => group.MapGet(pattern, handler).WithTags("v1"); //@ GET /wv1/items; GET /wv1/items-public
