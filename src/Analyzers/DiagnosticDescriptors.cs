@@ -24,6 +24,13 @@ namespace Declarative.Auth.Analyzers
         public const string RouteNotConstantId = "DAUTH008";
         public const string MissingScopeId = "DAUTH009";
         public const string OrAuthorizationWithoutKeyId = "DAUTH010";
+        public const string WorkspaceRouteNotScopedId = "DAUTH011";
+        public const string WorkspaceFromUncheckedSourceId = "DAUTH012";
+        public const string WorkspaceFromBodyId = "DAUTH013";
+        public const string EventIngestionOnReadOrDeleteId = "DAUTH014";
+        public const string EventIngestionWithAdminId = "DAUTH015";
+        public const string OrganizationsKeyWithKeyId = "DAUTH016";
+        public const string AdminWorkspaceUnnameableId = "DAUTH017";
 
         /// <summary>DAUTH001: an endpoint that nothing declares as keyed, authorized or anonymous.</summary>
         public static readonly DiagnosticDescriptor EndpointHasNoAuthDeclaration = new(
@@ -144,5 +151,81 @@ namespace Declarative.Auth.Analyzers
             isEnabledByDefault: true,
             description: "Read, Write and Delete name a permission on a resource, such as read:events; without a scope there is no permission to check, and the runtime refuses to start.",
             helpLinkUri: HelpBase + "dauth009");
+        /// <summary>DAUTH011: a route with a workspace parameter on a key endpoint that is not workspace-scoped.</summary>
+        public static readonly DiagnosticDescriptor WorkspaceRouteNotScoped = new(
+            id: WorkspaceRouteNotScopedId,
+            title: "Route names a workspace but the endpoint is not workspace-scoped; add [RequiresWorkspace]",
+            messageFormat: "Endpoint '{0}' has the workspace route parameter '{{{1}}}' but is not workspace-scoped, so the verifier resolves no workspace for keys that are not restricted to one and the permission table does not mark it; add [RequiresWorkspace] (or .RequireWorkspace())",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "An endpoint whose route carries the workspace ({workspaceId}, or a configured route source) works inside a workspace. Without [RequiresWorkspace] the verifier does not require, validate or agree the workspace for unrestricted keys, HttpContext.GetWorkspace() is null, and the generated table, docs and permission diff do not show it as workspace-scoped.",
+            helpLinkUri: HelpBase + "dauth011");
+
+        /// <summary>DAUTH012: a workspace-scoped handler binds the workspace from a place the verifier does not read.</summary>
+        public static readonly DiagnosticDescriptor WorkspaceFromUncheckedSource = new(
+            id: WorkspaceFromUncheckedSourceId,
+            title: "Workspace-scoped handler binds the workspace from a place the verifier does not check",
+            messageFormat: "Parameter '{0}' of '{1}' binds the workspace from {2}, which the verifier does not check (it reads {3}); a key restricted to one workspace can name another there; {4}",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The verifier holds a restricted key to its workspace by reading the configured workspace sources (WorkspaceOptions: by default the 'Workspace' header, the 'workspaceId' query parameter and the {workspaceId} route value). A handler that takes its workspace from anywhere else works in a workspace nobody checked.",
+            helpLinkUri: HelpBase + "dauth012");
+
+        /// <summary>DAUTH013: a workspace-scoped endpoint takes a workspace id from the request body.</summary>
+        public static readonly DiagnosticDescriptor WorkspaceFromBody = new(
+            id: WorkspaceFromBodyId,
+            title: "Workspace-scoped endpoint takes a workspace id from the request body",
+            messageFormat: "Endpoint '{0}' is workspace-scoped but reads '{1}' from the request body (parameter '{2}'); the verifier never checks the body, so a key restricted to one workspace can name another there; use HttpContext.GetWorkspace() and drop '{1}' from the body",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The workspace the verifier checked is HttpContext.GetWorkspace(); a workspace id in the JSON or form body is whatever the caller wrote.",
+            helpLinkUri: HelpBase + "dauth013");
+
+        /// <summary>DAUTH014: [EventIngestion] on an endpoint that reads or deletes.</summary>
+        public static readonly DiagnosticDescriptor EventIngestionOnReadOrDelete = new(
+            id: EventIngestionOnReadOrDeleteId,
+            title: "[EventIngestion] on a GET, HEAD or DELETE endpoint; event write keys only send events",
+            messageFormat: "Endpoint '{0}' accepts event write keys ([EventIngestion]) but answers {1}: every event write key, which ships inside browser and mobile SDKs, could {2} here, with CORS open; remove [EventIngestion]",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Event write keys are public-ish credentials tied to one source connection, meant only to send events (POST). An ingestion endpoint accepts them whatever else it requires and answers CORS for any origin.",
+            helpLinkUri: HelpBase + "dauth014");
+
+        /// <summary>DAUTH015: [EventIngestion] on an endpoint that requires an admin key.</summary>
+        public static readonly DiagnosticDescriptor EventIngestionWithAdmin = new(
+            id: EventIngestionWithAdminId,
+            title: "[EventIngestion] on an endpoint that requires admin lets event write keys in",
+            messageFormat: "Endpoint '{0}' requires an admin key but also accepts event write keys ([EventIngestion]); the verifier lets every event write key through an ingestion endpoint whatever it requires, so the weakest key passes where the strongest is demanded; remove [EventIngestion]",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "On an ingestion endpoint the verifier accepts an event write key without looking at the endpoint's permissions (EndpointPolicy.Refuses). Combined with an admin requirement, an endpoint meant for admin keys only is open to every event write key.",
+            helpLinkUri: HelpBase + "dauth015");
+
+        /// <summary>DAUTH016: the organizations key and an API key requirement on one endpoint.</summary>
+        public static readonly DiagnosticDescriptor OrganizationsKeyWithKey = new(
+            id: OrganizationsKeyWithKeyId,
+            title: "[RequiresOrganizationsKey] and a key requirement on one endpoint; the organizations key wins",
+            messageFormat: "Endpoint '{0}' requires the organizations key and also {1}; the organizations key wins, so no API key (admin included) is accepted here and {1} is never checked; remove {1}, or [RequiresOrganizationsKey] if API keys are meant",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The organizations key beats every other declaration (DeclarationPrecedence): an endpoint that requires it refuses API keys, so a RequiresKey next to it only misleads readers and the docs.",
+            helpLinkUri: HelpBase + "dauth016");
+
+        /// <summary>DAUTH017: an admin, workspace-scoped endpoint no request can name a workspace for.</summary>
+        public static readonly DiagnosticDescriptor AdminWorkspaceUnnameable = new(
+            id: AdminWorkspaceUnnameableId,
+            title: "Admin endpoint is workspace-scoped but no request can name a workspace; only restricted admin keys can call it",
+            messageFormat: "Endpoint '{0}' requires admin and a workspace, but its route has none of the places the verifier reads a workspace from ({1}); an admin key restricted to a workspace works in its own, every unrestricted admin key is refused with 400 WORKSPACE_REQUIRED; add the workspace to the route, configure a header or query source, or remove [RequiresWorkspace]",
+            category: SecurityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "On a workspace-scoped endpoint an admin key is held to a workspace like any key (WorkspaceResolver.Enter): a restricted admin key works in its own workspace (403 in any other), an unrestricted one must name a workspace. When only route sources are configured and the route has none of them, no request can name one.",
+            helpLinkUri: HelpBase + "dauth017");
     }
 }

@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Declarative.Auth.Analysis;
+using Declarative.Auth.Rules;
+using Declarative.Auth.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Declarative.Auth.Analyzers
+{
+    /// <summary>
+    /// One endpoint as the tenant-isolation and key-class rules look at it: the shared analysis layer's facts
+    /// (<see cref="MinimalApiFacts"/>, <see cref="ControllerFacts"/>), resolved by the shared precedence rule, plus what
+    /// a diagnostic and its fix need in source — the handler method, where to report, and where declarations are written.
+    /// </summary>
+    internal sealed class EndpointSite
+    {
+        private EndpointSite(EndpointModel facts, ResolvedDeclaration resolved, IMethodSymbol? handler, Location location,
+            (Location Location, string Kind)? fixTarget, IInvocationOperation? invocation, INamedTypeSymbol? controller)
+        {
+            Facts = facts;
+            Resolved = resolved;
+            Handler = handler;
+            Location = location;
+            FixTarget = fixTarget;
+            Invocation = invocation;
+            Controller = controller;
+        }
+
+        public EndpointModel Facts { get; }
+
+        public ResolvedDeclaration Resolved { get; }
+
+        /// <summary>The lambda's, method's or action's symbol; null when not visible (a delegate parameter...).</summary>
+        public IMethodSymbol? Handler { get; }
+
+        /// <summary>The Map call's name, or the action's name (the controller's when the action is inherited).</summary>
+        public Location Location { get; }
+
+        /// <summary>Where an attribute for the handler goes (<see cref="Analysis.Handler.FixTarget"/>).</summary>
+        public (Location Location, string Kind)? FixTarget { get; }
+
+        /// <summary>The Map call, for its fluent chain; null for controller actions.</summary>
+        public IInvocationOperation? Invocation { get; }
+
+        public INamedTypeSymbol? Controller { get; }
+
+        public bool ApiController => Controller is not null && EndpointRules.HasAttribute(Controller, "Microsoft.AspNetCore.Mvc.ApiControllerAttribute", inherit: true);
+
+        /// <summary>The route as far as the build knows it (the pattern alone when a prefix is unknown).</summary>
+        public string? Route => Facts.Route ?? Facts.Pattern;
+
+        public string Display => (Facts.HttpMethods.Count == 0 ? EndpointText.AnyMethod : string.Join(",", Facts.HttpMethods)) + " "
+                                 + (Route ?? Facts.Handler);
+
+        /// <summary>The endpoint of a Map call (MapGet, MapPost, ... MapMethods, Map); null for anything else.</summary>
+        public static EndpointSite? OfInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!EndpointRules.IsMapEndpointMethod(invocation.TargetMethod) || invocation.Syntax is not InvocationExpressionSyntax syntax
+                || invocation.SemanticModel is not { } model)
+                return null;
+            var ct = context.CancellationToken;
+            if (MinimalApiFacts.Read(syntax, invocation, model, ct) is not { } facts)
+                return null;
+            var handler = Analysis.Handler.Resolve((Operations.Argument(invocation, "handler") ?? Operations.Argument(invocation, "requestDelegate"))?.Value, model, ct);
+            return new EndpointSite(facts, Declarations.Resolve(facts.Levels), handler.Method, Operations.NameLocation(syntax), handler.FixTarget(ct), invocation, null);
+        }
+
+        /// <summary>
+        /// The endpoints of a controller's actions, one per action (its first selector, as DAUTH001 reports), with the
+        /// conventions of <c>MapControllers()</c> (<paramref name="conventions"/>) as the outermost level.
+        /// </summary>
+        public static IEnumerable<EndpointSite> OfController(INamedTypeSymbol type, IReadOnlyList<LevelModel> conventions, CancellationToken ct)
+        {
+            if (type.ContainingType is not null || !EndpointRules.IsController(type))
+                yield break;
+            var typeLocation = type.Locations.FirstOrDefault(l => l.IsInSource);
+            if (typeLocation is null)
+                yield break;
+            foreach (var group in ControllerFacts.Endpoints(type, ct).GroupBy(e => e.Action, SymbolEqualityComparer.Default))
+            {
+                var (action, endpoint) = group.First();
+                var levels = conventions.Concat(endpoint.Levels).ToEquatableArray();
+                var facts = endpoint with { Levels = levels };
+                var own = SymbolEqualityComparer.Default.Equals(action.ContainingType.OriginalDefinition, type.OriginalDefinition);
+                var actionLocation = action.OriginalDefinition.Locations.FirstOrDefault(l => l.IsInSource);
+                yield return new EndpointSite(facts, Declarations.Resolve(levels), action,
+                    own && actionLocation is not null ? actionLocation : typeLocation,
+                    actionLocation is null ? null : (actionLocation, Analysis.Handler.TargetMethod), null, type);
+            }
+        }
+
+        /// <summary>The levels <c>MapControllers()</c>'s fluent calls add (the first such call that declares anything), read once per compilation.</summary>
+        public static IReadOnlyList<LevelModel> ControllerConventions(Compilation compilation, CancellationToken ct)
+        {
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                SemanticModel? model = null;
+                foreach (var invocation in tree.GetRoot(ct).DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (Operations.NameToken(invocation.Expression) is not { ValueText: EndpointRules.MapControllersMethod })
+                        continue;
+#pragma warning disable RS1030 // MapControllers() lives in Program.cs, the controllers elsewhere; the driver's model cache serves this.
+                    model ??= compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                    if (MinimalApiFacts.ControllerConventions(invocation, model, ct) is { } conventions && conventions.Levels.Any(l => l.Items.Count > 0))
+                        return conventions.Levels.ToList();
+                }
+            }
+            return Array.Empty<LevelModel>();
+        }
+
+        /// <summary>
+        /// Where an item of <paramref name="kinds"/> is written for this endpoint, nearest first: an attribute on the handler
+        /// or action, a call on the endpoint's own chain, an attribute on the controller. Null when it comes from a
+        /// group or a convention (reported on the endpoint, without a fix).
+        /// </summary>
+        public Location? DeclarationOf(CancellationToken ct, params DeclarationItemKind[] kinds)
+        {
+            if (Handler is not null)
+            {
+                for (var method = Handler; method is not null; method = method.OverriddenMethod)
+                {
+                    if (AttributeOf(method.GetAttributes(), kinds, ct) is { } attribute)
+                        return attribute;
+                }
+            }
+            if (Invocation is not null)
+            {
+                foreach (var call in Operations.Downstream(Invocation))
+                {
+                    var level = new Declarations.Level();
+                    Declarations.AddFluent(call, level);
+                    if (level.Items.Any(i => Array.IndexOf(kinds, i.Kind) >= 0) && call.Syntax is InvocationExpressionSyntax callSyntax)
+                        return Operations.NameLocation(callSyntax);
+                }
+            }
+            for (var type = Controller; type is not null; type = type.BaseType)
+            {
+                if (AttributeOf(type.GetAttributes(), kinds, ct) is { } attribute)
+                    return attribute;
+            }
+            return null;
+        }
+
+        private static Location? AttributeOf(IEnumerable<AttributeData> attributes, DeclarationItemKind[] kinds, CancellationToken ct)
+        {
+            foreach (var attribute in attributes)
+            {
+                if (EndpointRules.KindOf(attribute.AttributeClass) is { } kind && Array.IndexOf(kinds, kind) >= 0
+                    && attribute.ApplicationSyntaxReference?.GetSyntax(ct) is { } syntax)
+                    return syntax.GetLocation();
+            }
+            return null;
+        }
+    }
+}
