@@ -9,7 +9,9 @@ internal static class ActivityOutput
     public static void WriteAudit(TextWriter output, IReadOnlyList<KeyAuditEntry> entries)
     {
         string[] header = ["TIME (UTC)", "ACTOR", "ACTION", "KEY", "CHANGE"];
-        var rows = entries.Select(e => new[]
+        // Bounded again on the way out: rows written by hand or by an older version must not drive the terminal
+        // (an escape sequence in a change would recolour or rewrite the lines above it).
+        var rows = entries.Select(e => e.Bounded()).Select(e => new[]
         {
             e.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             e.Actor,
