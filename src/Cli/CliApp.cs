@@ -88,11 +88,22 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<stri
 
     public string? Variable(string name) => environment(name);
 
+    /// <summary>The audit logs this run wrote to: an entry the store refused is retried once at the end, then reported.</summary>
+    public List<KeyAuditLog> Audits { get; } = [];
+
     /// <summary>Closes <paramref name="resource"/> (a store's connection pool) when the run ends.</summary>
     public void Track(object resource) => _opened.Add(resource);
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var audit in Audits)
+        {
+            if (audit.PendingCount == 0)
+                continue;
+            await audit.RetryPendingAsync(CancellationToken.None).ConfigureAwait(false);
+            if (audit.PendingCount > 0)
+                Error.WriteLine($"{CliApp.Name}: warning: the operation was done, but {audit.PendingCount} audit entries could not be written to the store's audit log.");
+        }
         foreach (var resource in _opened)
         {
             if (resource is IAsyncDisposable asyncDisposable)

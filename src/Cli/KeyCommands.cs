@@ -10,6 +10,7 @@ internal sealed class KeyCommands(CliContext context)
     private const string DefaultPrefix = "dauth";
 
     private readonly Dictionary<Command, string> _paths = [];
+    private readonly ActivityCommands _activity = new(context);
 
     public string PathOf(Command command) => _paths.TryGetValue(command, out var path) ? path : CliApp.Name;
 
@@ -27,9 +28,9 @@ internal sealed class KeyCommands(CliContext context)
         root.Subcommands.Add(keys);
         _paths[keys] = $"{CliApp.Name} keys";
         root.SetAction(_ => context.Fail(ExitCodes.Usage, $"name a command, e.g. '{CliApp.Name} keys list --sqlite keys.db'. See '{CliApp.Name} --help'."));
-        keys.SetAction(_ => context.Fail(ExitCodes.Usage, $"name a verb: create, list, get, revoke, rotate, expire or explain, e.g. '{CliApp.Name} keys list --sqlite keys.db'. See '{CliApp.Name} keys --help'."));
+        keys.SetAction(_ => context.Fail(ExitCodes.Usage, $"name a verb: create, list, get, revoke, rotate, expire, explain, audit or usage, e.g. '{CliApp.Name} keys list --sqlite keys.db'. See '{CliApp.Name} keys --help'."));
 
-        foreach (var verb in new[] { Create(), List(), Get(), Revoke(), Rotate(), Expire(), Explain() })
+        foreach (var verb in new[] { Create(), List(), Get(), Revoke(), Rotate(), Expire(), Explain(), Audit(), Usage() })
         {
             keys.Subcommands.Add(verb);
             _paths[verb] = $"{CliApp.Name} keys {verb.Name}";
@@ -54,7 +55,7 @@ internal sealed class KeyCommands(CliContext context)
             var keyId = RequireId(parse.GetValue(id));
             var table = reach.Table(parse, required: true)!;
             var target = store.Resolve(parse, context.Variable);
-            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
+            var service = Service(OpenStore(target, mayCreate: false), DefaultFormat);
             var key = await Operation(() => service.GetAsync(keyId, ct), target).ConfigureAwait(false) ?? throw NotFound(keyId);
             ReachOptions.WriteReach(context.Out, table, key);
             return ExitCodes.Ok;
@@ -136,7 +137,7 @@ internal sealed class KeyCommands(CliContext context)
             var keyFormat = format.Resolve(parse, context);
             var target = store.Resolve(parse, context.Variable);
             var keyStore = OpenStore(target, mayCreate: true);
-            var service = new ApiKeyService(keyStore, keyFormat, context.Time);
+            var service = Service(keyStore, keyFormat);
 
             var created = await Operation(() => service.CreateAsync(new CreateApiKeyRequest
             {
@@ -202,7 +203,7 @@ internal sealed class KeyCommands(CliContext context)
         command.SetAction(async (parse, ct) =>
         {
             var target = store.Resolve(parse, context.Variable);
-            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
+            var service = Service(OpenStore(target, mayCreate: false), DefaultFormat);
             var keys = await Operation(() => service.ListAsync(ct), target).ConfigureAwait(false);
             var now = context.Time.GetUtcNow();
             if (parse.GetValue(json))
@@ -229,7 +230,7 @@ internal sealed class KeyCommands(CliContext context)
         {
             var keyId = RequireId(parse.GetValue(id));
             var target = store.Resolve(parse, context.Variable);
-            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
+            var service = Service(OpenStore(target, mayCreate: false), DefaultFormat);
             var key = await Operation(() => service.GetAsync(keyId, ct), target).ConfigureAwait(false)
                 ?? throw NotFound(keyId);
             var now = context.Time.GetUtcNow();
@@ -256,7 +257,7 @@ internal sealed class KeyCommands(CliContext context)
         {
             var keyId = RequireId(parse.GetValue(id));
             var target = store.Resolve(parse, context.Variable);
-            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
+            var service = Service(OpenStore(target, mayCreate: false), DefaultFormat);
             var before = await Operation(() => service.GetAsync(keyId, ct), target).ConfigureAwait(false) ?? throw NotFound(keyId);
             var now = context.Time.GetUtcNow();
             if (before.IsRevoked(now))
@@ -291,7 +292,7 @@ internal sealed class KeyCommands(CliContext context)
             var now = context.Time.GetUtcNow();
             var when = ParseTime(parse.GetValue(at), "--at", now) ?? now;
             var target = store.Resolve(parse, context.Variable);
-            var service = new ApiKeyService(OpenStore(target, mayCreate: false), DefaultFormat, context.Time);
+            var service = Service(OpenStore(target, mayCreate: false), DefaultFormat);
             var key = await Operation(() => service.ExpireAsync(keyId, when, ct), target).ConfigureAwait(false);
             context.Out.WriteLine(when <= now
                 ? $"Key {key.Id} ({key.Name}) expired at {TimeInput.Show(when)}: it is refused with 401 KEY_EXPIRED."
@@ -341,7 +342,7 @@ internal sealed class KeyCommands(CliContext context)
             var keyStore = OpenStore(target, mayCreate: false);
             var old = await Operation(() => keyStore.GetAsync(keyId, ct), target).ConfigureAwait(false) ?? throw NotFound(keyId);
             var keyFormat = format.ResolveForRotation(parse, context, old);
-            var service = new ApiKeyService(keyStore, keyFormat, context.Time);
+            var service = Service(keyStore, keyFormat);
             var created = await Operation(() => service.RotateAsync(keyId, graceSpan, expiresAt, ct), target).ConfigureAwait(false);
             var oldAfter = await Operation(() => keyStore.GetAsync(keyId, ct), target).ConfigureAwait(false);
             var oldEnds = oldAfter?.RevokedAt ?? now;
@@ -362,6 +363,14 @@ internal sealed class KeyCommands(CliContext context)
     }
 
     // ---- shared pieces --------------------------------------------------------------------------------
+
+    // Every operation is recorded in the store's audit log as cli:<user>.
+    private ApiKeyService Service(IApiKeyStore store, ApiKeyFormat format)
+        => new ApiKeyService(store, format, context.Time) { Audit = _activity.AuditOf(store) }.As(_activity.Actor);
+
+    private Command Audit() => _activity.Audit(new StoreOptions(), t => OpenStore(t, mayCreate: false), Operation);
+
+    private Command Usage() => _activity.Usage(new StoreOptions(), t => OpenStore(t, mayCreate: false), Operation);
 
     private IApiKeyStore OpenStore(StoreTarget target, bool mayCreate)
     {

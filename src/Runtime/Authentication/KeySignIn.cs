@@ -10,7 +10,7 @@ namespace Declarative.Auth;
 /// the key's last-used time, and the app's <see cref="IClaimsTransformation"/> when it has one (as ASP.NET Core's
 /// authentication service runs it for its schemes).
 /// </summary>
-internal sealed class KeySignIn(KeyUsageRecorder usage, TimeProvider time, IServiceScopeFactory scopes)
+internal sealed class KeySignIn(KeyUsageRecorder usage, TimeProvider time, IServiceScopeFactory scopes, KeyUsageCounters? counts = null)
 {
     private readonly Lazy<bool> _transforms = new(() =>
     {
@@ -29,6 +29,7 @@ internal sealed class KeySignIn(KeyUsageRecorder usage, TimeProvider time, IServ
         context.Features.Set<IHttpAuthenticationFeature>(user);
         context.Features.Set<IApiKeyFeature>(key.Feature);
         usage.Record(key.Key.Id, time.GetUtcNow());
+        counts?.Request(key.Key.Id);
     }
 
     public static async Task TransformAsync(HttpContext context)

@@ -55,6 +55,12 @@ public sealed class DeclarativeAuthOptions
     /// <summary>CORS for event-ingestion endpoints.</summary>
     public EventIngestionOptions EventIngestion { get; } = new();
 
+    /// <summary>The audit log of key operations: retention and the bound on recorded refused calls.</summary>
+    public KeyAuditOptions Audit { get; } = new();
+
+    /// <summary>Per-key usage counts: how long minutes and hours are kept.</summary>
+    public KeyUsageOptions Usage { get; } = new();
+
     /// <summary>Per-key rate limits and the brute-force guard.</summary>
     public KeyRateLimitOptions RateLimits { get; } = new();
 

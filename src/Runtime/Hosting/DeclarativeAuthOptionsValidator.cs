@@ -18,6 +18,7 @@ internal sealed class DeclarativeAuthOptionsValidator : IValidateOptions<Declara
             failures.Add($"{Section}:KeyPrefix must be 2 to 16 lowercase ASCII letters naming the app, e.g. \"acme\".");
         Positive(failures, options.StoreTimeout, "StoreTimeout");
         Positive(failures, options.UsageFlushInterval, "UsageFlushInterval");
+        KeyActivityOptions.Validate(failures, options);
         if (options.CacheDuration < TimeSpan.Zero)
             failures.Add($"{Section}:CacheDuration must not be negative; got {options.CacheDuration}.");
         if (options.RateLimits.RequestsPerMinute < 1)

@@ -32,7 +32,8 @@ public static class DeclarativeAuthServiceCollectionExtensions
             sp.GetRequiredService<IApiKeyStore>(),
             sp.GetRequiredService<ApiKeyFormat>(),
             sp.GetRequiredService<TimeProvider>(),
-            () => sp.GetRequiredService<DeclarativeAuthState>().KnownPermissions()));
+            () => sp.GetRequiredService<DeclarativeAuthState>().KnownPermissions()) { Audit = sp.GetRequiredService<KeyAuditLog>() });
+        KeyActivityOptions.AddServices(services);
         services.TryAddSingleton<KeyUsageRecorder>();
         services.TryAddSingleton<OrganizationsKey>();
         services.TryAddSingleton<WorkspaceResolver>();

@@ -17,6 +17,15 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
     /// </summary>
     internal string? Workspace { get; private init; }
 
+    /// <summary>Where create, rotate, revoke and expire are recorded; null: not recorded (a bare service in a test).</summary>
+    internal KeyAuditLog? Audit { get; init; }
+
+    /// <summary>Who the audit log names for this service's operations: <c>code</c> unless <see cref="As"/> says otherwise.</summary>
+    internal string Actor { get; private init; } = "code";
+
+    /// <summary>This service acting for <paramref name="actor"/> (an admin key id, <c>cli:&lt;user&gt;</c>, <c>secret-scanning</c>).</summary>
+    internal ApiKeyService As(string actor) => new(store, format, time, knownPermissions) { Workspace = Workspace, Audit = Audit, Actor = actor };
+
     /// <summary>
     /// This service as seen by a caller restricted to <paramref name="workspace"/> (null: unrestricted), with every
     /// store call bounded by <paramref name="timeout"/> (a hung store answers <see cref="KeyStoreUnavailableException"/>).
@@ -25,7 +34,12 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
     internal ApiKeyService For(string? workspace, TimeSpan? timeout = null)
         => workspace is null && timeout is null
             ? this
-            : new(timeout is { } t ? new TimeLimitedApiKeyStore(store, t, time) : store, format, time, knownPermissions) { Workspace = workspace ?? Workspace };
+            : new(timeout is { } t ? new TimeLimitedApiKeyStore(store, t, time) : store, format, time, knownPermissions)
+            {
+                Workspace = workspace ?? Workspace,
+                Audit = Audit,
+                Actor = Actor,
+            };
 
     /// <summary>Creates a key and returns its secret (once).</summary>
     public async Task<CreatedApiKey> CreateAsync(CreateApiKeyRequest request, CancellationToken cancellationToken = default)
@@ -67,6 +81,7 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
             ExpiresAt = request.ExpiresAt,
         };
         await store.AddAsync(key, cancellationToken).ConfigureAwait(false);
+        await Record(KeyAuditEntry.Create, key, KeyAuditChanges.Created(key)).ConfigureAwait(false);
         return new CreatedApiKey(key, secret);
     }
 
@@ -92,6 +107,7 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
         if (key.RevokedAt is { } at && at <= now)
             return key;
         await store.RevokeAsync(id, now, cancellationToken).ConfigureAwait(false);
+        await Record(KeyAuditEntry.Revoke, key, KeyAuditChanges.Revoked(key, now)).ConfigureAwait(false);
         return key with { RevokedAt = now };
     }
 
@@ -101,6 +117,7 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
         var key = await Existing(id, cancellationToken).ConfigureAwait(false);
         var when = at ?? time.GetUtcNow();
         await store.SetExpiryAsync(id, when, cancellationToken).ConfigureAwait(false);
+        await Record(KeyAuditEntry.Expire, key, KeyAuditChanges.Expiry(key.ExpiresAt, when)).ConfigureAwait(false);
         return key with { ExpiresAt = when };
     }
 
@@ -141,8 +158,13 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
         };
         if (!await store.RotateAsync(old.Id, replacement, oldEnds, cancellationToken).ConfigureAwait(false))
             throw NotFound(id);
+        await Record(KeyAuditEntry.Rotate, old, KeyAuditChanges.Rotated(old, replacement, oldEnds)).ConfigureAwait(false);
+        await Record(KeyAuditEntry.Create, replacement, KeyAuditChanges.Created(replacement)).ConfigureAwait(false);
         return new CreatedApiKey(replacement, secret);
     }
+
+    // After the store write succeeded: the record never fails or undoes the operation (KeyAuditLog holds and retries).
+    private Task Record(string action, ApiKey key, string change) => Audit?.RecordAsync(Actor, action, key, change) ?? Task.CompletedTask;
 
     internal static string NewId() => "key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 

@@ -8,13 +8,16 @@ namespace Declarative.Auth;
 /// <summary>
 /// Collects last-used times on the request path (a lock-free read, and at most one in-place dictionary write per
 /// key and second, no allocation once a key has been seen) and writes them to the store in one batch per
-/// interval, never per request.
+/// interval, never per request. The same batch carries the per-key request and refusal counts of
+/// <see cref="KeyUsageCounters"/> to the <see cref="IKeyUsageStore"/>.
 /// </summary>
 internal sealed partial class KeyUsageRecorder(
     IApiKeyStore store,
     TimeProvider time,
     IOptions<DeclarativeAuthOptions> options,
-    ILogger<KeyUsageRecorder> logger) : BackgroundService
+    ILogger<KeyUsageRecorder> logger,
+    KeyUsageCounters? counters = null,
+    IKeyUsageStore? usage = null) : BackgroundService
 {
     // long (UTC ticks) rather than DateTimeOffset: updating a value of pointer size or less reuses the node.
     private readonly ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
@@ -32,6 +35,7 @@ internal sealed partial class KeyUsageRecorder(
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        await FlushCountsAsync(cancellationToken).ConfigureAwait(false);
         if (_pending.IsEmpty)
             return;
         var batch = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -52,6 +56,26 @@ internal sealed partial class KeyUsageRecorder(
         }
     }
 
+    // One write per flush for every key's counts, attributed to the minute of the flush (at most one flush interval
+    // later than the requests). A failed write puts the counts back: the next flush carries them.
+    private async Task FlushCountsAsync(CancellationToken cancellationToken)
+    {
+        if (counters is null || usage is null)
+            return;
+        var counts = counters.Drain();
+        if (counts.Count == 0)
+            return;
+        try
+        {
+            await usage.AddAsync(KeyUsageTime.Floor(time.GetUtcNow(), KeyUsageSpan.Minute), counts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCountsFailed(logger, counts.Count, ex.GetType().Name);
+            counters.Return(counts);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.UsageFlushInterval, time);
@@ -68,4 +92,7 @@ internal sealed partial class KeyUsageRecorder(
 
     [LoggerMessage(20, LogLevel.Warning, "Could not write last-used times of {Count} keys ({Kind}); will retry.")]
     private static partial void LogFlushFailed(ILogger logger, int count, string kind);
+
+    [LoggerMessage(21, LogLevel.Warning, "Could not write {Count} usage counts ({Kind}); will retry.")]
+    private static partial void LogCountsFailed(ILogger logger, int count, string kind);
 }

@@ -22,7 +22,8 @@ public static class ApiKeyManagementEndpoints
     public static RouteGroupBuilder MapApiKeyManagement(this IEndpointRouteBuilder endpoints, string prefix = "/auth/keys")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(prefix).RequireKey(KeyType.Admin);
+        var group = endpoints.MapGroup(prefix).RequireKey(KeyType.Admin).WithMetadata(KeyManagementAudit.Metadata);
+        KeyActivityEndpoints.Map(group);
         group.MapPost("/", (RequestDelegate)Create).WithName("DeclarativeAuth.CreateKey");
         group.MapGet("/", (RequestDelegate)List).WithName("DeclarativeAuth.ListKeys");
         group.MapGet("/{id}", (RequestDelegate)Get).WithName("DeclarativeAuth.GetKey");
@@ -121,7 +122,7 @@ public static class ApiKeyManagementEndpoints
 
     private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? "";
 
-    private static async Task Handle(HttpContext context, Func<ApiKeyService, DateTimeOffset, Task> action)
+    internal static async Task Handle(HttpContext context, Func<ApiKeyService, DateTimeOffset, Task> action)
     {
         var services = context.RequestServices;
         try
@@ -132,6 +133,7 @@ public static class ApiKeyManagementEndpoints
         {
             var status = ex.Code switch { "NOT_FOUND" => 404, "CONFLICT" => 409, "FORBIDDEN" => 403, _ => 400 };
             context.Response.StatusCode = status;
+            await KeyManagementAudit.Failed(services.GetRequiredService<KeyAuditLog>(), context, status, ex.Code).ConfigureAwait(false);
             await services.GetRequiredService<IAuthErrorWriter>().WriteAsync(context, new AuthError(status, ex.Code, ex.Message)).ConfigureAwait(false);
         }
         catch (KeyStoreUnavailableException)
@@ -151,7 +153,8 @@ public static class ApiKeyManagementEndpoints
         var services = context.RequestServices;
         var caller = context.Features.Get<IApiKeyFeature>()?.Key;
         var timeout = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeclarativeAuthOptions>>().Value.StoreTimeout;
-        return services.GetRequiredService<ApiKeyService>().For(caller?.Workspace, timeout);
+        var service = services.GetRequiredService<ApiKeyService>().For(caller?.Workspace, timeout);
+        return caller is null ? service : service.As(caller.Id);
     }
 
     private static async Task<T> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

@@ -11,4 +11,6 @@ namespace Declarative.Auth;
 [JsonSerializable(typeof(CreatedKeyView))]
 [JsonSerializable(typeof(KeyIntrospection))]
 [JsonSerializable(typeof(KeyReachView))]
+[JsonSerializable(typeof(IReadOnlyList<KeyAuditEntry>))]
+[JsonSerializable(typeof(KeyUsageView))]
 internal sealed partial class ManagementJsonContext : JsonSerializerContext;

@@ -68,11 +68,11 @@ internal sealed class DeclarativeAuthMiddleware(
 
         var key = outcome.Key!;
         if (!limits.TryAcquire(context, policy, key.Key, out var window))
-            return refusals.Write(context, limits.Refusal(window), window);
+            return refusals.Write(context, limits.Refusal(window), window, key.Key);
         if (policy.Refuses(key) is { } forbidden)
-            return refusals.Write(context, forbidden);
+            return refusals.Write(context, forbidden, key: key.Key);
         if (workspaces.Enter(context, policy, key.Key) is { } wrongWorkspace)
-            return refusals.Write(context, wrongWorkspace);
+            return refusals.Write(context, wrongWorkspace, key: key.Key);
 
         signIn.SignIn(context, key);
         return signIn.Transforms ? TransformThenNext(context) : next(context);

@@ -10,12 +10,20 @@ namespace Declarative.Auth;
 /// <c>X-RateLimit-*</c>, the accepted permissions of a 403), then the body through the app's <see cref="IAuthErrorWriter"/>. The verifier and the
 /// <c>ApiKey</c> scheme's challenge both answer through it, so a refusal reads the same on every path.
 /// </summary>
-internal sealed class Refusals(IAuthErrorWriter errors, IOptions<DeclarativeAuthOptions> options)
+internal sealed class Refusals(IAuthErrorWriter errors, IOptions<DeclarativeAuthOptions> options, KeyUsageCounters? usage = null, KeyAuditLog? audit = null)
 {
     private readonly string? _acceptedHeader = AcceptedHeaderName(options.Value.AcceptedPermissionsHeader);
 
-    public Task Write(HttpContext context, AuthError error, KeyRateLimiter.Decision? limited = null)
+    /// <param name="context">The request.</param>
+    /// <param name="error">The refusal.</param>
+    /// <param name="limited">For a 429: the window that was full.</param>
+    /// <param name="key">The verified key refused (rate limit, permissions, workspace): its usage counts the refusal.</param>
+    public Task Write(HttpContext context, AuthError error, KeyRateLimiter.Decision? limited = null, ApiKey? key = null)
     {
+        if (key is not null)
+            usage?.Refused(key.Id, error.Code);
+        if (audit is not null)
+            KeyManagementAudit.Refused(audit, context, error, key);
         var response = context.Response;
         response.StatusCode = error.Status;
         if (limited is { } window)

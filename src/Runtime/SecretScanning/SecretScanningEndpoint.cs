@@ -57,7 +57,7 @@ public static class SecretScanningEndpoint
         var format = services.GetRequiredService<ApiKeyFormat>();
         var time = services.GetRequiredService<TimeProvider>();
         var store = new TimeLimitedApiKeyStore(services.GetRequiredService<IApiKeyStore>(), options.StoreTimeout, time);
-        var keys = services.GetRequiredService<ApiKeyService>().For(null, options.StoreTimeout);
+        var keys = services.GetRequiredService<ApiKeyService>().For(null, options.StoreTimeout).As("secret-scanning");
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SecretScanningEndpoint).FullName!);
         var labels = new List<SecretScanningAlert.Label>(matches.Count);
         try

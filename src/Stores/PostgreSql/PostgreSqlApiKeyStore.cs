@@ -66,6 +66,9 @@ public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposab
 
     internal string Schema => _options.Schema;
 
+    /// <summary>The connection pool, shared with the audit and usage tables (<see cref="PostgreSqlKeyActivityStore"/>).</summary>
+    internal NpgsqlDataSource Connections => _dataSource;
+
     /// <summary>Where rows that cannot be read are reported (set by <c>UsePostgreSqlStore</c>).</summary>
     internal ILogger Logger { get; set; } = NullLogger.Instance;
 

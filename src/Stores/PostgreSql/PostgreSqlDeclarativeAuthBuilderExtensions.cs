@@ -46,6 +46,7 @@ public static class PostgreSqlDeclarativeAuthBuilderExtensions
             new PostgreSqlKeyChangeFeed(sp.GetRequiredService<PostgreSqlApiKeyStore>(), sp.GetRequiredService<ILogger<PostgreSqlKeyChangeFeed>>()));
         builder.Services.AddSingleton<IKeyChangeFeed>(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
+        PostgreSqlKeyActivityStore.Register(builder.Services); // the audit log and usage counts live in the same database
         return builder.UseStore(sp => new PostgreSqlApiKeyStore(normalized, sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value)
         {
             Logger = sp.GetRequiredService<ILogger<PostgreSqlApiKeyStore>>(),

@@ -21,6 +21,7 @@ public static class SqliteDeclarativeAuthBuilderExtensions
             new SqliteKeyChangeFeed(sp.GetRequiredService<SqliteApiKeyStore>(), sp.GetRequiredService<ILogger<SqliteKeyChangeFeed>>(),
                 time: sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IKeyChangeFeed>(sp => sp.GetRequiredService<SqliteKeyChangeFeed>());
+        SqliteKeyActivityStore.Register(builder.Services); // the audit log and usage counts live in the same file
         return builder.UseStore(sp =>
         {
             var target = pathOrConnectionString;

@@ -121,8 +121,10 @@
       $('connected-box').hidden = false;
       $('keys-section').hidden = false;
       $('endpoints-section').hidden = false;
+      $('audit-section').hidden = false;
       renderCatalog();
       renderKeys();
+      reloadAudit();
       if (moveFocus) $('keys-title').focus();
       return true;
     } catch (e) {
@@ -145,6 +147,8 @@
     $('connected').textContent = '';
     $('keys-section').hidden = true;
     $('endpoints-section').hidden = true;
+    $('audit-section').hidden = true;
+    $('audit-body').replaceChildren();
     $('keys-body').replaceChildren();
     $('endpoints-body').replaceChildren();
     $('env-badge').hidden = true;
@@ -160,6 +164,7 @@
     } catch (e) {
       showKeysError(e);
     }
+    reloadAudit();
   }
 
   function showKeysError(e) {
@@ -234,6 +239,9 @@
 
     const actions = cell('Actions', { class: 'no-label' });
     const box = el('div', { class: 'actions' });
+    const activity = el('button', { type: 'button', class: 'small', text: 'Activity', 'aria-label': 'Activity of ' + key.name });
+    activity.addEventListener('click', () => openActivity(key, activity));
+    box.append(activity);
     if (key.status === 'active') {
       const rotate = el('button', { type: 'button', class: 'small', text: 'Rotate', 'aria-label': 'Rotate ' + key.name });
       rotate.addEventListener('click', () => confirmRotate(key, rotate));
@@ -551,6 +559,106 @@
     }
   });
 
+  // ---- activity: audit log and usage ----
+  // Everything shown here comes from the server and may hold text an attacker chose (a key id in a refused call's
+  // URL, a name): it is only ever set with textContent and SVG attributes, never parsed as markup.
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  const BIN_MINUTES = 15;
+
+  function svg(tag, attrs, text) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function auditRow(entry, withKey) {
+    const tr = el('tr');
+    const time = cell('Time'); timeCell(time, entry.at, '—'); tr.appendChild(time);
+    tr.appendChild(cell('Actor', { text: entry.actor || '' }));
+    tr.appendChild(cell('Action').appendChild(el('span', { class: 'audit-action audit-' + (entry.action === 'denied' ? 'denied' : 'change'), text: entry.action || '' })).parentNode);
+    if (withKey) tr.appendChild(cell('Key', { class: 'key-id', text: entry.keyId || '—' }));
+    tr.appendChild(cell('Change', { class: 'audit-change', text: entry.change || '' }));
+    return tr;
+  }
+
+  async function reloadAudit() {
+    if (!adminKey) return;
+    show($('audit-error'), '');
+    try {
+      const entries = await call('GET', '/audit?limit=50');
+      $('audit-body').replaceChildren(...(Array.isArray(entries) ? entries : []).map((e) => auditRow(e, true)));
+    } catch (e) {
+      show($('audit-error'), describeError(e));
+    }
+  }
+
+  function refusedText(refusals) {
+    return Object.entries(refusals || {}).sort((a, b) => b[1] - a[1]).map(([code, n]) => code + ' ' + n).join(', ');
+  }
+
+  // One bar per 15 minutes: accepted requests below, refused ones stacked above in the refusal colour.
+  function drawUsage(view) {
+    const from = new Date(view.from).getTime();
+    const to = new Date(view.to).getTime();
+    const binMs = BIN_MINUTES * 60000;
+    const count = Math.max(1, Math.round((to - from) / binMs));
+    const bins = Array.from({ length: count }, () => ({ requests: 0, refused: 0 }));
+    for (const p of view.points || []) {
+      const i = Math.floor((new Date(p.start).getTime() - from) / binMs);
+      if (i < 0 || i >= count) continue;
+      bins[i].requests += p.requests || 0;
+      for (const n of Object.values(p.refusals || {})) bins[i].refused += n;
+    }
+    const max = Math.max(1, ...bins.map((b) => b.requests));
+    const width = 600, height = 140, left = 40, bottom = 20, top = 8, barW = (width - left) / count;
+    const plot = height - bottom - top;
+    const chart = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', class: 'usage-svg', 'aria-labelledby': 'usage-svg-title' });
+    chart.appendChild(svg('title', { id: 'usage-svg-title' }, view.requests + ' requests in the last 24 hours, at most ' + max + ' in 15 minutes'));
+    chart.appendChild(svg('line', { x1: left, y1: top + plot, x2: width, y2: top + plot, class: 'axis' }));
+    chart.appendChild(svg('text', { x: left - 4, y: top + 8, class: 'axis-label', 'text-anchor': 'end' }, String(max)));
+    chart.appendChild(svg('text', { x: left - 4, y: top + plot, class: 'axis-label', 'text-anchor': 'end' }, '0'));
+    for (const [x, label, anchor] of [[left, '−24 h', 'start'], [left + (width - left) / 2, '−12 h', 'middle'], [width, 'now', 'end']]) {
+      chart.appendChild(svg('text', { x, y: height - 4, class: 'axis-label', 'text-anchor': anchor }, label));
+    }
+    bins.forEach((b, i) => {
+      if (b.requests === 0) return;
+      const x = left + i * barW;
+      const total = (b.requests / max) * plot;
+      const refused = (b.refused / max) * plot;
+      const start = new Date(from + i * binMs).toISOString().slice(11, 16);
+      const g = svg('g', { class: 'bin' });
+      g.appendChild(svg('title', {}, start + ' UTC: ' + b.requests + ' requests' + (b.refused ? ', ' + b.refused + ' refused' : '')));
+      g.appendChild(svg('rect', { x: x + 0.5, y: top + plot - total, width: Math.max(1, barW - 1), height: total - refused, class: 'bar-ok' }));
+      if (b.refused) g.appendChild(svg('rect', { x: x + 0.5, y: top + plot - refused, width: Math.max(1, barW - 1), height: refused, class: 'bar-refused' }));
+      chart.appendChild(g);
+    });
+    $('usage-chart').replaceChildren(chart);
+    const refused = refusedText(view.refusals);
+    $('usage-summary').textContent = view.requests
+      ? view.requests + ' requests in the last 24 hours' + (refused ? '; refused: ' + refused + '.' : ', none refused.')
+      : 'No requests in the last 24 hours.';
+  }
+
+  async function openActivity(key, opener) {
+    $('activity-title').textContent = 'Activity of "' + key.name + '"';
+    $('usage-chart').replaceChildren();
+    $('usage-summary').textContent = 'Loading…';
+    $('key-audit-body').replaceChildren();
+    show($('activity-error'), '');
+    openDialog($('activity-dialog'), opener, $('activity-close'));
+    const id = '/' + encodeURIComponent(key.id);
+    try {
+      const [usage, entries] = await Promise.all([call('GET', id + '/usage'), call('GET', id + '/audit?limit=100')]);
+      drawUsage(usage);
+      $('key-audit-body').replaceChildren(...(Array.isArray(entries) ? entries : []).map((e) => auditRow(e, false)));
+    } catch (e) {
+      $('usage-summary').textContent = '';
+      show($('activity-error'), describeError(e));
+    }
+  }
+
   // ---- wiring ----
 
   $('connect-form').addEventListener('submit', (event) => {
@@ -567,6 +675,7 @@
     disconnect();
     $('admin-key').focus();
   });
+  $('audit-refresh').addEventListener('click', reloadAudit);
   $('filter-text').addEventListener('input', renderKeys);
   $('filter-status').addEventListener('change', renderKeys);
 
