@@ -57,18 +57,7 @@ public sealed class Pipelines
         OurEndpoint = new Endpoint(Noop, new EndpointMetadataCollection(new RequiresKeyAttribute(KeyType.Read) { Scope = "monitors" }), "GET /monitors");
         ConventionalEndpoint = new Endpoint(Noop, new EndpointMetadataCollection(new AuthorizeAttribute(Keys.Permission)), "GET /monitors");
 
-        var services = new ServiceCollection();
-        services.AddLogging(l => l.ClearProviders());
-        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-        services.AddSingleton<EndpointDataSource>(new DefaultEndpointDataSource(OurEndpoint));
-        services.AddDeclarativeAuth(o =>
-        {
-            o.KeyPrefix = Keys.Prefix;
-            o.KeyEnvironment = KeyEnvironment.Test;
-            // Rate limiting is its own feature (and would answer 429 after 100 calls); the baseline has none.
-            o.RateLimits.Enabled = false;
-        }).UseStore(_ => { var s = new InMemoryApiKeyStore(); keys.Seed(s); return s; }, cache: true);
-        Services = services.BuildServiceProvider();
+        Services = Ours(keys, OurEndpoint, problemDetails: false);
         Store = Services.GetRequiredService<IApiKeyStore>();
         State = Services.GetRequiredService<DeclarativeAuthState>();
         State.Initialize();
@@ -82,6 +71,10 @@ public sealed class Pipelines
         // The same middleware with a handler that reads HttpContext.User: what the per-request principal costs when used.
         MiddlewareReadsUser = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(Services, (RequestDelegate)(c => c.User.Identity is null ? Task.CompletedTask : Task.CompletedTask));
         Policy = State.PolicyFor(OurEndpoint);
+        // The same app with AddProblemDetails(): refusals go through its IProblemDetailsService (issue 17.8's default).
+        ProblemDetailsServices = Ours(keys, OurEndpoint, problemDetails: true);
+        ProblemDetailsServices.GetRequiredService<DeclarativeAuthState>().Initialize();
+        MiddlewareProblemDetails = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(ProblemDetailsServices, Noop);
 
         var conventional = new ServiceCollection();
         conventional.AddLogging(l => l.ClearProviders());
@@ -100,7 +93,27 @@ public sealed class Pipelines
         NoAuth = none.Build();
     }
 
+    private static ServiceProvider Ours(Keys keys, Endpoint endpoint, bool problemDetails)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.ClearProviders());
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddSingleton<EndpointDataSource>(new DefaultEndpointDataSource(endpoint));
+        if (problemDetails)
+            services.AddProblemDetails();
+        services.AddDeclarativeAuth(o =>
+        {
+            o.KeyPrefix = Keys.Prefix;
+            o.KeyEnvironment = KeyEnvironment.Test;
+            // Rate limiting is its own feature (and would answer 429 after 100 calls); the baseline has none.
+            o.RateLimits.Enabled = false;
+        }).UseStore(_ => { var s = new InMemoryApiKeyStore(); keys.Seed(s); return s; }, cache: true);
+        return services.BuildServiceProvider();
+    }
+
     public Keys Keys { get; }
+    public IServiceProvider ProblemDetailsServices { get; }
+    internal DeclarativeAuthMiddleware MiddlewareProblemDetails { get; }
     public Endpoint OurEndpoint { get; }
     public Endpoint ConventionalEndpoint { get; }
     public IServiceProvider Services { get; }

@@ -23,6 +23,8 @@ public static class Program
             case "verify":
                 RunVerify(args.Skip(1).ToArray());
                 return 0;
+            case "ab": // two builds in one process, interleaved: ab <dirA> <dirB> [methods] [rounds] (benchmarks/ab.sh)
+                return AbComparison.Run(args.Skip(1).ToArray());
             case "check": // the set-up and sanity checks of the verify benchmarks, without BenchmarkDotNet
                 new VerifyBenchmarks().Setup();
                 Console.WriteLine("verify set-up: every case decides as expected");
@@ -81,6 +83,9 @@ public static class Program
             .AddJob(job)
             .WithOptions(ConfigOptions.DisableOptimizationsValidator)
             .WithArtifactsPath(Environment.GetEnvironmentVariable("BENCH_ARTIFACTS") ?? Path.Combine(Path.GetTempPath(), "dauth-bdn"));
+        // VERIFY_FILTER=MiddlewareValid,MiddlewareLacking: only those methods (a quick comparison of candidates).
+        if (Environment.GetEnvironmentVariable("VERIFY_FILTER") is { Length: > 0 } only)
+            config = config.AddFilter(new BenchmarkDotNet.Filters.NameFilter(name => only.Split(',').Contains(name)));
         var summary = BenchmarkRunner.Run<VerifyBenchmarks>(config);
         Report(summary);
     }
@@ -112,6 +117,7 @@ public static class Program
         Summary.Row("verify", "middleware: bad checksum (401 body)", Cell("MiddlewareBadChecksum"));
         Summary.Row("verify", "middleware: unknown key (401 body)", Cell("MiddlewareUnknown"));
         Summary.Row("verify", "middleware: lacks permission (403 body)", Cell("MiddlewareLacking"));
+        Summary.Row("verify", "middleware: lacks permission, via IProblemDetailsService (403 body)", Cell("MiddlewareLackingProblemDetails"));
         Summary.Row("baseline", "conventional: valid", Cell("ConventionalValid"));
         Summary.Row("baseline", "conventional: bad checksum", Cell("ConventionalBadChecksum"));
         Summary.Row("baseline", "conventional: unknown key", Cell("ConventionalUnknown"));

@@ -45,6 +45,7 @@ public static class DeclarativeAuthServiceCollectionExtensions
         services.TryAddSingleton<KeySignIn>();
         services.TryAddSingleton<Refusals>();
         services.TryAddSingleton<OrganizationsKeyCheck>();
+        services.TryAddSingleton<EndpointGate>();
         services.TryAddSingleton<AppAuthorization>();
         // The app's own authorization judges [Authorize] endpoints and the other half of [OrAuthorization].
         services.AddAuthorization();

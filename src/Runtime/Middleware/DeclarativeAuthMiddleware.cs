@@ -3,46 +3,27 @@ using Microsoft.AspNetCore.Http;
 namespace Declarative.Auth;
 
 /// <summary>
-/// Enforces each endpoint's declaration: authenticate → rate limit → evaluate the endpoint's policy → workspace →
-/// next, or a refusal. Each step lives in its own type; this is only the order. The common case — a declared
-/// endpoint and a valid cached key — runs synchronously and allocates nothing.
+/// Enforces each endpoint's declaration: what the declaration alone decides (<see cref="EndpointGate"/>) →
+/// authenticate → rate limit → the endpoint's policy → workspace → next, or a refusal. Each step lives in its own
+/// type; this is only the order. The common case — a declared endpoint and a valid cached key — runs synchronously
+/// and allocates nothing.
 /// </summary>
 internal sealed class DeclarativeAuthMiddleware(
     RequestDelegate next,
-    DeclarativeAuthState state,
+    EndpointGate gate,
     KeyAuthentication authentication,
     KeyRateLimits limits,
     WorkspaceResolver workspaces,
     KeySignIn signIn,
     AppAuthorization app,
-    OrganizationsKeyCheck organizations,
     Refusals refusals)
 {
     public Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint() is not { } endpoint)
             return next(context); // nothing matched: no endpoint code runs, the request ends in 404
-        if (AspNetCoreInternals.IsMethodNotAllowed(endpoint))
-            return state.IsDisabledOrganizationsPath(context.Request.Path) ? NotFound(context) : next(context);
-
-        var policy = state.PolicyFor(endpoint);
-        switch (policy.Access)
-        {
-            case EndpointAccess.Public:
-                return next(context);
-            case EndpointAccess.Undeclared:
-                return state.AllowUndeclared ? next(context) : refusals.Write(context, AuthError.Undeclared);
-            case EndpointAccess.OrganizationsKey:
-                return organizations.Check(context) is not { } refused ? next(context)
-                    : OrganizationsKeyCheck.IsDisabled(refused.Error) ? NotFound(context)
-                    : refusals.Write(context, refused.Error, refused.Limit);
-            // The ApiKey scheme ran first (UseAuthentication() before us): take its outcome, never count a key twice.
-            case EndpointAccess.Authorize when KeySignIn.SignedIn(context) is not null:
-                return next(context);
-            case EndpointAccess.Authorize when context.Features.Get<ApiKeyAuthenticationHandler.PendingRefusal>() is { } pending:
-                return refusals.Write(context, pending.Error, pending.Limit);
-        }
-
+        if (gate.Answer(context, endpoint, next, out var policy) is { } answered)
+            return answered;
         var outcome = authentication.AuthenticateAsync(context);
         return outcome.IsCompletedSuccessfully ? Decide(context, policy, outcome.Result) : DecideLater(context, policy, outcome);
     }
@@ -82,11 +63,5 @@ internal sealed class DeclarativeAuthMiddleware(
     {
         await KeySignIn.TransformAsync(context).ConfigureAwait(false);
         await next(context).ConfigureAwait(false);
-    }
-
-    private static Task NotFound(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status404NotFound;
-        return Task.CompletedTask;
     }
 }

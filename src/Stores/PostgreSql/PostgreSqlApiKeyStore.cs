@@ -30,11 +30,26 @@ public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposab
     /// <summary>A store on the database of <paramref name="connectionString"/>.</summary>
     /// <exception cref="ArgumentException">The connection string or an option is invalid (the message says which).</exception>
     public PostgreSqlApiKeyStore(string connectionString, PostgreSqlStoreOptions? options = null)
+        : this(ParseConnectionString(connectionString), null, options)
+    {
+    }
+
+    /// <summary>
+    /// A store on the app's own <paramref name="dataSource"/> (one registered in DI): the app owns it (its pool, its
+    /// password provider) and disposes it; this store never sees its password.
+    /// </summary>
+    internal PostgreSqlApiKeyStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions? options)
+        : this(null, dataSource, options)
+    {
+    }
+
+    private PostgreSqlApiKeyStore(string? connectionString, NpgsqlDataSource? appDataSource, PostgreSqlStoreOptions? options)
     {
         _options = (options ?? new PostgreSqlStoreOptions()).Clone();
         _options.Validate();
-        ConnectionString = ParseConnectionString(connectionString);
-        _dataSource = NpgsqlDataSource.Create(ConnectionString);
+        ConnectionString = connectionString;
+        _ownsDataSource = appDataSource is null;
+        _dataSource = appDataSource ?? NpgsqlDataSource.Create(connectionString!);
         _lookupTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(_options.LookupTimeout.TotalSeconds));
 
         var t = PostgreSqlSchema.Quote(_options.Schema) + ".api_keys";
@@ -51,14 +66,26 @@ public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposab
             """;
     }
 
-    // Holds the password: never public, never in ToString or an exception message (issue 17.4).
-    internal string ConnectionString { get; }
+    // Holds the password: never public, never in ToString or an exception message (issue 17.4). Null when the store
+    // runs on the app's NpgsqlDataSource (whose ConnectionString carries no password unless the app asked for it).
+    internal string? ConnectionString { get; }
+
+    private readonly bool _ownsDataSource;
+
+    /// <summary>The app's data source this store runs on, or null when it made its own from a connection string.</summary>
+    internal NpgsqlDataSource? AppDataSource => _ownsDataSource ? null : _dataSource;
 
     /// <summary>Where the keys are, without credentials: host, port, database and schema.</summary>
-    public override string ToString()
+    public override string ToString() => $"PostgreSQL key store ({Target})";
+
+    /// <summary>Host, port, database and schema: what messages may name (never user or password).</summary>
+    internal string Target
     {
-        var target = new NpgsqlConnectionStringBuilder(ConnectionString);
-        return $"PostgreSQL key store (Host={target.Host};Port={target.Port};Database={target.Database};Schema={_options.Schema})";
+        get
+        {
+            var target = new NpgsqlConnectionStringBuilder(ConnectionString ?? _dataSource.ConnectionString);
+            return $"Host={target.Host};Port={target.Port};Database={target.Database};Schema={_options.Schema}";
+        }
     }
 
     /// <summary>The settings in use.</summary>
@@ -407,8 +434,12 @@ public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposab
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <inheritdoc />
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+            _dataSource.Dispose();
+    }
 }

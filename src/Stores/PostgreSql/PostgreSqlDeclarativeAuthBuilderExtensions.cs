@@ -2,6 +2,7 @@ using Declarative.Auth.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Declarative.Auth;
 
@@ -35,7 +36,39 @@ public static class PostgreSqlDeclarativeAuthBuilderExtensions
             coded.Validate();
         }
         var normalized = PostgreSqlApiKeyStore.ParseConnectionString(connectionString);
+        return Register(builder, configure, sp => new PostgreSqlApiKeyStore(normalized, sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value));
+    }
 
+    /// <summary>
+    /// Keeps keys in PostgreSQL through the app's own <see cref="NpgsqlDataSource"/>, the one registered in DI (e.g.
+    /// <c>builder.Services.AddNpgsqlDataSource(…)</c>): its pool, password provider and settings are used, and the
+    /// app disposes it. Otherwise as <see cref="UsePostgreSqlStore(DeclarativeAuthBuilder, string, Action{PostgreSqlStoreOptions}?)"/>;
+    /// with no data source registered, start-up stops with a message saying what to register.
+    /// </summary>
+    /// <param name="builder">From <c>AddDeclarativeAuth()</c>.</param>
+    public static DeclarativeAuthBuilder UsePostgreSqlStore(this DeclarativeAuthBuilder builder)
+        => UsePostgreSqlStore(builder, configure: (Action<PostgreSqlStoreOptions>)(_ => { }));
+
+    /// <inheritdoc cref="UsePostgreSqlStore(DeclarativeAuthBuilder)"/>
+    /// <param name="builder">From <c>AddDeclarativeAuth()</c>.</param>
+    /// <param name="configure">Schema name, lookup timeout, reconnection delays.</param>
+    public static DeclarativeAuthBuilder UsePostgreSqlStore(this DeclarativeAuthBuilder builder, Action<PostgreSqlStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var coded = new PostgreSqlStoreOptions();
+        configure(coded);
+        coded.Validate();
+        return Register(builder, configure, sp => new PostgreSqlApiKeyStore(
+            sp.GetService<NpgsqlDataSource>() ?? throw new InvalidOperationException(
+                "UsePostgreSqlStore() without a connection string uses the app's NpgsqlDataSource, and none is registered: "
+                + "add one (builder.Services.AddNpgsqlDataSource(connectionString)) or pass the connection string to UsePostgreSqlStore(connectionString)."),
+            sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value));
+    }
+
+    private static DeclarativeAuthBuilder Register(DeclarativeAuthBuilder builder, Action<PostgreSqlStoreOptions>? configure,
+        Func<IServiceProvider, PostgreSqlApiKeyStore> create)
+    {
         var options = builder.Services.AddOptions<PostgreSqlStoreOptions>().BindConfiguration(SectionName);
         if (configure is not null)
             options.Configure(configure);
@@ -47,9 +80,11 @@ public static class PostgreSqlDeclarativeAuthBuilderExtensions
         builder.Services.AddSingleton<IKeyChangeFeed>(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
         PostgreSqlKeyActivityStore.Register(builder.Services); // the audit log and usage counts live in the same database
-        return builder.UseStore(sp => new PostgreSqlApiKeyStore(normalized, sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value)
+        return builder.UseStore(sp =>
         {
-            Logger = sp.GetRequiredService<ILogger<PostgreSqlApiKeyStore>>(),
+            var store = create(sp);
+            store.Logger = sp.GetRequiredService<ILogger<PostgreSqlApiKeyStore>>();
+            return store;
         });
     }
 

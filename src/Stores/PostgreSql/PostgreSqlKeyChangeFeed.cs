@@ -24,6 +24,7 @@ internal sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedS
     private readonly PostgreSqlStoreOptions _options;
     private readonly ILogger<PostgreSqlKeyChangeFeed> _logger;
     private readonly NpgsqlDataSource _listenSource;
+    private readonly bool _ownsListenSource = true;
     private readonly List<Action<string?>> _subscribers = [];
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -41,6 +42,14 @@ internal sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedS
         _store = store;
         _options = store.Options;
         _logger = logger;
+        if (store.ConnectionString is null)
+        {
+            // The app's own data source (its password never reaches us): LISTEN holds one of its pooled connections
+            // for as long as the channel is up. Its settings (cancellation timeout, keepalive) are the app's.
+            _listenSource = store.AppDataSource!;
+            _ownsListenSource = false;
+            return;
+        }
         var builder = new NpgsqlDataSourceBuilder(store.ConnectionString);
         // Its own physical connection: never pooled (a pooled reset would UNLISTEN), never multiplexed.
         builder.ConnectionStringBuilder.Pooling = false;
@@ -76,10 +85,7 @@ internal sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedS
         }
         catch (KeyStoreUnavailableException ex)
         {
-            var target = new NpgsqlConnectionStringBuilder(_store.ConnectionString);
-            throw new InvalidOperationException(
-                $"Declarative.Auth cannot prepare the PostgreSQL key store (Host={target.Host};Port={target.Port};Database={target.Database};Schema={_options.Schema}): {ex.Message}",
-                ex);
+            throw new InvalidOperationException($"Declarative.Auth cannot prepare the PostgreSQL key store ({_store.Target}): {ex.Message}", ex);
         }
         lock (_startLock)
         {
@@ -254,7 +260,8 @@ internal sealed partial class PostgreSqlKeyChangeFeed : IKeyChangeFeed, IHostedS
             {
             }
         }
-        await _listenSource.DisposeAsync().ConfigureAwait(false);
+        if (_ownsListenSource)
+            await _listenSource.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
