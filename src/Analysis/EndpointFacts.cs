@@ -52,7 +52,7 @@ namespace Declarative.Auth.Analysis
     {
         /// <summary>
         /// For <see cref="RouteKind.PrefixUnknown"/>: the method parameter the endpoint was mapped on
-        /// (<see cref="CallSiteModel.ParameterKey"/>), so its call sites can supply the prefix.
+        /// (<see cref="MinimalApiFacts.ParameterKey"/>), so its call sites can supply the prefix.
         /// </summary>
         public string? ReceiverParameter { get; init; }
 
@@ -73,12 +73,12 @@ namespace Declarative.Auth.Analysis
     }
 
     /// <summary>
-    /// A call that passes a route builder to a method of this compilation (e.g. <c>app.MapGroup("/v1").MapIncidents()</c>):
-    /// the prefix the builder carries there. <see cref="Known"/> is false when the prefix is not a constant or
-    /// the builder's origin is not visible; <see cref="ParentParameter"/> names the caller's own parameter when the
-    /// builder came from one (resolved transitively).
+    /// What a call passes for a route-builder parameter of a source helper (e.g. <c>app.MapGroup("/v1").MapIncidents()</c>):
+    /// the prefix the builder carries there. <see cref="Known"/> is false when the prefix is not a constant or the
+    /// builder's origin is not visible; <see cref="ParentParameter"/> names the caller's own parameter when the
+    /// builder came from one (<see cref="Callers"/> follows it).
     /// </summary>
-    internal sealed record CallSiteModel(string ParameterKey, string Prefix, bool Known, string? ParentParameter)
+    internal sealed record CallSiteModel(string Prefix, bool Known, string? ParentParameter)
     {
         /// <summary>The declaration levels (groups, fluent calls) of the builder passed in, outer → inner.</summary>
         public EquatableArray<LevelModel> Levels { get; init; } = EquatableArray<LevelModel>.Empty;

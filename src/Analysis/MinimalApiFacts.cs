@@ -33,8 +33,7 @@ namespace Declarative.Auth.Analysis
             var receiver = Receiver(operation);
             // Inside a wrapper (`static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder b, Delegate h, string p)
             // => b.MapPost(p, h)...`) the pattern is the wrapper's parameter: each call site is the row (see Wrapped).
-            if (!producer && callSitesAreRows && Unwrap(Argument(operation, "pattern")?.Value) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol wrapper }
-                && IsRouteHandlerWrapper(wrapper, operation, model, cancellationToken))
+            if (!producer && callSitesAreRows && WrapperOf(operation, model, cancellationToken) is not null)
                 return null;
 
             // Pattern.
@@ -148,10 +147,48 @@ namespace Declarative.Auth.Analysis
             return null;
         }
 
-        private static bool IsRouteHandlerWrapper(IMethodSymbol wrapper, IInvocationOperation map, SemanticModel model, CancellationToken cancellationToken)
-            => wrapper.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !wrapper.ReturnsVoid
-               && WrappedMap(wrapper, model, new Declarations.Level(), cancellationToken) is { } found
-               && found.Syntax == map.Syntax;
+        /// <summary>The source wrapper whose returned builder is this Map call's, its pattern a parameter of it; null otherwise.</summary>
+        private static IMethodSymbol? WrapperOf(IInvocationOperation map, SemanticModel model, CancellationToken cancellationToken)
+            => Unwrap(Argument(map, "pattern")?.Value) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol wrapper }
+               && wrapper.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !wrapper.ReturnsVoid
+               && WrappedMap(wrapper, model, new Declarations.Level(), cancellationToken) is { } found && found.Syntax == map.Syntax
+                ? wrapper
+                : null;
+
+        /// <summary>
+        /// The table's rows of one Map call: its facts, once per distinct prefix and declaration its helper's callers
+        /// pass in (ASP.NET Core maps it once per call). Inside a wrapper not named Map* (its calls are no Map* call the
+        /// table reads; DAUTH001 judges them at each call): the row of each call of the wrapper.
+        /// </summary>
+        public static IEnumerable<EndpointModel> Rows(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (Read(invocation, operation, model, cancellationToken) is { } row)
+                return WithCallers(row, invocation, model, cancellationToken);
+            if (WrapperOf(operation, model, cancellationToken) is not { } wrapper || wrapper.Name.StartsWith("Map", System.StringComparison.Ordinal)
+                || Callers.Of(wrapper, model, cancellationToken) is not { } sites)
+                return Enumerable.Empty<EndpointModel>();
+            return sites.SelectMany(s => s.Call.Syntax is InvocationExpressionSyntax call && Wrapped(call, s.Call, s.Model, cancellationToken) is { } wrapped
+                ? WithCallers(wrapped, call, s.Model, cancellationToken)
+                : Enumerable.Empty<EndpointModel>());
+        }
+
+        /// <summary>A row mapped on a helper's parameter, once per distinct prefix and levels its callers pass in; unchanged without callers.</summary>
+        private static IEnumerable<EndpointModel> WithCallers(EndpointModel row, SyntaxNode at, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var helper = row.ReceiverParameter is { } key ? Callers.Enclosing(at, model, cancellationToken) : null;
+            while (helper is not null && !Enumerable.Range(0, helper.Parameters.Length).Any(i => ParameterKey(helper, i) == row.ReceiverParameter))
+                helper = helper.ContainingSymbol as IMethodSymbol; // a local function mapping on its outer method's parameter
+            if (helper is null)
+                return new[] { row };
+            return Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach =>
+            {
+                var levels = reach.Levels.Concat(row.Levels).ToEquatableArray();
+                if (reach.Prefix is null || row.Pattern is null || row.RouteKind != RouteKind.PrefixUnknown)
+                    return row with { Levels = levels };
+                var route = Routes.Rooted(Routes.CombineGroup(reach.Prefix, row.Pattern));
+                return row with { Route = route, Pattern = route, RouteKind = RouteKind.Constant, ReceiverParameter = null, Levels = levels };
+            }).Distinct();
+        }
 
         /// <summary>
         /// A call of a source wrapper returning a Map call's builder: the row of the endpoint it maps, with the call's
@@ -212,49 +249,32 @@ namespace Declarative.Auth.Analysis
             return new ControllerConventionsModel(levels.ToEquatableArray());
         }
 
-        /// <summary>
-        /// A call passing a route builder to a method declared in this compilation: one model per such argument,
-        /// with the prefix the builder carries at the call.
-        /// </summary>
-        public static EquatableArray<CallSiteModel> CallSites(InvocationExpressionSyntax node, SemanticModel model, CancellationToken cancellationToken)
+        /// <summary>What a call of a source helper passes for its route-builder <paramref name="parameter"/>: the prefix the builder carries there, its levels.</summary>
+        public static CallSiteModel? CallSite(IInvocationOperation call, IParameterSymbol parameter, SemanticModel model, CancellationToken cancellationToken)
         {
-            if (model.GetSymbolInfo(node, cancellationToken).Symbol is not IMethodSymbol target)
-                return EquatableArray<CallSiteModel>.Empty;
-            var definition = (target.ReducedFrom ?? target).OriginalDefinition;
-            if (!definition.Locations.Any(l => l.IsInSource) || !definition.Parameters.Any(p => IsRouteBuilder(p.Type))
-                || model.GetOperation(node, cancellationToken) is not IInvocationOperation call)
-                return EquatableArray<CallSiteModel>.Empty;
-
-            var sites = new List<CallSiteModel>();
-            foreach (var argument in call.Arguments)
+            var argument = call.Arguments.FirstOrDefault(a => a.Parameter is not null
+                && SymbolEqualityComparer.Default.Equals(a.Parameter.OriginalDefinition, parameter.OriginalDefinition));
+            if (argument is null || !IsRouteBuilder(parameter.Type))
+                return null;
+            var chain = ResolveGroups(argument.Value, model, cancellationToken);
+            var prefix = string.Empty;
+            var constant = true;
+            foreach (var group in chain.Groups)
             {
-                if (argument.Parameter is not { } parameter || !IsRouteBuilder(parameter.Type))
-                    continue;
-                var chain = ResolveGroups(argument.Value, model, cancellationToken);
-                var prefix = string.Empty;
-                var constant = true;
-                foreach (var group in chain.Groups)
-                {
-                    if (group.Prefix is null)
-                        constant = false;
-                    else
-                        prefix = Routes.CombineGroup(group.Prefix, prefix);
-                }
-                var levels = GroupLevels(chain);
-                // The helper hands the builder back: what the caller chains on the result declares it too.
-                if (ReturnsParameter(definition, parameter.Ordinal, model, cancellationToken))
-                    levels.Add(FluentAfter(node, call.Type, model, cancellationToken).ToModel(isMethod: false, DeclarationLevel.Group));
-                sites.Add(new CallSiteModel(
-                    ParameterKey(definition, parameter.Ordinal),
-                    prefix,
-                    constant && chain.RootKnown,
-                    !chain.RootKnown ? chain.UnresolvedParameter : null)
-                {
-                    Levels = levels.ToEquatableArray(),
-                    PrefixConstant = constant,
-                });
+                if (group.Prefix is null)
+                    constant = false;
+                else
+                    prefix = Routes.CombineGroup(group.Prefix, prefix);
             }
-            return sites.ToEquatableArray();
+            var levels = GroupLevels(chain);
+            // The helper hands the builder back: what the caller chains on the result declares it too.
+            if (call.Syntax is InvocationExpressionSyntax node && ReturnsParameter(call.TargetMethod.ReducedFrom ?? call.TargetMethod, parameter.Ordinal, model, cancellationToken))
+                levels.Add(FluentAfter(node, call.Type, model, cancellationToken).ToModel(isMethod: false, DeclarationLevel.Group));
+            return new CallSiteModel(prefix, constant && chain.RootKnown, !chain.RootKnown ? chain.UnresolvedParameter : null)
+            {
+                Levels = levels.ToEquatableArray(),
+                PrefixConstant = constant,
+            };
         }
 
         private static List<LevelModel> GroupLevels(GroupChain chain)

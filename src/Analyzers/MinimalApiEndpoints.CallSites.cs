@@ -23,14 +23,13 @@ namespace Declarative.Auth.Analyzers
     internal sealed partial class MinimalApiEndpoints
     {
         private const int MaxDepth = 16;
-        private readonly Lazy<Dictionary<string, List<SimpleNameSyntax>>> _namesByText;
 
         /// <summary>True when the endpoint's verdict belongs to its helper's call sites (and was reported there).</summary>
         private bool ReportAtCallSites(OperationAnalysisContext context, IInvocationOperation invocation, EndpointModel facts, Handler handler)
         {
             var ct = context.CancellationToken;
             var model = invocation.SemanticModel!;
-            if (Enclosing(invocation, model, ct) is not { } helper)
+            if (Callers.Enclosing(invocation.Syntax, model, ct) is not { } helper)
                 return false;
             var builderKey = Enumerable.Range(0, helper.Parameters.Length).Select(i => MinimalApiFacts.ParameterKey(helper, i))
                 .FirstOrDefault(k => k == facts.ReceiverParameter);
@@ -39,7 +38,7 @@ namespace Declarative.Auth.Analyzers
             var returned = Returned(invocation, helper, model, ct);
             if (builderKey is null && handlerParameter is null && !returned)
                 return false;
-            var sites = CallSites(helper, model, ct);
+            var sites = Callers.Of(helper, model, ct);
             if (sites is null || sites.Count == 0)
                 return false;
 
@@ -60,10 +59,12 @@ namespace Declarative.Auth.Analyzers
                 var syntax = (InvocationExpressionSyntax)call.Syntax;
                 if (returned && MinimalApiFacts.FluentAfter(syntax, call.Type, siteModel, ct).Declares)
                     continue;
-                var site = builderKey is null ? null : SiteFacts(syntax, siteModel, builderKey, ct);
-                if (site is not null && SiteDeclares(site, call, siteModel, 0, ct))
+                var builder = builderKey is null ? null : helper.Parameters[Callers.Ordinal(builderKey)];
+                var site = builder is null ? null : MinimalApiFacts.CallSite(call, builder, siteModel, ct);
+                // Declared when every path of callers reaching this call declares (its own groups, or its callers' when it passes a parameter on).
+                if (site is not null && Callers.FromSite(call, siteModel, builder!, ct).All(r => Declares(r.Levels)))
                     continue;
-                var passedBuilder = builderKey is null ? null : ArgumentFor(call, helper.Parameters[Ordinal(builderKey)]);
+                var passedBuilder = builder is null ? null : ArgumentFor(call, builder);
                 if (!returned && handlerParameter is null && !IsGroup(passedBuilder is null ? null : Unwrap(passedBuilder.Value).Type))
                 {
                     reportInside = true;
@@ -75,52 +76,6 @@ namespace Declarative.Auth.Analyzers
             }
             return !reportInside;
         }
-
-        private static int Ordinal(string parameterKey)
-            => int.Parse(parameterKey.Substring(parameterKey.LastIndexOf('#') + 1), System.Globalization.CultureInfo.InvariantCulture);
-
-        /// <summary>The source method (or local function) the endpoint is mapped in.</summary>
-        private static IMethodSymbol? Enclosing(IInvocationOperation invocation, SemanticModel model, CancellationToken ct)
-        {
-            for (var symbol = model.GetEnclosingSymbol(invocation.Syntax.SpanStart, ct); symbol is not null; symbol = symbol.ContainingSymbol)
-            {
-                if (symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } method)
-                    return method.OriginalDefinition;
-                if (symbol is not IMethodSymbol)
-                    return null;
-            }
-            return null;
-        }
-
-        /// <summary>What the call passes for the helper's builder parameter (groups, declarations, prefix).</summary>
-        private static CallSiteModel? SiteFacts(InvocationExpressionSyntax call, SemanticModel model, string parameterKey, CancellationToken ct)
-            => MinimalApiFacts.CallSites(call, model, ct).FirstOrDefault(s => s.ParameterKey == parameterKey);
-
-        /// <summary>
-        /// A call site declares the builder it passes: by its own levels, or, when it passes on a parameter of its own
-        /// method, when every call of that method declares what it passes (a cycle proves nothing).
-        /// </summary>
-        private bool SiteDeclares(CallSiteModel site, IInvocationOperation call, SemanticModel model, int depth, CancellationToken ct)
-        {
-            if (Declares(site.Levels))
-                return true;
-            if (site.ParentParameter is not { } parent || depth > MaxDepth || Enclosing(call, model, ct) is not { } caller || !s_visiting.Add(parent))
-                return false;
-            try
-            {
-                var sites = CallSites(caller, model, ct);
-                return sites is { Count: > 0 } && sites.All(s => SiteFacts((InvocationExpressionSyntax)s.Call.Syntax, s.Model, parent, ct) is { } outer
-                                                            && SiteDeclares(outer, s.Call, s.Model, depth + 1, ct));
-            }
-            finally
-            {
-                s_visiting.Remove(parent);
-            }
-        }
-
-        [ThreadStatic] private static HashSet<string>? t_visiting;
-
-        private static HashSet<string> s_visiting => t_visiting ??= new HashSet<string>(StringComparer.Ordinal);
 
         /// <summary>The endpoint builder, or the group it is mapped on, is what the helper returns.</summary>
         private static bool Returned(IInvocationOperation invocation, IMethodSymbol helper, SemanticModel model, CancellationToken ct)
@@ -187,76 +142,6 @@ namespace Declarative.Auth.Analyzers
                 || !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, helper))
                 return null;
             return ArgumentFor(call, parameter.Parameter)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
-        }
-
-        /// <summary>
-        /// The model of another tree of the same compilation. Inside the analyzer driver the compilation carries a
-        /// caching semantic-model provider, so this returns the model the driver already built.
-        /// </summary>
-        private SemanticModel ModelFor(SyntaxTree tree, SemanticModel current)
-        {
-            if (tree == current.SyntaxTree)
-                return current;
-#pragma warning disable RS1030 // Helpers and call sites live in other files; the driver's model cache serves this call.
-            return _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-        }
-
-        /// <summary>
-        /// Every call of a source method in the compilation, with the model of its tree; null when the method is
-        /// also used otherwise (a method group, a failed binding), since then who gets or passes the builder is unknown.
-        /// </summary>
-        private List<(IInvocationOperation Call, SemanticModel Model)>? CallSites(IMethodSymbol method, SemanticModel model, CancellationToken ct)
-        {
-            var sites = new List<(IInvocationOperation, SemanticModel)>();
-            if (!_namesByText.Value.TryGetValue(method.Name, out var names))
-                return sites;
-            foreach (var name in names)
-            {
-                ct.ThrowIfCancellationRequested();
-                var siteModel = ModelFor(name.SyntaxTree, model);
-                var info = siteModel.GetSymbolInfo(name, ct);
-                if (info.Symbol is not IMethodSymbol symbol)
-                {
-                    if (info.CandidateSymbols.Any(c => c is IMethodSymbol && SymbolEqualityComparer.Default.Equals(Original(c), method)))
-                        return null;
-                    continue;
-                }
-                if (!SymbolEqualityComparer.Default.Equals(Original(symbol), method))
-                    continue;
-                var invocationSyntax = name.Parent is MemberAccessExpressionSyntax access && access.Name == name
-                    ? access.Parent as InvocationExpressionSyntax
-                    : name.Parent as InvocationExpressionSyntax;
-                if (invocationSyntax is null || siteModel.GetOperation(invocationSyntax, ct) is not IInvocationOperation call)
-                    return null;
-                sites.Add((call, siteModel));
-            }
-            return sites;
-        }
-
-        private static IMethodSymbol Original(ISymbol symbol)
-        {
-            var method = (IMethodSymbol)symbol;
-            return (method.ReducedFrom ?? method).OriginalDefinition;
-        }
-
-        /// <summary>Every simple name in the compilation's trees, by text; built once, only when a parameter is followed.</summary>
-        private Dictionary<string, List<SimpleNameSyntax>> IndexNames()
-        {
-            var index = new Dictionary<string, List<SimpleNameSyntax>>(StringComparer.Ordinal);
-            foreach (var tree in _compilation.SyntaxTrees)
-            {
-                foreach (var node in tree.GetRoot().DescendantNodes())
-                {
-                    if (node is not SimpleNameSyntax name)
-                        continue;
-                    var text = name.Identifier.ValueText;
-                    if (!index.TryGetValue(text, out var list))
-                        index[text] = list = new List<SimpleNameSyntax>();
-                    list.Add(name);
-                }
-            }
-            return index;
         }
     }
 }

@@ -27,7 +27,6 @@ namespace Declarative.Auth.Analyzers
         public MinimalApiEndpoints(Compilation compilation)
         {
             _compilation = compilation;
-            _namesByText = new Lazy<Dictionary<string, List<SimpleNameSyntax>>>(IndexNames, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
@@ -48,8 +47,8 @@ namespace Declarative.Auth.Analyzers
             {
                 // Inside a wrapper, its call sites are the rows (named Map*, as the generator reads them); one nothing here
                 // calls (a library's API) is judged here.
-                if (!map || Enclosing(invocation, model, ct) is not { } wrapper
-                    || (wrapper.Name.StartsWith("Map", StringComparison.Ordinal) && CallSites(wrapper, model, ct) is not { Count: 0 })
+                if (!map || Callers.Enclosing(syntax, model, ct) is not { } wrapper
+                    || (wrapper.Name.StartsWith("Map", StringComparison.Ordinal) && Callers.Of(wrapper, model, ct) is not { Count: 0 })
                     || MinimalApiFacts.Read(syntax, invocation, model, ct, callSitesAreRows: false) is not { } inside)
                     return;
                 facts = inside;

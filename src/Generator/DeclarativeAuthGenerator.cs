@@ -37,21 +37,10 @@ namespace Declarative.Auth.Generator
             var minimalApis = context.SyntaxProvider
                 .CreateSyntaxProvider(MinimalApisTransform.IsCandidate, MinimalApisTransform.Transform)
                 .WithTrackingName(TrackingNames.MapCalls)
-                .Where(static endpoint => endpoint is not null)
-                .Select(static (endpoint, _) => endpoint!)
+                .SelectMany(static (rows, _) => rows.AsImmutableArray())
                 .WithTrackingName(TrackingNames.MinimalEndpoints)
                 .Collect()
                 .WithTrackingName(TrackingNames.AllMinimalEndpoints);
-
-            // Calls that hand a route builder to a method of this compilation, so endpoints mapped on a parameter
-            // (extension methods like app.MapIncidents()) get the prefix of the builder passed in.
-            var callSites = context.SyntaxProvider
-                .CreateSyntaxProvider(MinimalApisTransform.IsCallSiteCandidate, MinimalApisTransform.CallSites)
-                .WithTrackingName(TrackingNames.Invocations)
-                .Where(static sites => sites.Count > 0)
-                .WithTrackingName(TrackingNames.CallSites)
-                .Collect()
-                .WithTrackingName(TrackingNames.AllCallSites);
 
             var controllers = context.SyntaxProvider
                 .CreateSyntaxProvider(ControllersTransform.IsCandidate, ControllersTransform.Transform)
@@ -73,13 +62,11 @@ namespace Declarative.Auth.Generator
                 .Combine(projectDirectory)
                 .Combine(declared)
                 .Combine(minimalApis)
-                .Combine(callSites)
                 .Combine(controllers)
                 .Combine(controllerConventions)
                 .WithTrackingName(TrackingNames.Inputs)
                 .Select(static (input, _) => ManifestTransform.Build(
-                    input.Left.Left.Left.Left.Left.Left,
-                    input.Left.Left.Left.Left.Left.Right,
+                    input.Left.Left.Left.Left.Left,
                     input.Left.Left.Left.Left.Right,
                     input.Left.Left.Left.Right,
                     input.Left.Left.Right,

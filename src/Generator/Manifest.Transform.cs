@@ -47,20 +47,18 @@ namespace Declarative.Auth.Generator
             string? projectDirectory,
             ImmutableArray<DeclaredSymbolModel> declared,
             ImmutableArray<EndpointModel> minimalApis,
-            ImmutableArray<EquatableArray<CallSiteModel>> callSites,
             ImmutableArray<ControllerModel> controllers,
             ImmutableArray<ControllerConventionsModel> controllerConventions)
         {
             if (!info.ReferencesRuntime)
                 return null;
 
-            var sitesByParameter = callSites.SelectMany(s => s).ToLookup(s => s.ParameterKey, StringComparer.Ordinal);
             // MapControllers() and its groups' conventions are OUTSIDE the controller class (ASP.NET Core: a class's
             // [AllowAnonymous] beats them, though MVC appends their metadata last; the runtime's policy builder orders
             // them the same way): conventions → class (with bases) → action. With several
             // MapControllers() calls, an action's endpoint gets the levels of the one that maps it: the first is taken.
             var conventions = controllerConventions.IsDefaultOrEmpty ? EquatableArray<LevelModel>.Empty : controllerConventions[0].Levels;
-            var endpoints = minimalApis.SelectMany(e => WithCallerPrefixes(e, sitesByParameter)).SelectMany(Expanded)
+            var endpoints = minimalApis.SelectMany(Expanded)
                 .Concat(controllers.SelectMany(c => c.Endpoints)
                     .Select(e => conventions.Count == 0 ? e : e with { Levels = conventions.Concat(e.Levels).ToEquatableArray() }));
 
@@ -108,26 +106,6 @@ namespace Declarative.Auth.Generator
             return descriptions.TryGetValue(scope, out var description) ? description : null;
         }
 
-        /// <summary>
-        /// An endpoint mapped on a method parameter, once per distinct prefix and declaration its call sites pass in
-        /// (ASP.NET Core maps it once per call, under the caller's groups); unchanged when there is no call site.
-        /// </summary>
-        private static IEnumerable<EndpointModel> WithCallerPrefixes(EndpointModel endpoint, ILookup<string, CallSiteModel> sites)
-        {
-            if (endpoint.ReceiverParameter is null || !sites.Contains(endpoint.ReceiverParameter))
-                return new[] { endpoint };
-            return Callers(endpoint.ReceiverParameter, sites, 0)
-                .Select(c =>
-                {
-                    var levels = c.Levels.Concat(endpoint.Levels).ToEquatableArray();
-                    if (c.Prefix is null || endpoint.Pattern is null || endpoint.RouteKind != RouteKind.PrefixUnknown)
-                        return endpoint with { Levels = levels };
-                    var route = Routes.Rooted(Routes.CombineGroup(c.Prefix, endpoint.Pattern));
-                    return endpoint with { Route = route, Pattern = route, RouteKind = RouteKind.Constant, ReceiverParameter = null, Levels = levels };
-                })
-                .Distinct();
-        }
-
         // IdentityApiEndpointRouteBuilderExtensions.MapIdentityApi (ASP.NET Core 10): the /manage group carries RequireAuthorization().
         private static readonly (string Method, string Path, bool Manage)[] s_identityEndpoints =
         {
@@ -170,34 +148,6 @@ namespace Declarative.Auth.Generator
                 default:
                     return new[] { endpoint };
             }
-        }
-
-        /// <summary>What a parameter receives from its call sites: the prefix (null when not known) and the declaration levels, outer → inner.</summary>
-        private static List<(string? Prefix, List<LevelModel> Levels)> Callers(string parameter, ILookup<string, CallSiteModel> sites, int depth)
-        {
-            var result = new List<(string?, List<LevelModel>)>();
-            if (depth > 16 || !sites.Contains(parameter))
-            {
-                result.Add((null, new List<LevelModel>()));
-                return result;
-            }
-            foreach (var site in sites[parameter])
-            {
-                if (site.Known)
-                {
-                    result.Add((site.Prefix, site.Levels.ToList()));
-                }
-                else if (site.ParentParameter is not null)
-                {
-                    foreach (var (outer, levels) in Callers(site.ParentParameter, sites, depth + 1))
-                        result.Add((outer is null || !site.PrefixConstant ? null : Routes.CombineGroup(outer, site.Prefix), levels.Concat(site.Levels).ToList()));
-                }
-                else
-                {
-                    result.Add((null, site.Levels.ToList()));
-                }
-            }
-            return result;
         }
 
         /// <summary>Relative to the project directory with '/' separators; the file name when outside it or unknown.</summary>

@@ -10,9 +10,6 @@ namespace Declarative.Auth.Generator
         public const string MapCalls = nameof(MapCalls);
         public const string MinimalEndpoints = nameof(MinimalEndpoints);
         public const string AllMinimalEndpoints = nameof(AllMinimalEndpoints);
-        public const string Invocations = nameof(Invocations);
-        public const string CallSites = nameof(CallSites);
-        public const string AllCallSites = nameof(AllCallSites);
         public const string Controllers = nameof(Controllers);
         public const string ControllerModels = nameof(ControllerModels);
         public const string AllControllers = nameof(AllControllers);

@@ -51,7 +51,6 @@ internal static class GeneratorHarness
     public static readonly IReadOnlyCollection<string> PerItemTrackingNames =
     [
         TrackingNames.DeclaredSymbols, TrackingNames.MapCalls, TrackingNames.MinimalEndpoints, TrackingNames.Controllers, TrackingNames.ControllerModels,
-        TrackingNames.Invocations, TrackingNames.CallSites,
     ];
 
     /// <summary>Steps that run for every compilation.</summary>

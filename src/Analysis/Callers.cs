@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Declarative.Auth.Analysis
+{
+    /// <summary>
+    /// Who calls a source helper, and what a builder parameter of it receives from each caller, through the callers'
+    /// own callers when they pass a parameter on. Decided once here: the generator's rows of endpoints mapped in
+    /// helpers and DAUTH001's verdict at each call site are both read from it.
+    /// </summary>
+    internal static class Callers
+    {
+        private const int MaxDepth = 16;
+
+        /// <summary>What reaches a parameter along one path of calls: the full prefix (null when not known) and the levels, outer → inner.</summary>
+        internal sealed class Reach
+        {
+            public Reach(string? prefix, IEnumerable<LevelModel> levels)
+            {
+                Prefix = prefix;
+                Levels = levels.ToList();
+            }
+
+            public string? Prefix { get; }
+
+            public IReadOnlyList<LevelModel> Levels { get; }
+        }
+
+        /// <summary>The source method (or local function) a node sits in, through lambdas; null outside one.</summary>
+        public static IMethodSymbol? Enclosing(SyntaxNode node, SemanticModel model, CancellationToken ct)
+        {
+            for (var symbol = model.GetEnclosingSymbol(node.SpanStart, ct); symbol is not null; symbol = symbol.ContainingSymbol)
+            {
+                if (symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } method)
+                    return method.OriginalDefinition;
+                if (symbol is not IMethodSymbol)
+                    return null;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// What each call of <paramref name="helper"/> passes for <paramref name="parameterKey"/>, one reach per path; a
+        /// single unknown reach (no prefix, no levels) when it has no call site in the compilation, when it is also used
+        /// otherwise, past <see cref="MaxDepth"/> and on a cycle (a recursive helper proves nothing about itself).
+        /// </summary>
+        public static IReadOnlyList<Reach> Reaching(IMethodSymbol helper, string parameterKey, SemanticModel model, CancellationToken ct)
+        {
+            var cache = s_reaches.GetValue(model.Compilation, static _ => new ConcurrentDictionary<string, IReadOnlyList<Reach>>(StringComparer.Ordinal));
+            if (cache.TryGetValue(parameterKey, out var cached))
+                return cached;
+            if (t_depth > MaxDepth || !Visiting.Add(parameterKey))
+                return new[] { new Reach(null, Array.Empty<LevelModel>()) };
+            t_depth++;
+            try
+            {
+                var sites = Of(helper, model, ct);
+                IReadOnlyList<Reach> result = sites is not { Count: > 0 } ? new[] { new Reach(null, Array.Empty<LevelModel>()) }
+                    : sites.SelectMany(s => FromSite(s.Call, s.Model, helper.Parameters[Ordinal(parameterKey)], ct)).ToList();
+                return cache.GetOrAdd(parameterKey, result);
+            }
+            finally
+            {
+                t_depth--;
+                Visiting.Remove(parameterKey);
+            }
+        }
+
+        /// <summary>What one call passes for <paramref name="parameter"/>: its own groups, and its callers' when it passes a parameter on.</summary>
+        public static IEnumerable<Reach> FromSite(IInvocationOperation call, SemanticModel model, IParameterSymbol parameter, CancellationToken ct)
+        {
+            var site = MinimalApiFacts.CallSite(call, parameter, model, ct);
+            if (site is null)
+                return new[] { new Reach(null, Array.Empty<LevelModel>()) };
+            if (site.Known)
+                return new[] { new Reach(site.Prefix, site.Levels) };
+            if (site.ParentParameter is { } parent && Enclosing(call.Syntax, model, ct) is { } caller)
+            {
+                return Reaching(caller, parent, model, ct).Select(outer => new Reach(
+                    outer.Prefix is null || !site.PrefixConstant ? null : Routes.CombineGroup(outer.Prefix, site.Prefix),
+                    outer.Levels.Concat(site.Levels)));
+            }
+            return new[] { new Reach(null, site.Levels) };
+        }
+
+        public static int Ordinal(string parameterKey)
+            => int.Parse(parameterKey.Substring(parameterKey.LastIndexOf('#') + 1), System.Globalization.CultureInfo.InvariantCulture);
+
+        private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<string, IReadOnlyList<Reach>>> s_reaches =
+            new ConditionalWeakTable<Compilation, ConcurrentDictionary<string, IReadOnlyList<Reach>>>();
+
+        [ThreadStatic] private static HashSet<string>? t_visiting;
+        [ThreadStatic] private static int t_depth;
+
+        private static HashSet<string> Visiting => t_visiting ??= new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Every call of a source method in the compilation, with the model of its tree; null when the method is
+        /// also used otherwise (a method group, a failed binding), since then who gets or passes the builder is unknown.
+        /// </summary>
+        public static IReadOnlyList<(IInvocationOperation Call, SemanticModel Model)>? Of(IMethodSymbol method, SemanticModel model, CancellationToken ct)
+        {
+            var sites = new List<(IInvocationOperation, SemanticModel)>();
+            var index = s_names.GetValue(model.Compilation, static compilation => new Lazy<Dictionary<string, List<SimpleNameSyntax>>>(
+                () => IndexNames(compilation), LazyThreadSafetyMode.ExecutionAndPublication));
+            if (!index.Value.TryGetValue(method.Name, out var names))
+                return sites;
+            foreach (var name in names)
+            {
+                ct.ThrowIfCancellationRequested();
+                // Inside the analyzer driver the compilation carries a caching semantic-model provider: this is the model it built.
+                var siteModel = name.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(name.SyntaxTree);
+                var info = siteModel.GetSymbolInfo(name, ct);
+                if (info.Symbol is not IMethodSymbol symbol)
+                {
+                    if (info.CandidateSymbols.Any(c => c is IMethodSymbol candidate && SameMethod(candidate, method)))
+                        return null;
+                    continue;
+                }
+                if (!SameMethod(symbol, method))
+                    continue;
+                var invocationSyntax = name.Parent is MemberAccessExpressionSyntax access && access.Name == name
+                    ? access.Parent as InvocationExpressionSyntax
+                    : name.Parent as InvocationExpressionSyntax;
+                if (invocationSyntax is null || siteModel.GetOperation(invocationSyntax, ct) is not IInvocationOperation call)
+                    return null;
+                sites.Add((call, siteModel));
+            }
+            return sites;
+        }
+
+        private static bool SameMethod(IMethodSymbol symbol, IMethodSymbol method)
+            => SymbolEqualityComparer.Default.Equals((symbol.ReducedFrom ?? symbol).OriginalDefinition, (method.ReducedFrom ?? method).OriginalDefinition);
+
+        private static readonly ConditionalWeakTable<Compilation, Lazy<Dictionary<string, List<SimpleNameSyntax>>>> s_names =
+            new ConditionalWeakTable<Compilation, Lazy<Dictionary<string, List<SimpleNameSyntax>>>>();
+
+        /// <summary>Every simple name in the compilation's trees, by text; built once per compilation, only when a helper is followed.</summary>
+        private static Dictionary<string, List<SimpleNameSyntax>> IndexNames(Compilation compilation)
+        {
+            var index = new Dictionary<string, List<SimpleNameSyntax>>(StringComparer.Ordinal);
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes())
+                {
+                    if (node is not SimpleNameSyntax name)
+                        continue;
+                    var text = name.Identifier.ValueText;
+                    if (!index.TryGetValue(text, out var list))
+                        index[text] = list = new List<SimpleNameSyntax>();
+                    list.Add(name);
+                }
+            }
+            return index;
+        }
+    }
+}
