@@ -1,5 +1,6 @@
 using Declarative.Auth.Analyzers.CodeFixes;
 using Declarative.Auth.TestKit;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Declarative.Auth.Analyzers.Tests;
 
@@ -136,5 +137,47 @@ public class KeyClassTests
             app.Run();
             """)], new KeyClassAnalyzer(), new RemoveKeyClassDeclarationCodeFixProvider());
         Assert.Equal([[]], offered);
+    }
+
+    [Fact]
+    public async Task DAUTH015_fix_removes_EventIngestion_from_a_controller()
+    {
+        var result = await CodeFixRunner.ApplyAsync([("Program.cs", Verify.EmptyProgram), ("Controllers.cs", """
+            [EventIngestion, RequiresKey(KeyType.Admin)]
+            public sealed class ImportsController : ControllerBase
+            {
+                [HttpPost("imports")] public string Create() => "ok";
+            }
+            """)], new KeyClassAnalyzer(), new RemoveKeyClassDeclarationCodeFixProvider(), RemoveKeyClassDeclarationCodeFixProvider.RemoveEventIngestionEquivalenceKey);
+
+        Assert.Empty(result.DiagnosticsAfter);
+        Assert.StartsWith("""
+            [RequiresKey(KeyType.Admin)]
+            public sealed class ImportsController
+            """, result.Documents["Controllers.cs"]);
+    }
+
+    [Fact]
+    public void The_new_rules_use_ids_DAUTH011_to_DAUTH017_once_each_and_no_id_of_the_other_analyzers()
+    {
+        var mine = new DiagnosticAnalyzer[] { new TenantIsolationAnalyzer(), new KeyClassAnalyzer() }.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToList();
+        Assert.Equal(Enumerable.Range(11, 7).Select(i => $"DAUTH{i:000}"), mine.Order());
+        Assert.Empty(mine.Intersect(Verify.AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id)));
+    }
+
+    [Fact]
+    public async Task The_rules_stay_quiet_on_shapes_they_cannot_read()
+    {
+        // A delegate variable, a route and HTTP methods that are not constants: no throw, no guess.
+        var diagnostics = await AnalyzerRunner.RunAsync(TestCompilation.Create("""
+            var app = WebApplication.Create(args);
+            Delegate handler = () => "x";
+            var route = args[0];
+            app.MapGet(route, [RequiresKey(KeyType.Read, Scope = "x")] (string workspaceId) => workspaceId);
+            app.MapGet("/w/{workspaceId}", handler).RequireKey(KeyType.Read, "x").RequireWorkspace();
+            app.MapMethods("/m", args, [RequiresKey(KeyType.Read, Scope = "x")][EventIngestion] () => "m");
+            app.Run();
+            """), new TenantIsolationAnalyzer(), new KeyClassAnalyzer());
+        Assert.True(diagnostics.IsEmpty, string.Join("\n", diagnostics));
     }
 }
