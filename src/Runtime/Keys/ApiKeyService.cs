@@ -100,14 +100,18 @@ public sealed class ApiKeyService(IApiKeyStore store, ApiKeyFormat format, TimeP
     private bool Visible(ApiKey key) => Workspace is null || string.Equals(key.Workspace, Workspace, StringComparison.Ordinal);
 
     /// <summary>Revokes a key: refused from the moment this returns. Revoking twice keeps the first time.</summary>
-    public async Task<ApiKey> RevokeAsync(string id, CancellationToken cancellationToken = default)
+    public Task<ApiKey> RevokeAsync(string id, CancellationToken cancellationToken = default) => RevokeAsync(id, null, cancellationToken);
+
+    /// <summary>Revokes a key, the audit log saying <paramref name="reason"/> too (e.g. where secret scanning found it).</summary>
+    internal async Task<ApiKey> RevokeAsync(string id, string? reason, CancellationToken cancellationToken)
     {
         var key = await Existing(id, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         if (key.RevokedAt is { } at && at <= now)
             return key;
         await store.RevokeAsync(id, now, cancellationToken).ConfigureAwait(false);
-        await Record(KeyAuditEntry.Revoke, key, KeyAuditChanges.Revoked(key, now)).ConfigureAwait(false);
+        var change = KeyAuditChanges.Revoked(key, now);
+        await Record(KeyAuditEntry.Revoke, key, reason is null ? change : change + "; " + reason).ConfigureAwait(false);
         return key with { RevokedAt = now };
     }
 

@@ -70,7 +70,8 @@ public static class SecretScanningEndpoint
                     : null;
                 if (key is not null && !key.IsRevoked(time.GetUtcNow()))
                 {
-                    await keys.RevokeAsync(key.Id, context.RequestAborted).ConfigureAwait(false);
+                    // The URL is the scanner's (signed) report; the audit log bounds and cleans it like any text.
+                    await keys.RevokeAsync(key.Id, $"found public by secret scanning at {match.Url} ({match.Source})", context.RequestAborted).ConfigureAwait(false);
                     SecretScanningLog.Revoked(logger, key.Id, key.Name, match.Url, match.Source);
                 }
                 labels.Add(new(hash.ToHex(), match.Type, key is null ? "false_positive" : "true_positive"));
