@@ -79,6 +79,9 @@ public static class PostgreSqlDeclarativeAuthBuilderExtensions
             new PostgreSqlKeyChangeFeed(sp.GetRequiredService<PostgreSqlApiKeyStore>(), sp.GetRequiredService<ILogger<PostgreSqlKeyChangeFeed>>()));
         builder.Services.AddSingleton<IKeyChangeFeed>(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
+        // Keys' rate limits hold across instances (DeclarativeAuth:RateLimits:ShareAcrossInstances turns it off).
+        builder.Services.AddSingleton<ISharedRateLimitStore>(sp => new PostgreSqlSharedRateLimitStore(
+            sp.GetRequiredService<PostgreSqlApiKeyStore>(), PostgreSqlSharedRateLimitStore.NewInstanceName(), sp.GetRequiredService<TimeProvider>()));
         return builder.UseStore(sp =>
         {
             var store = create(sp);
