@@ -25,6 +25,8 @@ internal sealed class DeclarativeAuthOptionsValidator : IValidateOptions<Declara
             failures.Add($"{Section}:RateLimits:RequestsPerMinute must be at least 1 (turn limits off with {Section}:RateLimits:Enabled=false); got {options.RateLimits.RequestsPerMinute}.");
         if (options.RateLimits.FailedAttemptsPerMinute < 1)
             failures.Add($"{Section}:RateLimits:FailedAttemptsPerMinute must be at least 1; got {options.RateLimits.FailedAttemptsPerMinute}.");
+        if (options.RateLimits.ReconcileInterval < TimeSpan.FromMilliseconds(10) || options.RateLimits.ReconcileInterval > TimeSpan.FromMinutes(1))
+            failures.Add($"{Section}:RateLimits:ReconcileInterval must be between 10 ms and a minute, e.g. 00:00:00.2; got {options.RateLimits.ReconcileInterval}.");
         RateLimitWindowFailures(failures, options.RateLimits);
         foreach (var (id, pem) in options.SecretScanning.PublicKeys)
         {

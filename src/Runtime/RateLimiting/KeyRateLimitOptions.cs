@@ -20,6 +20,18 @@ public sealed class KeyRateLimitOptions
     /// <summary>Which headers report the limits: both kinds by default.</summary>
     public RateLimitHeaders Headers { get; set; } = RateLimitHeaders.XRateLimit | RateLimitHeaders.Standard;
 
+    /// <summary>
+    /// With a store that can share counts (the PostgreSQL store), whether a key's limits hold across all instances
+    /// (default) rather than per instance. Counting stays local; instances reconcile every <see cref="ReconcileInterval"/>.
+    /// </summary>
+    public bool ShareAcrossInstances { get; set; } = true;
+
+    /// <summary>
+    /// How often instances add up their counts when <see cref="ShareAcrossInstances"/> is on (one batched query per
+    /// instance per interval, never one per request). Shorter means less overshoot and more queries. Default 200 ms.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Failed authentications a client address may make per minute before it gets 429 (brute-force guard).</summary>
     public int FailedAttemptsPerMinute { get; set; } = 30;
 }

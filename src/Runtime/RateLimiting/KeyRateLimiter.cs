@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Declarative.Auth;
@@ -20,8 +22,14 @@ namespace Declarative.Auth;
 /// scans anything: client addresses (anyone can bring new ones) apart from keys (only the store makes new ones),
 /// so a flood of addresses never evicts a key's window.
 /// </para>
+/// <para>
+/// With a store that can share counts (PostgreSQL) and <see cref="KeyRateLimitOptions.ShareAcrossInstances"/>, key
+/// windows are aligned to the clock (a minute starts on the minute) so every instance counts the same window, and
+/// <see cref="SharedRateLimits"/> reconciles them in the background. Without one, a window reads two more fields
+/// that stay at their neutral values (nothing else on the request path changes).
+/// </para>
 /// </remarks>
-internal sealed class KeyRateLimiter
+internal sealed class KeyRateLimiter : IDisposable
 {
     /// <summary>How the middleware names a client-address partition; such partitions go to the address table.</summary>
     internal const string ClientPrefix = "ip|";
@@ -38,14 +46,16 @@ internal sealed class KeyRateLimiter
     private readonly GenerationalTable<string, Counter> _keys;
     private readonly GenerationalTable<string, Counter> _clients;
     private readonly (KeyRateLimitWindow Options, long Ticks, GenerationalTable<string, Counter> Table)[] _windows;
+    private readonly SharedRateLimits? _shared;
     private long _lastFailureTicks = long.MinValue;
 
-    public KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuthOptions> options)
-        : this(time, options, DefaultKeyCapacity, DefaultClientCapacity)
+    public KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuthOptions> options, ISharedRateLimitStore? shared = null, ILogger<KeyRateLimiter>? logger = null)
+        : this(time, options, DefaultKeyCapacity, DefaultClientCapacity, shared, logger)
     {
     }
 
-    internal KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuthOptions> options, int keyCapacity, int clientCapacity)
+    internal KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuthOptions> options, int keyCapacity, int clientCapacity,
+        ISharedRateLimitStore? shared = null, ILogger? logger = null)
     {
         _time = time;
         _options = options.Value.RateLimits;
@@ -53,7 +63,14 @@ internal sealed class KeyRateLimiter
         _clients = new(clientCapacity, Window, time, StringComparer.Ordinal);
         // One table per named window, aged by its own length, so a day's count is not forgotten after two minutes.
         _windows = [.. _options.Windows.Select(w => (w, w.Window.Ticks, new GenerationalTable<string, Counter>(keyCapacity, w.Window, time, StringComparer.Ordinal)))];
+        if (shared is not null && _options.Enabled && _options.ShareAcrossInstances)
+            _shared = new SharedRateLimits(shared, time, _options.ReconcileInterval, logger ?? NullLogger.Instance);
     }
+
+    /// <summary>The reconciliation with other instances, when counts are shared.</summary>
+    internal SharedRateLimits? Shared => _shared;
+
+    public void Dispose() => _shared?.Dispose();
 
     /// <summary>The per-minute limit's name, for headers and refusals.</summary>
     public string Name => _options.Name;
@@ -95,23 +112,46 @@ internal sealed class KeyRateLimiter
 
     /// <summary>Takes <paramref name="cost"/> from <paramref name="partition"/>'s one-minute window of <paramref name="limit"/>.</summary>
     public Decision Acquire(string partition, int limit, int cost = 1)
-        => Acquire(TableFor(partition), partition, limit, cost, Window.Ticks, -1);
+    {
+        var table = TableFor(partition);
+        return Acquire(table, partition, limit, cost, Window.Ticks, -1, table == _clients ? null : _shared);
+    }
 
     /// <summary>Takes <paramref name="cost"/> from the key's named window <paramref name="index"/>.</summary>
     public Decision AcquireWindow(int index, string keyId, int cost)
     {
         var (options, ticks, table) = _windows[index];
-        return Acquire(table, keyId, options.Limit, cost, ticks, index);
+        return Acquire(table, keyId, options.Limit, cost, ticks, index, _shared);
     }
 
-    private Decision Acquire(GenerationalTable<string, Counter> table, string partition, int limit, int cost, long windowTicks, int index)
+    private Decision Acquire(GenerationalTable<string, Counter> table, string partition, int limit, int cost, long windowTicks, int index, SharedRateLimits? shared)
     {
         var now = _time.GetUtcNow().UtcTicks;
-        var counter = table.GetOrAdd(partition, static (_, s) => new Counter(s.limit, s.now + s.windowTicks), (limit, now, windowTicks));
+        var counter = table.GetOrAdd(partition, static (p, s) => s.Self.NewCounter(p, s.limit, s.now, s.windowTicks, s.index, s.shared),
+            (Self: this, limit, now, windowTicks, index, shared));
         if (now >= Volatile.Read(ref counter.ResetAtTicks) || counter.Limit != limit)
-            counter.StartWindow(now, limit, windowTicks);
-        var used = Interlocked.Add(ref counter.Used, cost);
+            counter.StartWindow(now, limit, windowTicks, shared);
+        if (shared is not null && counter.OverShare(cost))
+        {
+            // This instance spent its share since the last reconciliation: ask for the next one now; this request is
+            // refused without being counted (it would spend the shared limit it was refused for).
+            shared.Soon(counter);
+            return Describe(counter, limit, allowed: false, remaining: 0, now) with { Index = index, RetryAfterSeconds = 1 };
+        }
+        // Others stays 0 unless counts are shared: then it is what the other instances counted in this window.
+        var used = Interlocked.Add(ref counter.Used, cost) + Volatile.Read(ref counter.Others);
+        shared?.Changed(counter);
         return Describe(counter, limit, used <= limit, Math.Max(0, limit - used), now) with { Index = index };
+    }
+
+    private Counter NewCounter(string partition, int limit, long now, long windowTicks, int index, SharedRateLimits? shared)
+    {
+        if (shared is null)
+            return new Counter(limit, now + windowTicks);
+        // The row other instances add to: one per partition and window (a named window of the same length as the
+        // per-minute one must not share its row).
+        var name = index < 0 ? partition : _windows[index].Options.Name + "|" + partition;
+        return new Counter(limit, Counter.AlignedEnd(now, windowTicks)) { Partition = name, WindowTicks = windowTicks, Share = shared.FirstShare(limit) };
     }
 
     /// <summary>True when <paramref name="partition"/> has no permits left in its current window.</summary>
@@ -137,18 +177,37 @@ internal sealed class KeyRateLimiter
         return new Decision(allowed, limit, remaining, resetUnix, retryAfter);
     }
 
-    /// <summary>One partition's current window.</summary>
-    private sealed class Counter(int limit, long resetAtTicks)
+    /// <summary>One partition's current window (and, when counts are shared, what is known of the other instances).</summary>
+    internal sealed class Counter(int limit, long resetAtTicks)
     {
         public int Limit = limit;
         public long ResetAtTicks = resetAtTicks;
         public int Used;
 
+        // Shared counts only (neutral otherwise): what the other instances counted in this window at the last
+        // reconciliation, how much of Used they were sent, and how much more this instance may count before the next.
+        public int Others;
+        public int Flushed;
+        public int Share = int.MaxValue;
+        public int Queued;
+        public string? Partition;
+        public long WindowTicks;
+
+        /// <summary>The end of the clock-aligned window holding <paramref name="now"/>: the same on every instance.</summary>
+        public static long AlignedEnd(long now, long windowTicks) => now - now % windowTicks + windowTicks;
+
+        /// <summary>True when counting <paramref name="cost"/> would take this instance past its share.</summary>
+        public bool OverShare(int cost)
+        {
+            var unsent = Volatile.Read(ref Used) - Volatile.Read(ref Flushed);
+            return unsent > 0 && unsent + cost > Volatile.Read(ref Share);
+        }
+
         /// <summary>
         /// Starts a window at <paramref name="now"/> unless a racing request already did. The count is zeroed
         /// before the new end is published, so a request that sees the new end counts in the new window.
         /// </summary>
-        public void StartWindow(long now, int limit, long windowTicks)
+        public void StartWindow(long now, int limit, long windowTicks, SharedRateLimits? shared)
         {
             lock (this)
             {
@@ -156,7 +215,54 @@ internal sealed class KeyRateLimiter
                     return;
                 Volatile.Write(ref Used, 0);
                 Limit = limit;
-                Volatile.Write(ref ResetAtTicks, now + windowTicks);
+                if (shared is not null)
+                {
+                    Others = 0;
+                    Flushed = 0;
+                    Share = shared.FirstShare(limit);
+                }
+                Volatile.Write(ref ResetAtTicks, shared is null ? now + windowTicks : AlignedEnd(now, windowTicks));
+            }
+        }
+
+        /// <summary>What to send: the window it belongs to and the count not sent yet (now counted as sent).</summary>
+        public (long ResetAt, int Delta) TakeDelta()
+        {
+            lock (this)
+            {
+                var used = Volatile.Read(ref Used);
+                var delta = used - Flushed;
+                Volatile.Write(ref Flushed, used);
+                return (ResetAtTicks, delta);
+            }
+        }
+
+        /// <summary>The store did not take <paramref name="delta"/>: it goes with the next batch, if still this window.</summary>
+        public void Unsent(long resetAt, int delta)
+        {
+            lock (this)
+            {
+                if (ResetAtTicks == resetAt)
+                {
+                    Volatile.Write(ref Flushed, Flushed - delta);
+                    Volatile.Write(ref Share, int.MaxValue); // alone until the store answers: the local limit only
+                }
+            }
+        }
+
+        /// <summary>The store's answer for the window ending at <paramref name="resetAt"/>.</summary>
+        public void Reconciled(long resetAt, long others, int instances)
+        {
+            lock (this)
+            {
+                if (ResetAtTicks != resetAt)
+                    return; // a new window began meanwhile: the answer was about the old one
+                Volatile.Write(ref Others, (int)Math.Min(others, int.MaxValue / 2));
+                // What is left, less what the other instances may have counted since they last reported (at most a
+                // share each, taken as this instance's last one), split between all: without that reserve the
+                // instance that reports first each round works from the others' previous counts and overshoots.
+                var left = (long)Limit - Others - Flushed - (instances - 1L) * Math.Min(Share, Limit);
+                Volatile.Write(ref Share, (int)Math.Clamp(left / instances, 1, int.MaxValue));
             }
         }
     }

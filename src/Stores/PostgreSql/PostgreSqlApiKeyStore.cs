@@ -72,6 +72,9 @@ public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposab
 
     private readonly bool _ownsDataSource;
 
+    /// <summary>The pool every query of this store's database uses (the shared rate-limit counts too).</summary>
+    internal NpgsqlDataSource Pool => _dataSource;
+
     /// <summary>The app's data source this store runs on, or null when it made its own from a connection string.</summary>
     internal NpgsqlDataSource? AppDataSource => _ownsDataSource ? null : _dataSource;
 

@@ -80,6 +80,9 @@ public static class PostgreSqlDeclarativeAuthBuilderExtensions
         builder.Services.AddSingleton<IKeyChangeFeed>(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgreSqlKeyChangeFeed>());
         PostgreSqlKeyActivityStore.Register(builder.Services); // the audit log and usage counts live in the same database
+        // Keys' rate limits hold across instances (DeclarativeAuth:RateLimits:ShareAcrossInstances turns it off).
+        builder.Services.AddSingleton<ISharedRateLimitStore>(sp => new PostgreSqlSharedRateLimitStore(
+            sp.GetRequiredService<PostgreSqlApiKeyStore>(), PostgreSqlSharedRateLimitStore.NewInstanceName(), sp.GetRequiredService<TimeProvider>()));
         return builder.UseStore(sp =>
         {
             var store = create(sp);

@@ -1,0 +1,158 @@
+using Declarative.Auth.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Declarative.Auth.Tests.Pipeline;
+
+/// <summary>
+/// Limits across instances (issue 20.2) against an in-memory stand-in for the database (the PostgreSQL test in
+/// Stores.Tests runs the same on a real server): local counting, batched reconciliation driven by a fake clock, the
+/// overshoot bound, and the fall-back to local limits when the store cannot be reached.
+/// </summary>
+public sealed class SharedRateLimitTests
+{
+    private const int Limit = 100;
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    private readonly FakeTimeProvider _time = new(TestApp.Start);
+
+    /// <summary>The database's rows: (partition, window, start, instance) → count, read and written as one statement.</summary>
+    internal sealed class Database
+    {
+        private readonly Dictionary<(string, long, long, string), long> _rows = [];
+
+        public bool Down { get; set; }
+
+        public int Batches { get; private set; }
+
+        public ISharedRateLimitStore For(string instance) => new View(this, instance);
+
+        private sealed class View(Database db, string instance) : ISharedRateLimitStore
+        {
+            public Task<IReadOnlyList<SharedRateCount>> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken)
+            {
+                lock (db)
+                {
+                    if (db.Down)
+                        throw new TimeoutException("database down");
+                    db.Batches++;
+                    var counts = new List<SharedRateCount>();
+                    foreach (var d in deltas)
+                    {
+                        var others = db._rows.Where(r => r.Key.Item1 == d.Partition && r.Key.Item2 == d.WindowSeconds && r.Key.Item3 == d.WindowStart && r.Key.Item4 != instance).ToList();
+                        counts.Add(new SharedRateCount(others.Sum(r => r.Value), others.Count));
+                        var key = (d.Partition, d.WindowSeconds, d.WindowStart, instance);
+                        db._rows[key] = db._rows.GetValueOrDefault(key) + d.Delta;
+                    }
+                    return Task.FromResult<IReadOnlyList<SharedRateCount>>(counts);
+                }
+            }
+        }
+    }
+
+    private KeyRateLimiter Limiter(ISharedRateLimitStore store, Action<KeyRateLimitOptions>? configure = null, ILogger? logger = null)
+    {
+        var options = new DeclarativeAuthOptions();
+        options.RateLimits.RequestsPerMinute = Limit;
+        options.RateLimits.ReconcileInterval = Interval;
+        configure?.Invoke(options.RateLimits);
+        return new KeyRateLimiter(_time, Options.Create(options), KeyRateLimiter.DefaultKeyCapacity, KeyRateLimiter.DefaultClientCapacity, store, logger);
+    }
+
+    /// <summary>One minute of load: every reconcile interval each instance tries <paramref name="perTick"/> requests.</summary>
+    internal static async Task<int> RunWindowAsync(FakeTimeProvider time, IReadOnlyList<KeyRateLimiter> limiters, int perTick, int limit, TimeSpan interval)
+    {
+        var allowed = 0;
+        var ticks = (int)(TimeSpan.FromMinutes(1) / interval);
+        for (var tick = 0; tick < ticks; tick++)
+        {
+            // Interleaved, one request per instance in turn, as a load balancer spreads them.
+            for (var r = 0; r < perTick; r++)
+            {
+                foreach (var limiter in limiters)
+                {
+                    if (limiter.Acquire("key-1", limit).Allowed)
+                        allowed++;
+                }
+            }
+            time.Advance(interval); // each instance's timer fires its batch
+            foreach (var limiter in limiters)
+                await limiter.Shared!.FlushAsync();
+        }
+        return allowed;
+    }
+
+    [Theory]
+    [InlineData(2, 30)] // far over the limit: the first ticks spend it
+    [InlineData(2, 1)]  // a trickle: the limit is reached late in the window
+    [InlineData(4, 10)]
+    public async Task Instances_together_allow_at_most_the_limit_plus_instances_minus_one_per_window(int instances, int perTick)
+    {
+        var db = new Database();
+        var limiters = Enumerable.Range(0, instances).Select(i => Limiter(db.For("i" + i))).ToList();
+        var allowed = await RunWindowAsync(_time, limiters, perTick, Limit, Interval);
+        Assert.InRange(allowed, Limit - instances * 5, Limit + instances - 1); // never N × the limit, and not starved
+        foreach (var limiter in limiters)
+            limiter.Dispose();
+    }
+
+    [Fact]
+    public async Task Without_sharing_each_instance_counts_alone_which_is_what_sharing_fixes()
+    {
+        var db = new Database();
+        var limiters = Enumerable.Range(0, 2).Select(i => Limiter(db.For("i" + i), o => o.ShareAcrossInstances = false)).ToList();
+        Assert.All(limiters, l => Assert.Null(l.Shared));
+        var allowed = 0;
+        for (var r = 0; r < 150; r++)
+        {
+            foreach (var limiter in limiters)
+                allowed += limiter.Acquire("key-1", Limit).Allowed ? 1 : 0;
+        }
+        Assert.Equal(2 * Limit, allowed);
+        Assert.Equal(0, db.Batches);
+    }
+
+    [Fact]
+    public async Task Shared_windows_start_on_the_clock_so_every_instance_counts_the_same_window()
+    {
+        var db = new Database();
+        using var limiter = Limiter(db.For("a"));
+        _time.Advance(TimeSpan.FromSeconds(17.3));
+        var decision = limiter.Acquire("key-1", Limit);
+        Assert.Equal(TestApp.Start.AddMinutes(1).ToUnixTimeSeconds(), decision.ResetUnixSeconds);
+        await limiter.Shared!.FlushAsync();
+        Assert.Equal(1, db.Batches);
+    }
+
+    [Fact]
+    public async Task While_the_store_is_unreachable_each_instance_limits_alone_never_unlimited_and_says_so_once()
+    {
+        var db = new Database { Down = true };
+        var logs = new FakeLogCollector();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
+        using var limiter = Limiter(db.For("a"), logger: loggers.CreateLogger("limits"));
+        var allowed = 0;
+        for (var tick = 0; tick < 20; tick++)
+        {
+            for (var r = 0; r < 20; r++)
+                allowed += limiter.Acquire("key-1", Limit).Allowed ? 1 : 0;
+            _time.Advance(Interval);
+            await limiter.Shared!.FlushAsync();
+        }
+        Assert.Equal(Limit, allowed); // the whole limit, locally: not less (no share without answers), not more
+        Assert.True(limiter.Shared!.Unreachable);
+        var warnings = logs.GetSnapshot().Where(l => l.Level == LogLevel.Warning).ToList();
+        Assert.Single(warnings);
+        Assert.Contains("each instance limits keys on its own", warnings[0].Message);
+
+        // Back: the counts made meanwhile reach the database, and the recovery is logged.
+        db.Down = false;
+        _time.Advance(Interval);
+        await limiter.Shared.FlushAsync();
+        Assert.False(limiter.Shared.Unreachable);
+        Assert.Contains(logs.GetSnapshot(), l => l.Level == LogLevel.Information && l.Message.Contains("reconcile again"));
+        using var other = Limiter(db.For("b"));
+        other.Acquire("key-1", Limit);
+        await other.Shared!.FlushAsync();
+        Assert.False(other.Acquire("key-1", Limit).Allowed); // b learnt that a spent the window while the store was down
+    }
+}
