@@ -103,8 +103,7 @@ namespace Declarative.Auth.Analysis
             for (var current = type; current is not null; current = current.BaseType)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var name = current.ToDisplayString();
-                if (name is "object" or "Microsoft.AspNetCore.Mvc.ControllerBase" or "Microsoft.AspNetCore.Mvc.Controller")
+                if (EndpointRules.IsFrameworkBase(current))
                     yield break;
                 foreach (var member in current.GetMembers().OfType<IMethodSymbol>().OrderBy(m => m.Name, StringComparer.Ordinal))
                 {
@@ -320,12 +319,12 @@ namespace Declarative.Auth.Analysis
             }
             // [HttpGet] and friends without a template; a custom provider computing its template is unknown.
             var known = constructor.Parameters.Length == 0
-                || attribute.AttributeClass?.ToDisplayString() == "Microsoft.AspNetCore.Mvc.AcceptVerbsAttribute";
+                || EndpointRules.HasFullName(attribute.AttributeClass, "Microsoft.AspNetCore.Mvc.AcceptVerbsAttribute");
             return new Template(null, known);
         }
 
         private static bool Implements(INamedTypeSymbol? type, string interfaceName)
-            => type is not null && type.AllInterfaces.Any(i => i.ToDisplayString() == interfaceName);
+            => type is not null && type.AllInterfaces.Any(i => EndpointRules.HasFullName(i, interfaceName));
 
         private static string? AttributeString(ISymbol symbol, string attributeName, bool inherit)
         {
@@ -333,7 +332,7 @@ namespace Declarative.Auth.Analysis
             {
                 foreach (var attribute in current.GetAttributes())
                 {
-                    if (attribute.AttributeClass?.ToDisplayString() == attributeName
+                    if (EndpointRules.HasFullName(attribute.AttributeClass, attributeName)
                         && attribute.ConstructorArguments.Length == 1
                         && attribute.ConstructorArguments[0].Value is string value)
                         return value;

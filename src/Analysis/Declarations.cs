@@ -69,7 +69,7 @@ namespace Declarative.Auth.Analysis
                 level.Add(fluent);
                 return fluent.Kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
             }
-            if (original.Name != "WithMetadata" || original.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Builder")
+            if (original.Name != "WithMetadata" || !EndpointRules.HasFullName(original.ContainingNamespace, "Microsoft.AspNetCore.Builder"))
                 return false;
             var declared = false;
             foreach (var argument in call.Arguments)
@@ -96,8 +96,7 @@ namespace Declarative.Auth.Analysis
         {
             if (!original.IsExtensionMethod)
                 return null;
-            var ns = original.ContainingNamespace?.ToDisplayString();
-            if (ns == "Microsoft.AspNetCore.Builder")
+            if (EndpointRules.HasFullName(original.ContainingNamespace, "Microsoft.AspNetCore.Builder"))
             {
                 return original.Name switch
                 {
@@ -106,7 +105,7 @@ namespace Declarative.Auth.Analysis
                     _ => null,
                 };
             }
-            if (ns != "Declarative.Auth")
+            if (!EndpointRules.HasFullName(original.ContainingNamespace, "Declarative.Auth"))
                 return null;
             return original.Name switch
             {

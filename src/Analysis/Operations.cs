@@ -118,7 +118,7 @@ namespace Declarative.Auth.Analysis
         {
             var original = method.ReducedFrom ?? method;
             return original.Name == EndpointRules.MapGroupMethod && original.IsExtensionMethod
-                && original.ContainingNamespace?.ToDisplayString() == BuilderNamespace;
+                && EndpointRules.HasFullName(original.ContainingNamespace, BuilderNamespace);
         }
 
         /// <summary>A call that hands back the builder it was given (WithTags, WithName, AddEndpointFilter...).</summary>
@@ -131,8 +131,8 @@ namespace Declarative.Auth.Analysis
         }
 
         public static bool IsRouteBuilder(ITypeSymbol type)
-            => type.ToDisplayString() == "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder"
-               || type.AllInterfaces.Any(i => i.ToDisplayString() == "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
+            => EndpointRules.HasFullName(type, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder")
+               || type.AllInterfaces.Any(i => EndpointRules.HasFullName(i, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder"));
 
         /// <summary>A route group (it can carry a declaration), as opposed to the app or another route builder.</summary>
         public static bool IsGroup(ITypeSymbol? type) => DerivesFrom(type, "Microsoft.AspNetCore.Routing.RouteGroupBuilder");
@@ -143,7 +143,7 @@ namespace Declarative.Auth.Analysis
         {
             for (var current = type; current is not null; current = current.BaseType)
             {
-                if (current.ToDisplayString() == name)
+                if (EndpointRules.HasFullName(current, name))
                     return true;
             }
             return false;

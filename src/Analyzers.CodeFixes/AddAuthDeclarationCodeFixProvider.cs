@@ -15,13 +15,16 @@ namespace Declarative.Auth.Analyzers.CodeFixes
     /// <summary>
     /// DAUTH001 fixes: add <c>[RequiresKey(KeyType.X, Scope = "y")]</c> (key type from the HTTP method, scope from
     /// the route) or <c>[AllowAnonymous]</c> to the handler — the lambda, local function or method-group target
-    /// in source — or to the action method, adding the using directive the attribute needs.
+    /// in source — or to the action method, adding the using directive the attribute needs. At a call of a helper,
+    /// wrapper or library producer: the fluent declaration on what the call returns or on the group it is called on.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddAuthDeclarationCodeFixProvider)), Shared]
     public sealed class AddAuthDeclarationCodeFixProvider : CodeFixProvider
     {
         public const string RequiresKeyEquivalenceKey = "DAUTH001.AddRequiresKey";
         public const string AllowAnonymousEquivalenceKey = "DAUTH001.AddAllowAnonymous";
+        public const string ChainRequiresKeyEquivalenceKey = "DAUTH001.ChainRequireKey";
+        public const string ChainAllowAnonymousEquivalenceKey = "DAUTH001.ChainAllowAnonymous";
 
         private const string RuntimeNamespace = "Declarative.Auth";
         private const string AuthorizationNamespace = "Microsoft.AspNetCore.Authorization";
@@ -35,6 +38,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
         {
             foreach (var diagnostic in context.Diagnostics)
             {
+                RegisterChainFixes(context, diagnostic);
                 if (diagnostic.AdditionalLocations.Count == 0)
                     continue;
                 var target = diagnostic.AdditionalLocations[0];
@@ -67,7 +71,49 @@ namespace Declarative.Auth.Analyzers.CodeFixes
             return Task.CompletedTask;
         }
 
-        internal static async Task<Solution> AddAttributeAsync(
+        /// <summary>
+        /// At a call of a helper, wrapper or library producer: <c>.RequireKey(...)</c> or <c>.AllowAnonymous()</c> on the
+        /// builder it returns (<c>app.MapReports().RequireKey(...)</c>) or on the group it is called on
+        /// (<c>group.RequireKey(...).MapAudit()</c>), as the diagnostic's <see cref="EndpointText.ChainProperty"/> says.
+        /// </summary>
+        private static void RegisterChainFixes(CodeFixContext context, Diagnostic diagnostic)
+        {
+            if (!diagnostic.Properties.TryGetValue(EndpointText.ChainProperty, out var chain) || chain is null)
+                return;
+            diagnostic.Properties.TryGetValue(EndpointText.KeyTypeProperty, out var keyType);
+            diagnostic.Properties.TryGetValue(EndpointText.ScopeProperty, out var scope);
+            var requireKey = $".RequireKey(KeyType.{keyType ?? "Read"}, \"{scope ?? EndpointText.FallbackScope}\")";
+            var on = chain == EndpointText.ChainOnResult ? "what it returns" : "the group it is called on";
+            foreach (var (call, key) in new[] { (requireKey, ChainRequiresKeyEquivalenceKey), (".AllowAnonymous()", ChainAllowAnonymousEquivalenceKey) })
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create($"Call {call} on {on}", ct => ChainAsync(context.Document, diagnostic.Location.SourceSpan, chain, call, ct), key),
+                    diagnostic);
+            }
+        }
+
+        private static async Task<Document> ChainAsync(Document document, TextSpan span, string chain, string call, CancellationToken ct)
+        {
+            var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
+            var invocation = root?.FindToken(span.Start).Parent?.AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+            ExpressionSyntax? target = chain == EndpointText.ChainOnResult ? invocation
+                : (invocation?.Expression as MemberAccessExpressionSyntax)?.Expression;
+            if (root is not CompilationUnitSyntax unit || model is null || target is null)
+                return document;
+            var declared = SyntaxFactory.ParseExpression(target.WithoutTrivia().ToFullString() + call).WithTriviaFrom(target);
+            var newUnit = unit.ReplaceNode(target, declared);
+            if (call.StartsWith(".RequireKey", System.StringComparison.Ordinal) && !InScope(model, target.SpanStart, RuntimeNamespace + ".KeyType")
+                && !newUnit.Usings.Any(u => u.Name?.ToString() == RuntimeNamespace))
+            {
+                var eol = (await document.GetTextAsync(ct).ConfigureAwait(false)).ToString().Contains("\r\n") ? "\r\n" : "\n";
+                newUnit = newUnit.WithUsings(newUnit.Usings.Add(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(RuntimeNamespace))
+                    .NormalizeWhitespace().WithTrailingTrivia(SyntaxFactory.EndOfLine(eol))));
+            }
+            return document.WithSyntaxRoot(newUnit);
+        }
+
+        private static async Task<Solution> AddAttributeAsync(
             Document document, TextSpan span, string attributeName, string? arguments, string attributeType, string namespaceName, CancellationToken ct)
         {
             var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);

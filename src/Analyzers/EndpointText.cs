@@ -17,6 +17,16 @@ namespace Declarative.Auth.Analyzers
         /// <summary>Diagnostic property: what the additional location points at (lambda, method, none).</summary>
         public const string TargetProperty = "Target";
 
+        /// <summary>
+        /// Diagnostic property at a call of a helper, wrapper or library producer: where a fluent declaration fixes the
+        /// endpoint, <see cref="ChainOnResult"/> (on the builder the call returns) or <see cref="ChainOnReceiver"/> (on the group it is called on).
+        /// </summary>
+        public const string ChainProperty = "Chain";
+
+        public const string ChainOnResult = "result";
+
+        public const string ChainOnReceiver = "receiver";
+
         public const string AnyMethod = "ANY";
 
         public const string FallbackScope = "todo";

@@ -24,8 +24,38 @@ namespace Declarative.Auth.Analyzers
     {
         private const int MaxDepth = 16;
 
-        /// <summary>True when the endpoint's verdict belongs to its helper's call sites (and was reported there).</summary>
-        private bool ReportAtCallSites(OperationAnalysisContext context, IInvocationOperation invocation, EndpointModel facts, Handler handler)
+        /// <summary>
+        /// A call of a source helper: the undeclared endpoints it maps whose verdict is its callers', judged and reported
+        /// here, while this call's own code is analyzed (so the host offers the fix at this call, in this file).
+        /// </summary>
+        private void AnalyzeCallSite(OperationAnalysisContext context, IInvocationOperation call, IMethodSymbol helper)
+        {
+            var ct = context.CancellationToken;
+            foreach (var reference in helper.DeclaringSyntaxReferences)
+            {
+                var body = reference.GetSyntax(ct);
+                if (!_compilation.ContainsSyntaxTree(body.SyntaxTree))
+                    continue;
+#pragma warning disable RS1030 // The helper lives in another file; the driver's semantic-model cache serves this call.
+                var model = body.SyntaxTree == call.SemanticModel!.SyntaxTree ? call.SemanticModel : _compilation.GetSemanticModel(body.SyntaxTree);
+#pragma warning restore RS1030
+                foreach (var syntax in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (NameToken(syntax.Expression) is not { } name || !name.ValueText.StartsWith("Map", StringComparison.Ordinal)
+                        || model.GetOperation(syntax, ct) is not IInvocationOperation invocation
+                        || !SymbolEqualityComparer.Default.Equals(Callers.Enclosing(syntax, model, ct), helper)
+                        || FactsOf(invocation, model, ct) is not { } facts || Declares(facts.Levels) || FallbackTargetDeclared(invocation))
+                        continue;
+                    JudgeAtCallSites(context, invocation, facts, Handler(invocation, model, ct), at: call);
+                }
+            }
+        }
+
+        /// <summary>
+        /// True when the endpoint's verdict belongs to its helper's call sites; with <paramref name="at"/>, reports the
+        /// verdict at that one call site.
+        /// </summary>
+        private bool JudgeAtCallSites(OperationAnalysisContext context, IInvocationOperation invocation, EndpointModel facts, Handler handler, IInvocationOperation? at)
         {
             var ct = context.CancellationToken;
             var model = invocation.SemanticModel!;
@@ -45,6 +75,8 @@ namespace Declarative.Auth.Analyzers
             var reportInside = false;
             foreach (var (call, siteModel) in sites)
             {
+                if (at is not null && call.Syntax != at.Syntax)
+                    continue;
                 // The fix puts the attribute on the handler: on one inside the helper only when the helper has this one
                 // caller in the same file (the host offers no fix for a diagnostic reported in another file).
                 var siteHandler = sites.Count == 1 && call.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree ? handler : default;
@@ -70,9 +102,15 @@ namespace Declarative.Auth.Analyzers
                     reportInside = true;
                     continue;
                 }
+                if (at is null)
+                    continue;
                 var pattern = facts.Pattern ?? (StringParameterAt(invocation, call, helper) is { } given ? Routes.Rooted(given) : "/{?}");
                 var route = site is { Known: true } || site is { PrefixConstant: true, ParentParameter: null } ? Routes.Rooted(Routes.CombineGroup(site.Prefix, pattern)) : pattern;
-                Report(context, NameLocation(call.Syntax), siteHandler, Methods(invocation, facts), route);
+                // The fix declares at this call: on what it returns when that is the endpoint's builder or group, else on the group it is given.
+                var chain = returned ? EndpointText.ChainOnResult
+                    : passedBuilder is not null && IsReceiverArgument(call, passedBuilder) && IsGroup(Unwrap(passedBuilder.Value).Type) ? EndpointText.ChainOnReceiver
+                    : null;
+                Report(context, NameLocation(call.Syntax), siteHandler, Methods(invocation, facts), route, chain: chain);
             }
             return !reportInside;
         }

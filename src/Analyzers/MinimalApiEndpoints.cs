@@ -38,29 +38,46 @@ namespace Declarative.Auth.Analyzers
             var map = EndpointRules.IsMapEndpointMethod(method);
             var library = !map && !EndpointRules.IsOtherEndpointMethod(method) && EndpointRules.IsLibraryProducer(method);
             // A source wrapper returning a Map call's builder is judged at each of its calls (its facts are that call's row).
-            if (!map && !library && !EndpointRules.IsOtherEndpointMethod(method)
-                && (method.DeclaringSyntaxReferences.IsEmpty || !method.Name.StartsWith("Map", StringComparison.Ordinal)))
+            if (!map && !library && !EndpointRules.IsOtherEndpointMethod(method) && method.DeclaringSyntaxReferences.IsEmpty)
                 return;
             var ct = context.CancellationToken;
-            var facts = MinimalApiFacts.Read(syntax, invocation, model, ct);
-            if (facts is null)
-            {
-                // Inside a wrapper, its call sites are the rows (named Map*, as the generator reads them); one nothing here
-                // calls (a library's API) is judged here.
-                if (!map || Callers.Enclosing(syntax, model, ct) is not { } wrapper
-                    || (wrapper.Name.StartsWith("Map", StringComparison.Ordinal) && Callers.Of(wrapper, model, ct) is not { Count: 0 })
-                    || MinimalApiFacts.Read(syntax, invocation, model, ct, callSitesAreRows: false) is not { } inside)
-                    return;
-                facts = inside;
-            }
+            if (!map && !method.DeclaringSyntaxReferences.IsEmpty)
+                AnalyzeCallSite(context, invocation, method.OriginalDefinition);
+            if (!map && !library && !EndpointRules.IsOtherEndpointMethod(method) && !method.Name.StartsWith("Map", StringComparison.Ordinal))
+                return;
+            if (FactsOf(invocation, model, ct) is not { } facts)
+                return;
             if (Declares(facts.Levels) || FallbackTargetDeclared(invocation))
                 return;
             var handler = Handler(invocation, model, ct);
-            if (ReportAtCallSites(context, invocation, facts, handler))
+            if (JudgeAtCallSites(context, invocation, facts, handler, at: null))
                 return;
+            // Not a Map* of ASP.NET Core (a wrapper's call, MapHub, a library's producer): what it returns can be declared.
+            var chain = !map && invocation.Type is { } returned && IsConventionBuilder(returned) ? EndpointText.ChainOnResult : null;
             Report(context, NameLocation(syntax), handler, Methods(invocation, facts), facts.Route ?? facts.Pattern ?? "/{?}",
-                library ? method.Name : null, library && StringArgument(invocation, "pattern") is null);
+                library ? method.Name : null, library && StringArgument(invocation, "pattern") is null, chain);
         }
+
+        /// <summary>
+        /// The facts of an endpoint-producing call, once per call (a helper's endpoints are read again from each of its
+        /// calls): null when it is no endpoint, or when, inside a wrapper named Map* that has calls, those calls are the rows.
+        /// </summary>
+        private EndpointModel? FactsOf(IInvocationOperation invocation, SemanticModel model, CancellationToken ct)
+            => _facts.GetOrAdd(invocation.Syntax, _ =>
+            {
+                var syntax = (InvocationExpressionSyntax)invocation.Syntax;
+                if (MinimalApiFacts.Read(syntax, invocation, model, ct) is { } facts)
+                    return facts;
+                // Inside a wrapper, its call sites are the rows (named Map*, as the generator reads them); one nothing here
+                // calls (a library's API) is judged here.
+                if (!EndpointRules.IsMapEndpointMethod(invocation.TargetMethod) || Callers.Enclosing(syntax, model, ct) is not { } wrapper
+                    || (wrapper.Name.StartsWith("Map", StringComparison.Ordinal) && Callers.Of(wrapper, model, ct) is not { Count: 0 }))
+                    return null;
+                return MinimalApiFacts.Read(syntax, invocation, model, ct, callSitesAreRows: false);
+            });
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?> _facts =
+            new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?>();
 
         /// <summary>Any level declares: a key, AllowAnonymous, RequireAuthorization (workspace scoping and [OrAuthorization] alone do not).</summary>
         internal static bool Declares(IEnumerable<LevelModel> levels)
@@ -79,13 +96,15 @@ namespace Declarative.Auth.Analyzers
         /// a library producer's name (named alone, "MapIdentityApi()", when <paramref name="nameOnly"/>).
         /// </summary>
         private static void Report(OperationAnalysisContext context, Location location, Handler handler, string httpMethods, string route,
-            string? library = null, bool nameOnly = false)
+            string? library = null, bool nameOnly = false, string? chain = null)
         {
             var keyType = EndpointText.GuessKeyType(httpMethods);
             var scope = EndpointText.GuessScope(route);
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
             properties[EndpointText.KeyTypeProperty] = keyType;
             properties[EndpointText.ScopeProperty] = scope;
+            if (chain is not null)
+                properties[EndpointText.ChainProperty] = chain;
             var additional = new List<Location>();
             if (handler.FixTarget(context.CancellationToken) is { } target)
             {
@@ -99,6 +118,11 @@ namespace Declarative.Auth.Analyzers
                 DiagnosticDescriptors.EndpointHasNoAuthDeclaration, location, additional, properties.ToImmutable(), endpoint,
                 library is not null ? DiagnosticDescriptors.LibraryFix(library, keyType, scope) : DiagnosticDescriptors.AddAttributeFix(keyType, scope)));
         }
+
+        private static bool IsConventionBuilder(ITypeSymbol type)
+            => type.ToDisplayString() == ConventionBuilder || type.AllInterfaces.Any(i => i.ToDisplayString() == ConventionBuilder);
+
+        private const string ConventionBuilder = "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder";
 
         /// <summary>
         /// <c>MapFallbackToController(action, controller)</c> reaches an action: its (or its controller's)

@@ -29,6 +29,34 @@ namespace Declarative.Auth.Shared
             "Declarative.Auth.RequiresOrganizationsKeyAttribute",
             "Declarative.Auth.EventIngestionAttribute");
 
+        /// <summary>
+        /// The symbol's full name (namespaces and containing types, '.'-separated, no type arguments) is <paramref name="fullName"/>.
+        /// Compared name by name from the end without formatting the symbol: ToDisplayString allocates, and these checks
+        /// run for every call, attribute and type on every chain the generator and the analyzers read.
+        /// </summary>
+        public static bool HasFullName(ISymbol? symbol, string fullName)
+        {
+            var end = fullName.Length;
+            for (var current = symbol; current is not null and not INamespaceSymbol { IsGlobalNamespace: true }; current = current.ContainingSymbol)
+            {
+                var name = current.Name;
+                var start = end - name.Length;
+                if (start < 0 || string.CompareOrdinal(fullName, start, name, 0, name.Length) != 0)
+                    return false;
+                if (start == 0)
+                    return current.ContainingSymbol is null or INamespaceSymbol { IsGlobalNamespace: true };
+                if (fullName[start - 1] != '.')
+                    return false;
+                end = start - 1;
+            }
+            return false;
+        }
+
+        private const string AllowAnonymousInterface = "Microsoft.AspNetCore.Authorization.IAllowAnonymous";
+        private const string AuthorizeDataInterface = "Microsoft.AspNetCore.Authorization.IAuthorizeData";
+
+        private static bool HasInterface(ITypeSymbol type, string fullName) => type.AllInterfaces.Any(i => HasFullName(i, fullName));
+
         public const string RequireKeyMethod = "RequireKey";
         public const string RequireAuthorizationMethod = "RequireAuthorization";
         public const string AllowAnonymousMethod = "AllowAnonymous";
@@ -62,8 +90,8 @@ namespace Declarative.Auth.Shared
             var original = method.ReducedFrom ?? method;
             return MapMethods.ContainsKey(original.Name)
                 && original.IsExtensionMethod
-                && original.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Builder"
-                && original.ContainingType is { Name: "EndpointRouteBuilderExtensions" or "FallbackEndpointRouteBuilderExtensions" };
+                && original.ContainingType is { Name: "EndpointRouteBuilderExtensions" or "FallbackEndpointRouteBuilderExtensions" }
+                && HasFullName(original.ContainingNamespace, "Microsoft.AspNetCore.Builder");
         }
 
         /// <summary>ASP.NET Core's other endpoint-producing extensions (method → declaring type), beyond EndpointRules.MapMethods.</summary>
@@ -114,7 +142,7 @@ namespace Declarative.Auth.Shared
         }
 
         private static bool Implements(ITypeSymbol type, string name)
-            => type.OriginalDefinition.ToDisplayString() == name || type.AllInterfaces.Any(i => i.ToDisplayString() == name);
+            => HasFullName(type.OriginalDefinition, name) || HasInterface(type, name);
 
         /// <summary>Classifies one attribute: ours, or ASP.NET Core's by interface (so subclasses count too).</summary>
         public static DeclarationKind Classify(AttributeData attribute)
@@ -122,18 +150,11 @@ namespace Declarative.Auth.Shared
             var type = attribute.AttributeClass;
             if (type is null)
                 return DeclarationKind.None;
-            var typeName = type.ToDisplayString();
-            if (typeName == RequiresKeyAttribute || OtherKeyDeclarations.Contains(typeName))
+            if (HasFullName(type, RequiresKeyAttribute) || OtherKeyDeclarations.Any(name => HasFullName(type, name)))
                 return DeclarationKind.RequiresKey;
-            foreach (var iface in type.AllInterfaces)
-            {
-                var name = iface.ToDisplayString();
-                if (name == "Microsoft.AspNetCore.Authorization.IAllowAnonymous")
-                    return DeclarationKind.AllowAnonymous;
-                if (name == "Microsoft.AspNetCore.Authorization.IAuthorizeData")
-                    return DeclarationKind.Authorize;
-            }
-            return DeclarationKind.None;
+            return HasInterface(type, AllowAnonymousInterface) ? DeclarationKind.AllowAnonymous
+                : HasInterface(type, AuthorizeDataInterface) ? DeclarationKind.Authorize
+                : DeclarationKind.None;
         }
 
         /// <summary>
@@ -178,25 +199,23 @@ namespace Declarative.Auth.Shared
         /// <summary>The declaration item a metadata type stands for (ours by name, ASP.NET Core's by interface), or null.</summary>
         public static DeclarationItemKind? KindOf(ITypeSymbol? type)
         {
-            switch (type?.ToDisplayString())
+            if (type is null)
+                return null;
+            if (type.ContainingType is null && HasFullName(type.ContainingNamespace, "Declarative.Auth"))
             {
-                case null: return null;
-                case EndpointRules.RequiresKeyAttribute: return DeclarationItemKind.Key;
-                case "Declarative.Auth.RequiresAnyKeyAttribute": return DeclarationItemKind.AnyKey;
-                case "Declarative.Auth.RequiresOrganizationsKeyAttribute": return DeclarationItemKind.OrganizationsKey;
-                case "Declarative.Auth.EventIngestionAttribute": return DeclarationItemKind.EventIngestion;
-                case "Declarative.Auth.RequiresWorkspaceAttribute": return DeclarationItemKind.Workspace;
-                case "Declarative.Auth.OrAuthorizationAttribute": return DeclarationItemKind.OrAuthorization;
+                switch (type.Name)
+                {
+                    case "RequiresKeyAttribute": return DeclarationItemKind.Key;
+                    case "RequiresAnyKeyAttribute": return DeclarationItemKind.AnyKey;
+                    case "RequiresOrganizationsKeyAttribute": return DeclarationItemKind.OrganizationsKey;
+                    case "EventIngestionAttribute": return DeclarationItemKind.EventIngestion;
+                    case "RequiresWorkspaceAttribute": return DeclarationItemKind.Workspace;
+                    case "OrAuthorizationAttribute": return DeclarationItemKind.OrAuthorization;
+                }
             }
-            foreach (var iface in type!.AllInterfaces)
-            {
-                var name = iface.ToDisplayString();
-                if (name == "Microsoft.AspNetCore.Authorization.IAllowAnonymous")
-                    return DeclarationItemKind.AllowAnonymous;
-                if (name == "Microsoft.AspNetCore.Authorization.IAuthorizeData")
-                    return DeclarationItemKind.Authorize;
-            }
-            return null;
+            return HasInterface(type, AllowAnonymousInterface) ? DeclarationItemKind.AllowAnonymous
+                : HasInterface(type, AuthorizeDataInterface) ? DeclarationItemKind.Authorize
+                : null;
         }
 
         private static string? NamedString(AttributeData attribute, string name)
@@ -244,6 +263,11 @@ namespace Declarative.Auth.Shared
             return HasAttribute(type, "Microsoft.AspNetCore.Mvc.ControllerAttribute", inherit: true);
         }
 
+        /// <summary>object, ControllerBase, Controller: where MVC stops looking for actions.</summary>
+        public static bool IsFrameworkBase(INamedTypeSymbol type)
+            => type.SpecialType == SpecialType.System_Object || HasFullName(type, "Microsoft.AspNetCore.Mvc.ControllerBase")
+               || HasFullName(type, "Microsoft.AspNetCore.Mvc.Controller");
+
         /// <summary>MVC's rule for an action (DefaultApplicationModelProvider.IsAction), over a method of a controller.</summary>
         public static bool IsAction(IMethodSymbol method)
         {
@@ -259,8 +283,7 @@ namespace Declarative.Auth.Shared
                 root = m;
             }
             // Methods first declared on object, ControllerBase or Controller (ToString, Equals overrides…) are not actions; neither is Dispose.
-            var declaring = root.ContainingType?.ToDisplayString();
-            if (declaring is "object" or "Microsoft.AspNetCore.Mvc.ControllerBase" or "Microsoft.AspNetCore.Mvc.Controller")
+            if (root.ContainingType is null || IsFrameworkBase(root.ContainingType))
                 return false;
             if (method.Name == "Dispose" && method.Parameters.Length == 0)
                 return false;
@@ -275,7 +298,7 @@ namespace Declarative.Auth.Shared
         {
             foreach (var attribute in action.GetAttributes())
             {
-                if (attribute.AttributeClass?.ToDisplayString() == "Microsoft.AspNetCore.Mvc.ActionNameAttribute"
+                if (HasFullName(attribute.AttributeClass, "Microsoft.AspNetCore.Mvc.ActionNameAttribute")
                     && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
                     return name;
             }
@@ -292,7 +315,7 @@ namespace Declarative.Auth.Shared
                 {
                     for (var t = attribute.AttributeClass; t is not null; t = t.BaseType)
                     {
-                        if (t.ToDisplayString() == metadataName)
+                        if (HasFullName(t, metadataName))
                             return true;
                     }
                 }

@@ -64,6 +64,71 @@ public class FixAllTests
         await test.RunAsync();
     }
 
+    // In the callers' file: a diagnostic the analyzer reports in another file than the Map call's gets no fix from the host.
+    private const string Helpers = """
+
+        public static class Helpers
+        {
+            public static RouteHandlerBuilder PostNamed(this IEndpointRouteBuilder builder, string pattern, Delegate handler)
+                => builder.MapPost(pattern, handler).WithName("n" + pattern);
+
+            public static RouteGroupBuilder MapReports(this RouteGroupBuilder group)
+            {
+                group.MapGet("/daily", () => "ok");
+                return group;
+            }
+
+            public static void MapAudit(this RouteGroupBuilder group)
+                => group.MapGet("/log", () => "ok");
+        }
+        """;
+
+    [Fact]
+    public async Task Fix_all_declares_at_each_call_of_a_helper_on_what_it_returns_or_the_group_it_is_given()
+    {
+        var test = Test(new MissingAuthDeclarationAnalyzer(), new AddAuthDeclarationCodeFixProvider(), AddAuthDeclarationCodeFixProvider.ChainRequiresKeyEquivalenceKey,
+        [
+            ("Program.cs", """
+                var app = WebApplication.Create(args);
+                app.[|PostNamed|]("/v1/events", () => "ok");
+                app.[|PostNamed|]("/v1/monitors", () => "ok");
+                app.MapGroup("/reports").[|MapReports|]();
+                app.MapGroup("/audit").[|MapAudit|]();
+                app.Run();
+                """ + Helpers, """
+                var app = WebApplication.Create(args);
+                app.PostNamed("/v1/events", () => "ok").RequireKey(KeyType.Write, "events");
+                app.PostNamed("/v1/monitors", () => "ok").RequireKey(KeyType.Write, "monitors");
+                app.MapGroup("/reports").MapReports().RequireKey(KeyType.Read, "reports");
+                app.MapGroup("/audit").RequireKey(KeyType.Read, "audit").MapAudit();
+                app.Run();
+                """ + Helpers),
+        ]);
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_all_makes_each_call_of_a_wrapper_public_on_what_it_returns()
+    {
+        var test = Test(new MissingAuthDeclarationAnalyzer(), new AddAuthDeclarationCodeFixProvider(), AddAuthDeclarationCodeFixProvider.ChainAllowAnonymousEquivalenceKey,
+        [
+            ("Program.cs", """
+                var app = WebApplication.Create(args);
+                app.[|PostNamed|]("/status", () => "ok");
+                app.MapGroup("/reports").[|MapReports|]();
+                app.MapGroup("/open").AllowAnonymous().MapAudit();
+                app.Run();
+                """ + Helpers, """
+                var app = WebApplication.Create(args);
+                app.PostNamed("/status", () => "ok").AllowAnonymous();
+                app.MapGroup("/reports").MapReports().AllowAnonymous();
+                app.MapGroup("/open").AllowAnonymous().MapAudit();
+                app.Run();
+                """ + Helpers),
+        ]);
+        await test.RunAsync();
+    }
+
     [Fact]
     public async Task Fix_all_adds_AllowAnonymous_to_every_undeclared_endpoint()
     {
