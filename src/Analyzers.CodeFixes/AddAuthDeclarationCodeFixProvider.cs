@@ -67,7 +67,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
             return Task.CompletedTask;
         }
 
-        internal static async Task<Solution> AddAttributeAsync(
+        private static async Task<Solution> AddAttributeAsync(
             Document document, TextSpan span, string attributeName, string? arguments, string attributeType, string namespaceName, CancellationToken ct)
         {
             var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
