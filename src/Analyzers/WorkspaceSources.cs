@@ -88,7 +88,11 @@ namespace Declarative.Auth.Analyzers
                 SemanticModel? model = null;
                 foreach (var invocation in tree.GetRoot(ct).DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
-                    if (Operations.NameToken(invocation.Expression) is not { } name || Array.IndexOf(s_methods, name.ValueText) < 0 && name.ValueText != "Add")
+                    // Syntax first: only FromHeader/FromQuery/FromRoute calls and `<...>.Sources.Add(...)` are bound.
+                    if (Operations.NameToken(invocation.Expression) is not { } name
+                        || Array.IndexOf(s_methods, name.ValueText) < 0
+                           && !(name.ValueText == "Add" && invocation.Expression is MemberAccessExpressionSyntax { Expression: var receiver }
+                                && Operations.NameToken(receiver) is { ValueText: "Sources" }))
                         continue;
 #pragma warning disable RS1030 // The configuration lives in another file than the endpoints; the driver's model cache serves this.
                     model ??= compilation.GetSemanticModel(tree);

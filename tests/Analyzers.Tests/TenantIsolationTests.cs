@@ -241,4 +241,14 @@ public class TenantIsolationTests
                 public string Create(Move move) => move.WorkspaceId;
             }
             """)]);
+
+    [Fact]
+    public Task DAUTH012_stays_quiet_when_a_source_is_added_in_a_way_the_build_cannot_read()
+        => VerifyAsync("""
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddDeclarativeAuth(o => o.Workspace.Sources.Add(new WorkspaceSource(WorkspaceSourceKind.Header, args[0])));
+            var app = builder.Build();
+            app.MapGet("/tasks", [RequiresKey(KeyType.Read, Scope = "tasks")][RequiresWorkspace] ([FromHeader(Name = "X-Workspace")] string workspace) => workspace);
+            app.Run();
+            """);
 }

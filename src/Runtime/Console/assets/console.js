@@ -474,9 +474,51 @@
     return document.querySelector('input[name="kind"]:checked').value;
   }
 
+  // The endpoints a key can be made for: each key endpoint of the catalog as the 'for' selector of POST (METHOD /route).
+  // The server computes the permissions from them (KeyReach.MinimalPermissions); nothing is decided here.
+  function renderForEndpoints() {
+    const box = $('for-endpoints');
+    box.replaceChildren();
+    const seen = new Set();
+    for (const e of (catalog && catalog.endpoints) || []) {
+      if (e.access !== 'Key') continue;
+      for (const method of (e.methods && e.methods.length ? e.methods : ['*'])) {
+        const selector = method + ' ' + e.route;
+        if (seen.has(selector)) continue;
+        seen.add(selector);
+        const id = 'for-' + seen.size;
+        const input = el('input', { type: 'checkbox', id, value: selector, 'data-for': 'true' });
+        const needs = (e.permissions || []).length ? ' needs ' + e.permissions.join(', ') : ' any valid key';
+        box.appendChild(el('label', { class: 'choice', htmlFor: id }, [input, document.createTextNode(' '), el('code', { text: selector }), el('span', { class: 'muted', text: needs })]));
+      }
+    }
+    $('for-fields').dataset.empty = seen.size === 0 ? 'true' : '';
+  }
+
+  function forSelectors() {
+    if ($('for-fields').hidden) return [];
+    return Array.from($('for-endpoints').querySelectorAll('input[data-for]')).filter(c => c.checked).map(c => c.value);
+  }
+
+  // Shown with the secret: every endpoint the new key reaches, as the server computes it (GET {id}/reach).
+  async function showReach(created) {
+    if (!created.key || created.key.kind === 'EventWrite') return;
+    try {
+      const reach = await call('GET', '/' + encodeURIComponent(created.key.id) + '/reach');
+      const endpoints = reach.endpoints || [];
+      $('secret-for').textContent += ' Permissions: ' + (reach.permissions || []).join(', ') + '. Reaches '
+        + (endpoints.length === 1 ? '1 endpoint' : endpoints.length + ' endpoints') + (endpoints.length ? ': ' + endpoints.join('; ') + '.' : '.');
+    } catch (e) {
+      // The key exists; only the reach could not be read. Say so rather than show nothing.
+      $('secret-for').textContent += ' (Its reach could not be read: ' + describeError(e) + ')';
+    }
+  }
+
   function syncCreateForm() {
     const eventWrite = kind() === 'EventWrite';
     $('permissions-fields').hidden = eventWrite;
+    // Admin reaches everything already; event write keys hold no permissions.
+    $('for-fields').hidden = eventWrite || $('perm-admin').checked || $('for-fields').dataset.empty === 'true';
     $('source-field').hidden = !eventWrite;
     const admin = $('perm-admin').checked;
     for (const c of $('scope-fields').querySelectorAll('select, input')) c.disabled = admin;
@@ -486,6 +528,7 @@
   function resetCreateForm() {
     $('create-form').reset();
     show($('create-error'), '');
+    renderForEndpoints();
     syncCreateForm();
   }
 
@@ -521,9 +564,11 @@
     } else {
       for (const s of $('scope-fields').querySelectorAll('select')) if (s.value) body.permissions.push(s.value);
       for (const c of $('scope-fields').querySelectorAll('input[data-delete]')) if (c.checked) body.permissions.push(c.value);
+      const selectors = forSelectors();
+      if (selectors.length) body.for = selectors;
     }
     // None picked: the app's default permissions, when it has some (the server applies them).
-    if (body.permissions.length === 0 && !(catalog && (catalog.defaultPermissions || []).length > 0)) throw new Error('Pick at least one permission.');
+    if (body.permissions.length === 0 && !body.for && !(catalog && (catalog.defaultPermissions || []).length > 0)) throw new Error('Pick at least one permission or endpoint.');
     return body;
   }
 
@@ -552,6 +597,7 @@
       closeDialog($('create-dialog'));
       await reloadKeys();
       showSecret(created, $('new-key'), 'Created');
+      await showReach(created);
     } catch (e) {
       show($('create-error'), describeError(e));
     } finally {
