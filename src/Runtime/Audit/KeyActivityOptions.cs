@@ -19,6 +19,15 @@ internal static class KeyActivityOptions
         services.AddHostedService(sp => sp.GetRequiredService<KeyActivityMaintenance>());
     }
 
+    /// <summary>Keeps the audit log and usage in memory, replacing those of a database store registered before.</summary>
+    public static void UseInMemory(IServiceCollection services)
+    {
+        services.RemoveAll<IKeyAuditStore>();
+        services.RemoveAll<IKeyUsageStore>();
+        services.AddSingleton<IKeyAuditStore, InMemoryKeyAuditStore>();
+        services.AddSingleton<IKeyUsageStore, InMemoryKeyUsageStore>();
+    }
+
     public static void Validate(List<string> failures, DeclarativeAuthOptions options)
     {
         Positive(failures, options.Audit.Retention, "Audit:Retention", "e.g. \"90.00:00:00\" for 90 days");

@@ -52,6 +52,7 @@ public sealed class DeclarativeAuthBuilder(IServiceCollection services)
             return store;
         });
         Services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<InMemoryApiKeyStore>());
+        KeyActivityOptions.UseInMemory(Services); // the audit log and usage live with the keys (replacing a database store's)
         return this;
     }
 
