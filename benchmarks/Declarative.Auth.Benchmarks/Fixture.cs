@@ -75,6 +75,14 @@ public sealed class Pipelines
         ProblemDetailsServices = Ours(keys, OurEndpoint, problemDetails: true);
         ProblemDetailsServices.GetRequiredService<DeclarativeAuthState>().Initialize();
         MiddlewareProblemDetails = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(ProblemDetailsServices, Noop);
+        // The same app with per-key limits on: counted and given their headers on every request (a 60 s window).
+        LimitedServices = Ours(keys, OurEndpoint, problemDetails: false, limits: true);
+        LimitedServices.GetRequiredService<DeclarativeAuthState>().Initialize();
+        MiddlewareLimited = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(LimitedServices, Noop);
+        // ... and shared across instances (issue 20.2) through a store that answers at once: the request path's cost.
+        SharedServices = Ours(keys, OurEndpoint, problemDetails: false, limits: true, more: s => s.AddSingleton<ISharedRateLimitStore, InstantSharedStore>());
+        SharedServices.GetRequiredService<DeclarativeAuthState>().Initialize();
+        MiddlewareShared = ActivatorUtilities.CreateInstance<DeclarativeAuthMiddleware>(SharedServices, Noop);
 
         var conventional = new ServiceCollection();
         conventional.AddLogging(l => l.ClearProviders());
@@ -93,7 +101,7 @@ public sealed class Pipelines
         NoAuth = none.Build();
     }
 
-    private static ServiceProvider Ours(Keys keys, Endpoint endpoint, bool problemDetails)
+    private static ServiceProvider Ours(Keys keys, Endpoint endpoint, bool problemDetails, bool limits = false, Action<IServiceCollection>? more = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(l => l.ClearProviders());
@@ -106,12 +114,26 @@ public sealed class Pipelines
             o.KeyPrefix = Keys.Prefix;
             o.KeyEnvironment = KeyEnvironment.Test;
             // Rate limiting is its own feature (and would answer 429 after 100 calls); the baseline has none.
-            o.RateLimits.Enabled = false;
+            o.RateLimits.Enabled = limits;
+            o.RateLimits.RequestsPerMinute = int.MaxValue / 2; // limited: counted and headed, never refused
         }).UseStore(_ => { var s = new InMemoryApiKeyStore(); keys.Seed(s); return s; }, cache: true);
+        more?.Invoke(services);
         return services.BuildServiceProvider();
     }
 
     public Keys Keys { get; }
+    public IServiceProvider LimitedServices { get; }
+    internal DeclarativeAuthMiddleware MiddlewareLimited { get; }
+    public IServiceProvider SharedServices { get; }
+    internal DeclarativeAuthMiddleware MiddlewareShared { get; }
+
+    /// <summary>A shared-limit store with no other instance: every batch answers "nobody else counted".</summary>
+    private sealed class InstantSharedStore : ISharedRateLimitStore
+    {
+        public Task<SharedRateAnswer> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken)
+            => Task.FromResult(new SharedRateAnswer([.. deltas.Select(_ => new SharedRateCount(0, 0))], 1));
+    }
+
     public IServiceProvider ProblemDetailsServices { get; }
     internal DeclarativeAuthMiddleware MiddlewareProblemDetails { get; }
     public Endpoint OurEndpoint { get; }

@@ -117,6 +117,8 @@ public static class Program
         Summary.Row("verify", "middleware: bad checksum (401 body)", Cell("MiddlewareBadChecksum"));
         Summary.Row("verify", "middleware: unknown key (401 body)", Cell("MiddlewareUnknown"));
         Summary.Row("verify", "middleware: lacks permission (403 body)", Cell("MiddlewareLacking"));
+        Summary.Row("verify", "middleware: valid, rate limited (headers written)", Cell("MiddlewareValidLimited"));
+        Summary.Row("verify", "middleware: valid, rate limited, shared across instances", Cell("MiddlewareValidShared"));
         Summary.Row("verify", "middleware: lacks permission, via IProblemDetailsService (403 body)", Cell("MiddlewareLackingProblemDetails"));
         Summary.Row("baseline", "conventional: valid", Cell("ConventionalValid"));
         Summary.Row("baseline", "conventional: bad checksum", Cell("ConventionalBadChecksum"));

@@ -30,6 +30,7 @@ public class VerifyBenchmarks
     private RequestDelegate _oursFirstSeen = null!;
     private RequestDelegate _oursReadsUser = null!;
     private RequestDelegate _oursProblemDetails = null!;
+    private RequestDelegate _oursLimited = null!, _oursShared = null!;
     private DefaultHttpContext _ctxLackingProblemDetails = null!;
     private readonly byte[] _sha256Input = new byte[39];
     private string _validKey = null!;
@@ -45,6 +46,8 @@ public class VerifyBenchmarks
         _oursFirstSeen = _p.MiddlewareFirstSeen.InvokeAsync;
         _oursReadsUser = _p.MiddlewareReadsUser.InvokeAsync;
         _oursProblemDetails = _p.MiddlewareProblemDetails.InvokeAsync;
+        _oursLimited = _p.MiddlewareLimited.InvokeAsync;
+        _oursShared = _p.MiddlewareShared.InvokeAsync;
         _format = keys.Format;
         _store = _p.Store;
         _verified = _p.Services.GetRequiredService<VerifiedKeys>();
@@ -75,6 +78,8 @@ public class VerifyBenchmarks
         Expect(401, Run(_ctxUnknown, _ours, _p.OurEndpoint));
         Expect(403, Run(_ctxLacking, _ours, _p.OurEndpoint));
         Expect(403, Run(_ctxLackingProblemDetails, _oursProblemDetails, _p.OurEndpoint));
+        Expect(200, Run(_ctxValid, _oursLimited, _p.OurEndpoint));
+        Expect(200, Run(_ctxValid, _oursShared, _p.OurEndpoint));
         Expect(200, Conventional(_ctxValid));
         Expect(401, Conventional(_ctxBadChecksum));
         Expect(401, Conventional(_ctxUnknown));
@@ -179,6 +184,13 @@ public class VerifyBenchmarks
 
     [Benchmark(Description = "ours middleware: lacks permission")]
     public int MiddlewareLacking() => Run(_ctxLacking, _ours, _p.OurEndpoint);
+
+    // Per-key limits on (counted, X-RateLimit-* and RateLimit headers written), then also shared across instances.
+    [Benchmark(Description = "ours middleware: valid, rate limited")]
+    public int MiddlewareValidLimited() => Run(_ctxValid, _oursLimited, _p.OurEndpoint);
+
+    [Benchmark(Description = "ours middleware: valid, rate limited, shared")]
+    public int MiddlewareValidShared() => Run(_ctxValid, _oursShared, _p.OurEndpoint);
 
     // The default writer when the app called AddProblemDetails(): its IProblemDetailsService serializes a ProblemDetails
     // per refusal (so CustomizeProblemDetails applies); "lacks permission" above is the cached writer's bytes.

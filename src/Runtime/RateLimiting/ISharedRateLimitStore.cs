@@ -8,12 +8,16 @@ namespace Declarative.Auth;
 internal interface ISharedRateLimitStore
 {
     /// <summary>
-    /// Adds each delta to this instance's count of its (partition, window, window start) and answers, in the same
-    /// order, what every other instance has counted there and how many other instances counted.
+    /// Notes that this instance is running, adds each delta (possibly none) to this instance's count of its
+    /// (partition, window, window start), and answers, in the same order, what every other instance has counted
+    /// there and how many other instances counted, with the number of instances running now (this one included).
     /// </summary>
     /// <exception cref="Exception">The store cannot be reached: the caller keeps limiting locally.</exception>
-    Task<IReadOnlyList<SharedRateCount>> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken);
+    Task<SharedRateAnswer> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken);
 }
+
+/// <summary>The store's answer to one batch.</summary>
+internal readonly record struct SharedRateAnswer(IReadOnlyList<SharedRateCount> Counts, int Instances);
 
 /// <summary>This instance's new requests in one window of one partition (window start in Unix seconds, aligned).</summary>
 internal readonly record struct SharedRateDelta(string Partition, long WindowSeconds, long WindowStart, int Delta);

@@ -91,6 +91,9 @@ internal sealed class KeyRateLimiter : IDisposable
     /// <summary>Client-address partitions held now (for tests and diagnostics: takes the table's locks).</summary>
     internal int TrackedClients => _clients.Count;
 
+    /// <summary>A key partition's per-minute window, for tests and diagnostics.</summary>
+    internal Counter? KeyWindow(string partition) => _keys.TryGet(partition, out var counter) ? counter : null;
+
     /// <summary>The most client-address partitions held at once.</summary>
     internal int ClientCapacity => _clients.Capacity;
 
@@ -133,9 +136,9 @@ internal sealed class KeyRateLimiter : IDisposable
             counter.StartWindow(now, limit, windowTicks, shared);
         if (shared is not null && counter.OverShare(cost))
         {
-            // This instance spent its share since the last reconciliation: ask for the next one now; this request is
-            // refused without being counted (it would spend the shared limit it was refused for).
-            shared.Soon(counter);
+            // This instance spent its share since the last reconciliation: refused until the next one (at most one
+            // interval), without being counted (it would spend the shared limit it was refused for). Not sooner: an
+            // early batch would learn the others' counts more often than they learn ours, and overshoot.
             return Describe(counter, limit, allowed: false, remaining: 0, now) with { Index = index, RetryAfterSeconds = 1 };
         }
         // Others stays 0 unless counts are shared: then it is what the other instances counted in this window.
@@ -188,6 +191,7 @@ internal sealed class KeyRateLimiter : IDisposable
         // reconciliation, how much of Used they were sent, and how much more this instance may count before the next.
         public int Others;
         public int Flushed;
+        public int Granted; // Used as of the batch the current share was computed from: the share counts from here
         public int Share = int.MaxValue;
         public int Queued;
         public string? Partition;
@@ -199,8 +203,9 @@ internal sealed class KeyRateLimiter : IDisposable
         /// <summary>True when counting <paramref name="cost"/> would take this instance past its share.</summary>
         public bool OverShare(int cost)
         {
-            var unsent = Volatile.Read(ref Used) - Volatile.Read(ref Flushed);
-            return unsent > 0 && unsent + cost > Volatile.Read(ref Share);
+            // Counted from the last answer, not the last send: a batch in flight must not hand out a second share.
+            var spent = Volatile.Read(ref Used) - Volatile.Read(ref Granted);
+            return spent > 0 && spent + cost > Volatile.Read(ref Share);
         }
 
         /// <summary>
@@ -219,21 +224,22 @@ internal sealed class KeyRateLimiter : IDisposable
                 {
                     Others = 0;
                     Flushed = 0;
+                    Granted = 0;
                     Share = shared.FirstShare(limit);
                 }
                 Volatile.Write(ref ResetAtTicks, shared is null ? now + windowTicks : AlignedEnd(now, windowTicks));
             }
         }
 
-        /// <summary>What to send: the window it belongs to and the count not sent yet (now counted as sent).</summary>
-        public (long ResetAt, int Delta) TakeDelta()
+        /// <summary>What to send: the window it belongs to, the count not sent yet (now counted as sent) and the total sent.</summary>
+        public (long ResetAt, int Delta, int Sent) TakeDelta()
         {
             lock (this)
             {
                 var used = Volatile.Read(ref Used);
                 var delta = used - Flushed;
                 Volatile.Write(ref Flushed, used);
-                return (ResetAtTicks, delta);
+                return (ResetAtTicks, delta, used);
             }
         }
 
@@ -251,17 +257,18 @@ internal sealed class KeyRateLimiter : IDisposable
         }
 
         /// <summary>The store's answer for the window ending at <paramref name="resetAt"/>.</summary>
-        public void Reconciled(long resetAt, long others, int instances)
+        public void Reconciled(long resetAt, int sent, long others, int instances)
         {
             lock (this)
             {
                 if (ResetAtTicks != resetAt)
                     return; // a new window began meanwhile: the answer was about the old one
                 Volatile.Write(ref Others, (int)Math.Min(others, int.MaxValue / 2));
+                Volatile.Write(ref Granted, sent);
                 // What is left, less what the other instances may have counted since they last reported (at most a
                 // share each, taken as this instance's last one), split between all: without that reserve the
                 // instance that reports first each round works from the others' previous counts and overshoots.
-                var left = (long)Limit - Others - Flushed - (instances - 1L) * Math.Min(Share, Limit);
+                var left = (long)Limit - Others - sent - (instances - 1L) * Math.Min(Share, Limit);
                 Volatile.Write(ref Share, (int)Math.Clamp(left / instances, 1, int.MaxValue));
             }
         }

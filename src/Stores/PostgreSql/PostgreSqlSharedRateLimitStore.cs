@@ -1,3 +1,4 @@
+using Npgsql;
 using NpgsqlTypes;
 
 namespace Declarative.Auth.PostgreSql;
@@ -13,9 +14,14 @@ internal sealed class PostgreSqlSharedRateLimitStore : ISharedRateLimitStore
 {
     private static readonly long CleanupEveryTicks = TimeSpan.FromMinutes(1).Ticks;
 
+    // An instance counts as running while it reported within this many seconds (it reports every interval). Generous
+    // on purpose: a stopped instance keeps a share for this long (fewer requests allowed, never more), while a slow
+    // batch must never make the others think they are alone (then each would take the whole limit).
+    private const long RunningWithinSeconds = 30;
+
     private readonly PostgreSqlApiKeyStore _store;
     private readonly TimeProvider _time;
-    private readonly string _table, _createSql, _addSql, _cleanupSql;
+    private readonly string _table, _createSql, _addSql, _cleanupSql, _runningSql;
     private readonly Lock _tableLock = new();
     private Task? _tableReady;
     private long _lastCleanupTicks;
@@ -38,6 +44,15 @@ internal sealed class PostgreSqlSharedRateLimitStore : ISharedRateLimitStore
                 used           bigint NOT NULL,
                 PRIMARY KEY (partition, window_seconds, window_start, instance)
             );
+            CREATE TABLE IF NOT EXISTS {_table}_instances (
+                instance  text   NOT NULL PRIMARY KEY,
+                seen_at   bigint NOT NULL
+            );
+            """;
+        // An instance that stopped drops out of the split after a few seconds.
+        _runningSql = $"""
+            INSERT INTO {_table}_instances AS t (instance, seen_at) VALUES (@instance, @now)
+            ON CONFLICT (instance) DO UPDATE SET seen_at = EXCLUDED.seen_at;
             """;
         _addSql = $"""
             WITH input AS (
@@ -63,33 +78,53 @@ internal sealed class PostgreSqlSharedRateLimitStore : ISharedRateLimitStore
     public static string NewInstanceName()
         => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
-    public async Task<IReadOnlyList<SharedRateCount>> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken)
+    public async Task<SharedRateAnswer> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await _store.Pool.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        // One round trip: this instance is running, how many are, (old rows go), the deltas and the others' counts.
+        await using var batch = connection.CreateBatch();
+        var running = new NpgsqlBatchCommand(_runningSql);
+        running.Parameters.AddWithValue("instance", NpgsqlDbType.Text, Instance);
+        running.Parameters.AddWithValue("now", NpgsqlDbType.Bigint, now);
+        batch.BatchCommands.Add(running);
+        var count = new NpgsqlBatchCommand($"SELECT COUNT(*)::int FROM {_table}_instances WHERE seen_at >= @since;");
+        count.Parameters.AddWithValue("since", NpgsqlDbType.Bigint, now - RunningWithinSeconds);
+        batch.BatchCommands.Add(count);
         if (_time.GetUtcNow().UtcTicks - _lastCleanupTicks > CleanupEveryTicks)
         {
             _lastCleanupTicks = _time.GetUtcNow().UtcTicks;
-            await using var cleanup = connection.CreateCommand();
-            cleanup.CommandText = _cleanupSql;
+            var cleanup = new NpgsqlBatchCommand(_cleanupSql);
             cleanup.Parameters.AddWithValue("before", NpgsqlDbType.Bigint, now - 60);
-            await cleanup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            batch.BatchCommands.Add(cleanup);
+            var gone = new NpgsqlBatchCommand($"DELETE FROM {_table}_instances WHERE seen_at < @before;");
+            gone.Parameters.AddWithValue("before", NpgsqlDbType.Bigint, now - 60);
+            batch.BatchCommands.Add(gone);
         }
-        await using var command = connection.CreateCommand();
-        command.CommandText = _addSql;
-        command.Parameters.AddWithValue("instance", NpgsqlDbType.Text, Instance);
-        command.Parameters.AddWithValue("partitions", NpgsqlDbType.Array | NpgsqlDbType.Text, deltas.Select(d => d.Partition).ToArray());
-        command.Parameters.AddWithValue("windows", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deltas.Select(d => d.WindowSeconds).ToArray());
-        command.Parameters.AddWithValue("starts", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deltas.Select(d => d.WindowStart).ToArray());
-        command.Parameters.AddWithValue("deltas", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deltas.Select(d => (long)d.Delta).ToArray());
+        if (deltas.Count > 0)
+        {
+            var add = new NpgsqlBatchCommand(_addSql);
+            add.Parameters.AddWithValue("instance", NpgsqlDbType.Text, Instance);
+            add.Parameters.AddWithValue("partitions", NpgsqlDbType.Array | NpgsqlDbType.Text, deltas.Select(d => d.Partition).ToArray());
+            add.Parameters.AddWithValue("windows", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deltas.Select(d => d.WindowSeconds).ToArray());
+            add.Parameters.AddWithValue("starts", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deltas.Select(d => d.WindowStart).ToArray());
+            add.Parameters.AddWithValue("deltas", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deltas.Select(d => (long)d.Delta).ToArray());
+            batch.BatchCommands.Add(add);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // The INSERT returns no rows: the first result is the instance count.
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var instances = reader.GetInt32(0);
         var counts = new List<SharedRateCount>(deltas.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            counts.Add(new SharedRateCount(reader.GetInt64(0), reader.GetInt32(1)));
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                counts.Add(new SharedRateCount(reader.GetInt64(0), reader.GetInt32(1)));
+        }
         if (counts.Count != deltas.Count)
             throw new InvalidOperationException($"The shared rate-limit query answered {counts.Count} rows for {deltas.Count} partitions.");
-        return counts;
+        return new SharedRateAnswer(counts, instances);
     }
 
     // Created once; a failed attempt (database down) is retried by the next batch.
