@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Declarative.Auth.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
@@ -115,6 +117,20 @@ public sealed class PostgreSqlSharedRateLimitTests(PostgresServer server, ITestO
             output.WriteLine(line.Message);
         output.WriteLine($"{instances} instances, {attempts} attempts in {watch.ElapsedMilliseconds} ms: {allowed} allowed of a limit of {Limit} (bound {bound})");
         Assert.InRange(allowed, Limit / 2, bound);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task UsePostgreSqlStore_shares_limits_unless_the_app_turns_it_off(bool share)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddDeclarativeAuth(o => o.RateLimits.ShareAcrossInstances = share)
+            .UsePostgreSqlStore(await server.GetConnectionStringAsync(), o => o.Schema = PgTest.NewSchema());
+        using var host = builder.Build();
+        var limiter = host.Services.GetRequiredService<KeyRateLimiter>();
+        Assert.Equal(share, limiter.Shared is not null);
     }
 
     [Fact]
