@@ -53,6 +53,6 @@ internal sealed partial class KeyActivityMaintenance(
         }
     }
 
-    [LoggerMessage(43, LogLevel.Warning, "Declarative.Auth: purging old audit entries or usage counts failed ({Kind}); will retry at the next interval.")]
+    [LoggerMessage(73, LogLevel.Warning, "Declarative.Auth: purging old audit entries or usage counts failed ({Kind}); will retry at the next interval.")]
     private static partial void LogFailed(ILogger logger, string kind);
 }

@@ -119,12 +119,12 @@ internal sealed partial class KeyAuditLog(IKeyAuditStore store, TimeProvider tim
     internal static string Time(DateTimeOffset? at)
         => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "never";
 
-    [LoggerMessage(40, LogLevel.Warning, "Declarative.Auth: the audit entry '{Action}' of key {KeyId} by {Actor} could not be written ({Kind}); it is held in memory and retried.")]
+    [LoggerMessage(70, LogLevel.Warning, "Declarative.Auth: the audit entry '{Action}' of key {KeyId} by {Actor} could not be written ({Kind}); it is held in memory and retried.")]
     private static partial void LogHeld(ILogger logger, string action, string? keyId, string actor, string kind);
 
-    [LoggerMessage(41, LogLevel.Error, "Declarative.Auth: the audit entry '{Action}' of key {KeyId} by {Actor} was dropped: too many entries are waiting for the store.")]
+    [LoggerMessage(71, LogLevel.Error, "Declarative.Auth: the audit entry '{Action}' of key {KeyId} by {Actor} was dropped: too many entries are waiting for the store.")]
     private static partial void LogDropped(ILogger logger, string action, string? keyId, string actor);
 
-    [LoggerMessage(42, LogLevel.Warning, "Declarative.Auth: {Count} audit entries still wait for the store ({Kind}); will retry.")]
+    [LoggerMessage(72, LogLevel.Warning, "Declarative.Auth: {Count} audit entries still wait for the store ({Kind}); will retry.")]
     private static partial void LogRetryFailed(ILogger logger, int count, string kind);
 }

@@ -4,6 +4,6 @@ namespace Declarative.Auth;
 
 internal static partial class SecretScanningLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "Declarative.Auth: key {KeyId} ({Name}) was found public by secret scanning at {Url} ({Source}) and has been revoked.")]
+    [LoggerMessage(80, LogLevel.Warning, "Declarative.Auth: key {KeyId} ({Name}) was found public by secret scanning at {Url} ({Source}) and has been revoked.")]
     public static partial void Revoked(ILogger logger, string keyId, string name, string? url, string? source);
 }

@@ -72,9 +72,6 @@ public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposab
 
     private readonly bool _ownsDataSource;
 
-    /// <summary>The pool every query of this store's database uses (the shared rate-limit counts too).</summary>
-    internal NpgsqlDataSource Pool => _dataSource;
-
     /// <summary>The app's data source this store runs on, or null when it made its own from a connection string.</summary>
     internal NpgsqlDataSource? AppDataSource => _ownsDataSource ? null : _dataSource;
 
@@ -96,7 +93,7 @@ public sealed partial class PostgreSqlApiKeyStore : IApiKeyStore, IAsyncDisposab
 
     internal string Schema => _options.Schema;
 
-    /// <summary>The connection pool, shared with the audit and usage tables (<see cref="PostgreSqlKeyActivityStore"/>).</summary>
+    /// <summary>The pool every query of this store's database uses: keys, the audit log and usage, shared rate-limit counts.</summary>
     internal NpgsqlDataSource Connections => _dataSource;
 
     /// <summary>Where rows that cannot be read are reported (set by <c>UsePostgreSqlStore</c>).</summary>

@@ -81,7 +81,7 @@ internal sealed class PostgreSqlSharedRateLimitStore : ISharedRateLimitStore
     public async Task<SharedRateAnswer> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await _store.Pool.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.Connections.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         // One round trip: this instance is running, how many are, (old rows go), the deltas and the others' counts.
         await using var batch = connection.CreateBatch();
@@ -141,7 +141,7 @@ internal sealed class PostgreSqlSharedRateLimitStore : ISharedRateLimitStore
     private async Task CreateTableAsync()
     {
         await _store.EnsureSchemaAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var command = _store.Pool.CreateCommand(_createSql);
+        await using var command = _store.Connections.CreateCommand(_createSql);
         try
         {
             await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
