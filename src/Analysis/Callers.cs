@@ -115,8 +115,7 @@ namespace Declarative.Auth.Analysis
             foreach (var name in names)
             {
                 ct.ThrowIfCancellationRequested();
-                // Inside the analyzer driver the compilation carries a caching semantic-model provider: this is the model it built.
-                var siteModel = name.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(name.SyntaxTree);
+                var siteModel = ModelFor(name.SyntaxTree, model);
                 var info = siteModel.GetSymbolInfo(name, ct);
                 if (info.Symbol is not IMethodSymbol symbol)
                 {
@@ -135,6 +134,19 @@ namespace Declarative.Auth.Analysis
             }
             return sites;
         }
+
+        /// <summary>
+        /// The model of another tree of the compilation, one per tree: a fresh model binds a helper's whole body again for
+        /// each question (in the generator that was most of its run). Inside the analyzer driver the compilation's own
+        /// caching provider already hands out the driver's model.
+        /// </summary>
+        public static SemanticModel ModelFor(SyntaxTree tree, SemanticModel current)
+            => tree == current.SyntaxTree ? current
+                : s_models.GetValue(current.Compilation, static _ => new ConcurrentDictionary<SyntaxTree, SemanticModel>())
+                    .GetOrAdd(tree, t => current.Compilation.GetSemanticModel(t));
+
+        private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>> s_models =
+            new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>>();
 
         private static bool SameMethod(IMethodSymbol symbol, IMethodSymbol method)
             => SymbolEqualityComparer.Default.Equals((symbol.ReducedFrom ?? symbol).OriginalDefinition, (method.ReducedFrom ?? method).OriginalDefinition);

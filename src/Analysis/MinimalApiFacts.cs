@@ -372,7 +372,7 @@ namespace Declarative.Auth.Analysis
             var declaration = helper.Parameters[0].DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
             if (!model.Compilation.ContainsSyntaxTree(declaration.SyntaxTree))
                 return false;
-            var helperModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
+            var helperModel = Callers.ModelFor(declaration.SyntaxTree, model);
             t_helpers.Add(helper);
             try
             {
@@ -589,7 +589,7 @@ namespace Declarative.Auth.Analysis
                     .OfType<ReturnStatementSyntax>().Select(r => r.Expression).ToArray();
             if (returned is not { Length: > 0 } || !model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
                 return null;
-            var own = syntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(syntax.SyntaxTree);
+            var own = Callers.ModelFor(syntax.SyntaxTree, model);
             IOperation? first = null;
             (ISymbol? Symbol, SyntaxNode? Node, string Declared) shape = default;
             foreach (var value in returned)

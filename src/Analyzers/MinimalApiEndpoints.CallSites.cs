@@ -36,9 +36,7 @@ namespace Declarative.Auth.Analyzers
                 var body = reference.GetSyntax(ct);
                 if (!_compilation.ContainsSyntaxTree(body.SyntaxTree))
                     continue;
-#pragma warning disable RS1030 // The helper lives in another file; the driver's semantic-model cache serves this call.
-                var model = body.SyntaxTree == call.SemanticModel!.SyntaxTree ? call.SemanticModel : _compilation.GetSemanticModel(body.SyntaxTree);
-#pragma warning restore RS1030
+                var model = Callers.ModelFor(body.SyntaxTree, call.SemanticModel!);
                 foreach (var syntax in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
                     if (NameToken(syntax.Expression) is not { } name || !name.ValueText.StartsWith("Map", StringComparison.Ordinal)
