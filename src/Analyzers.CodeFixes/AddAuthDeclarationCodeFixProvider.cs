@@ -113,7 +113,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
             return document.WithSyntaxRoot(newUnit);
         }
 
-        private static async Task<Solution> AddAttributeAsync(
+        internal static async Task<Solution> AddAttributeAsync(
             Document document, TextSpan span, string attributeName, string? arguments, string attributeType, string namespaceName, CancellationToken ct)
         {
             var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);

@@ -114,7 +114,7 @@ public class DescriptorTests
     {
         var all = Verify.AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).ToList();
         Assert.Equal(all.Count, all.Select(d => d.Id).Distinct().Count());
-        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"DAUTH{i:000}"), all.Select(d => d.Id).Order());
+        Assert.Equal(Enumerable.Range(1, 17).Select(i => $"DAUTH{i:000}"), all.Select(d => d.Id).Order());
         Assert.All(all, d => Assert.StartsWith("https://github.com/declarative-auth/declarative-auth/blob/main/docs/diagnostics.md#dauth", d.HelpLinkUri));
     }
 

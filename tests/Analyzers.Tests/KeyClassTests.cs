@@ -158,14 +158,6 @@ public class KeyClassTests
     }
 
     [Fact]
-    public void The_new_rules_use_ids_DAUTH011_to_DAUTH017_once_each_and_no_id_of_the_other_analyzers()
-    {
-        var mine = new DiagnosticAnalyzer[] { new TenantIsolationAnalyzer(), new KeyClassAnalyzer() }.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToList();
-        Assert.Equal(Enumerable.Range(11, 7).Select(i => $"DAUTH{i:000}"), mine.Order());
-        Assert.Empty(mine.Intersect(Verify.AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id)));
-    }
-
-    [Fact]
     public async Task The_rules_stay_quiet_on_shapes_they_cannot_read()
     {
         // A delegate variable, a route and HTTP methods that are not constants: no throw, no guess.

@@ -33,7 +33,8 @@ internal static class Verify
 
     /// <summary>Every analyzer of the package: DAUTH001 to the last.</summary>
     public static DiagnosticAnalyzer[] AllAnalyzers() =>
-        [new MissingAuthDeclarationAnalyzer(), new DeclarationAnalyzer(), new ContradictionAnalyzer(), new DuplicateRouteAnalyzer(), new OrAuthorizationAnalyzer()];
+        [new MissingAuthDeclarationAnalyzer(), new DeclarationAnalyzer(), new ContradictionAnalyzer(), new DuplicateRouteAnalyzer(), new OrAuthorizationAnalyzer(),
+         new TenantIsolationAnalyzer(), new KeyClassAnalyzer()];
 
     /// <summary>Runs <paramref name="analyzers"/> over marked-up Program.cs; spans marked <c>{|DAUTHnnn:x|}</c>, messages in source order.</summary>
     public static Task<IReadOnlyList<ReportedDiagnostic>> ProgramWithAsync(DiagnosticAnalyzer analyzer, string markup, params string[] messages)

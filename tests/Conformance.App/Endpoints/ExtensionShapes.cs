@@ -13,6 +13,7 @@ public static class ExtensionShapes
         app.MapGroup("/audited").RequireKey(KeyType.Read, "audit").MapAudit(); //@ GET /audited/audit/log
         app.MapGroup("/open-audit").AllowAnonymous().MapAudit(); //@ GET /open-audit/audit/log
         app.MapGroup("/bare-audit").MapAudit(); //@ GET /bare-audit/audit/log
+        app.MapOwnGroup().RequireKey(KeyType.Read, "own"); //@ GET /own/o
 
         var admin = AdminGroup(app);
         admin.MapGet("/stats", () => "ok"); //= GET /helper/stats => key[admin]
@@ -35,6 +36,14 @@ public static class ExtensionShapes
         group.MapGet("/b", () => "ok"); //= GET /branchy/b => key[read:branchy]; GET /branchy-open/b => public
         if (tagged)
             return group.WithTags("branchy");
+        return group;
+    }
+
+    // Makes its own group, maps on it and hands it back: what the caller chains on the result declares the group.
+    public static RouteGroupBuilder MapOwnGroup(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/own");
+        group.MapGet("/o", () => "ok"); //= GET /own/o => key[read:own]
         return group;
     }
 
