@@ -95,6 +95,35 @@ namespace Declarative.Auth.Analyzers
             }
         }
 
+        /// <summary>
+        /// Runs <paramref name="check"/> on every endpoint of the compilation: each Map call as it is analyzed, and each
+        /// controller's actions (with the <c>MapControllers()</c> conventions, read once). A controller-level
+        /// declaration is one location for all its actions, so the same diagnostic there is reported once.
+        /// </summary>
+        public static void RegisterSites(CompilationStartAnalysisContext start, Action<EndpointSite, Action<Diagnostic>, CancellationToken> check)
+        {
+            var compilation = start.Compilation;
+            if (compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder") is not null)
+            {
+                start.RegisterOperationAction(c =>
+                {
+                    if (OfInvocation(c) is { } site)
+                        check(site, c.ReportDiagnostic, c.CancellationToken);
+                }, OperationKind.Invocation);
+            }
+            if (compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase") is not null)
+            {
+                var ct = start.CancellationToken;
+                var conventions = new Lazy<IReadOnlyList<LevelModel>>(() => ControllerConventions(compilation, ct), LazyThreadSafetyMode.ExecutionAndPublication);
+                start.RegisterSymbolAction(c =>
+                {
+                    var seen = new HashSet<(string, Location)>();
+                    foreach (var site in OfController((INamedTypeSymbol)c.Symbol, conventions.Value, c.CancellationToken))
+                        check(site, d => { if (seen.Add((d.Id, d.Location))) c.ReportDiagnostic(d); }, c.CancellationToken);
+                }, SymbolKind.NamedType);
+            }
+        }
+
         /// <summary>The levels <c>MapControllers()</c>'s fluent calls add (the first such call that declares anything), read once per compilation.</summary>
         public static IReadOnlyList<LevelModel> ControllerConventions(Compilation compilation, CancellationToken ct)
         {

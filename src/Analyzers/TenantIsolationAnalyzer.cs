@@ -44,23 +44,7 @@ namespace Declarative.Auth.Analyzers
                     return;
                 var ct = start.CancellationToken;
                 var sources = new Lazy<WorkspaceSources>(() => WorkspaceSources.Read(compilation, ct), LazyThreadSafetyMode.ExecutionAndPublication);
-                if (compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder") is not null)
-                {
-                    start.RegisterOperationAction(c =>
-                    {
-                        if (EndpointSite.OfInvocation(c) is { } site)
-                            Check(site, sources.Value, c.ReportDiagnostic, c.CancellationToken);
-                    }, OperationKind.Invocation);
-                }
-                if (compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase") is not null)
-                {
-                    var conventions = new Lazy<IReadOnlyList<LevelModel>>(() => EndpointSite.ControllerConventions(compilation, ct), LazyThreadSafetyMode.ExecutionAndPublication);
-                    start.RegisterSymbolAction(c =>
-                    {
-                        foreach (var site in EndpointSite.OfController((INamedTypeSymbol)c.Symbol, conventions.Value, c.CancellationToken))
-                            Check(site, sources.Value, c.ReportDiagnostic, c.CancellationToken);
-                    }, SymbolKind.NamedType);
-                }
+                EndpointSite.RegisterSites(start, (site, report, cancellationToken) => Check(site, sources.Value, report, cancellationToken));
             });
         }
 
