@@ -59,7 +59,8 @@ namespace Declarative.Auth.Analyzers
         private static void AnalyzeAttribute(SyntaxNodeAnalysisContext context, AttributeNameFilter names)
         {
             var syntax = (AttributeSyntax)context.Node;
-            if (!names.MayBe(syntax) || syntax.Parent is not AttributeListSyntax list || (list.Target is not null && list.Target.Identifier.ValueText is not ("method" or "type")))
+            if (!names.MayBe(syntax) || syntax.Parent is not AttributeListSyntax list || (list.Target is not null && list.Target.Identifier.ValueText is not ("method" or "type"))
+                || Alone(list.Parent))
                 return;
             var model = context.SemanticModel;
             var ct = context.CancellationToken;
@@ -91,6 +92,20 @@ namespace Declarative.Auth.Analyzers
                 return;
             }
         }
+
+        /// <summary>
+        /// The attribute is the only one its declaration carries (and no other partial part can add one): nothing can
+        /// contradict it, so it is not bound (binding an attribute on a lambda binds its whole member).
+        /// </summary>
+        private static bool Alone(SyntaxNode? owner) => owner switch
+        {
+            MemberDeclarationSyntax member => !member.Modifiers.Any(SyntaxKind.PartialKeyword) && Count(member.AttributeLists) == 1,
+            LambdaExpressionSyntax lambda => Count(lambda.AttributeLists) == 1,
+            LocalFunctionStatementSyntax local => Count(local.AttributeLists) == 1,
+            _ => false,
+        };
+
+        private static int Count(SyntaxList<AttributeListSyntax> lists) => lists.Sum(l => l.Attributes.Count);
 
         private static bool IsKeyAttribute(INamedTypeSymbol type)
         {

@@ -228,7 +228,10 @@ namespace Declarative.Auth.Analyzers
                 }
                 if (found.Count == 0)
                     return;
-                var facts = invocation.Syntax is InvocationExpressionSyntax syntax ? MinimalApiFacts.Read(syntax, invocation, model, context.CancellationToken) : null;
+                // The route is read only for a mismatch's message.
+                if (!found.Any(f => Mismatch(expected.Value, f.KeyType)))
+                    return;
+                var facts = EndpointIndex.For(model.Compilation).Facts(invocation, model, context.CancellationToken);
                 var route = facts?.Route ?? facts?.Pattern ?? "/{?}";
                 ReportMismatches(context.ReportDiagnostic, httpMethods! + " " + route, httpMethods!, expected.Value, found);
             }
@@ -294,12 +297,14 @@ namespace Declarative.Auth.Analyzers
                 }
             }
 
+            /// <summary>Write or Delete where GET/HEAD expects Read; Read where DELETE expects Delete (Admin fits anything).</summary>
+            private static bool Mismatch(int expected, int keyType) => expected == 0 ? keyType is 1 or 2 : keyType == 0;
+
             private static void ReportMismatches(Action<Diagnostic> report, string display, string httpMethods, int expected, List<(int KeyType, Location Location)> found)
             {
                 foreach (var (keyType, location) in found)
                 {
-                    var mismatch = expected == 0 ? keyType is 1 or 2 : keyType == 0;
-                    if (!mismatch)
+                    if (!Mismatch(expected, keyType))
                         continue;
                     var what = expected == 0 ? httpMethods.Replace(",", "/") + " (it reads)" : "DELETE";
                     var properties = ImmutableDictionary<string, string?>.Empty.Add(ExpectedKeyTypeProperty, KeyTypeNames[expected]);

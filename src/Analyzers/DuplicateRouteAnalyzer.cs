@@ -67,7 +67,7 @@ namespace Declarative.Auth.Analyzers
             var method = invocation.TargetMethod;
             if (!EndpointRules.IsMapEndpointMethod(method) || method.Name == "MapFallback"
                 || invocation.Syntax is not InvocationExpressionSyntax syntax || invocation.SemanticModel is not { } model
-                || MinimalApiFacts.Read(syntax, invocation, model, context.CancellationToken) is not { RouteKind: RouteKind.Constant, Route: { } route } facts)
+                || EndpointIndex.For(model.Compilation).Facts(invocation, model, context.CancellationToken) is not { RouteKind: RouteKind.Constant, Route: { } route } facts)
                 return;
             var methods = facts.HttpMethods.Count > 0 ? facts.HttpMethods.ToArray() : method.Name == "Map" ? new[] { "*" } : null;
             if (methods is not null && Requirement(facts.Levels, DeclarationLevel.Handler, DeclarationLevel.Endpoint) is { } requirement)
@@ -80,7 +80,7 @@ namespace Declarative.Auth.Analyzers
             var type = (INamedTypeSymbol)context.Symbol;
             if (!EndpointRules.IsController(type))
                 return;
-            foreach (var (method, endpoint) in ControllerFacts.Endpoints(type, context.CancellationToken))
+            foreach (var (method, endpoint) in EndpointIndex.For(context.Compilation).Controller(type, context.CancellationToken))
             {
                 var location = method.Locations.FirstOrDefault(l => l.IsInSource);
                 if (location is not null && endpoint.HttpMethods.Count > 0 && endpoint.Route is { } route

@@ -65,24 +65,29 @@ namespace Declarative.Auth.Analyzers
                 || invocation.SemanticModel is not { } model)
                 return null;
             var ct = context.CancellationToken;
-            if (MinimalApiFacts.Read(syntax, invocation, model, ct) is not { } facts)
-                return null;
-            var handler = Analysis.Handler.Resolve((Operations.Argument(invocation, "handler") ?? Operations.Argument(invocation, "requestDelegate"))?.Value, model, ct);
-            return new EndpointSite(facts, Declarations.Resolve(facts.Levels), handler.Method, Operations.NameLocation(syntax), handler.FixTarget(ct), invocation, null);
+            var index = EndpointIndex.For(model.Compilation);
+            return index.Site(syntax, () =>
+            {
+                if (index.Facts(invocation, model, ct) is not { } facts)
+                    return null;
+                var handler = Analysis.Handler.Resolve((Operations.Argument(invocation, "handler") ?? Operations.Argument(invocation, "requestDelegate"))?.Value, model, ct);
+                return new EndpointSite(facts, Declarations.Resolve(facts.Levels), handler.Method, Operations.NameLocation(syntax), handler.FixTarget(ct), invocation, null);
+            });
         }
 
         /// <summary>
         /// The endpoints of a controller's actions, one per action (its first selector, as DAUTH001 reports), with the
-        /// conventions of <c>MapControllers()</c> (<paramref name="conventions"/>) as the outermost level.
+        /// conventions of <c>MapControllers()</c> as the outermost level.
         /// </summary>
-        public static IEnumerable<EndpointSite> OfController(INamedTypeSymbol type, IReadOnlyList<LevelModel> conventions, CancellationToken ct)
+        public static IEnumerable<EndpointSite> OfController(INamedTypeSymbol type, EndpointIndex index, CancellationToken ct)
         {
             if (type.ContainingType is not null || !EndpointRules.IsController(type))
                 yield break;
             var typeLocation = type.Locations.FirstOrDefault(l => l.IsInSource);
             if (typeLocation is null)
                 yield break;
-            foreach (var group in ControllerFacts.Endpoints(type, ct).GroupBy(e => e.Action, SymbolEqualityComparer.Default))
+            var conventions = ControllerConventions(index, ct);
+            foreach (var group in index.Controller(type, ct).GroupBy(e => e.Action, SymbolEqualityComparer.Default))
             {
                 var (action, endpoint) = group.First();
                 var levels = conventions.Concat(endpoint.Levels).ToEquatableArray();
@@ -113,33 +118,23 @@ namespace Declarative.Auth.Analyzers
             }
             if (compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase") is not null)
             {
-                var ct = start.CancellationToken;
-                var conventions = new Lazy<IReadOnlyList<LevelModel>>(() => ControllerConventions(compilation, ct), LazyThreadSafetyMode.ExecutionAndPublication);
+                var index = EndpointIndex.For(compilation);
                 start.RegisterSymbolAction(c =>
                 {
                     var seen = new HashSet<(string, Location)>();
-                    foreach (var site in OfController((INamedTypeSymbol)c.Symbol, conventions.Value, c.CancellationToken))
+                    foreach (var site in OfController((INamedTypeSymbol)c.Symbol, index, c.CancellationToken))
                         check(site, d => { if (seen.Add((d.Id, d.Location))) c.ReportDiagnostic(d); }, c.CancellationToken);
                 }, SymbolKind.NamedType);
             }
         }
 
-        /// <summary>The levels <c>MapControllers()</c>'s fluent calls add (the first such call that declares anything), read once per compilation.</summary>
-        public static IReadOnlyList<LevelModel> ControllerConventions(Compilation compilation, CancellationToken ct)
+        /// <summary>The levels <c>MapControllers()</c>'s fluent calls add (the first such call that declares anything).</summary>
+        private static IReadOnlyList<LevelModel> ControllerConventions(EndpointIndex index, CancellationToken ct)
         {
-            foreach (var tree in compilation.SyntaxTrees)
+            foreach (var (method, conventions) in index.Conventions(ct))
             {
-                SemanticModel? model = null;
-                foreach (var invocation in tree.GetRoot(ct).DescendantNodes().OfType<InvocationExpressionSyntax>())
-                {
-                    if (Operations.NameToken(invocation.Expression) is not { ValueText: EndpointRules.MapControllersMethod })
-                        continue;
-#pragma warning disable RS1030 // MapControllers() lives in Program.cs, the controllers elsewhere; the driver's model cache serves this.
-                    model ??= compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                    if (MinimalApiFacts.ControllerConventions(invocation, model, ct) is { } conventions && conventions.Levels.Any(l => l.Items.Count > 0))
-                        return conventions.Levels.ToList();
-                }
+                if (method == EndpointRules.MapControllersMethod && conventions.Levels.Any(l => l.Items.Count > 0))
+                    return conventions.Levels;
             }
             return Array.Empty<LevelModel>();
         }

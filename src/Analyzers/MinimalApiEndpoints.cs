@@ -66,7 +66,7 @@ namespace Declarative.Auth.Analyzers
             => _facts.GetOrAdd(invocation.Syntax, _ =>
             {
                 var syntax = (InvocationExpressionSyntax)invocation.Syntax;
-                if (MinimalApiFacts.Read(syntax, invocation, model, ct) is { } facts)
+                if (EndpointIndex.For(_compilation).Facts(invocation, model, ct) is { } facts)
                     return facts;
                 // Inside a wrapper, its call sites are the rows (named Map*, as the generator reads them); one nothing here
                 // calls (a library's API) is judged here.

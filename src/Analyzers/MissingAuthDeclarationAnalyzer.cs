@@ -30,7 +30,7 @@ namespace Declarative.Auth.Analyzers
                 }
                 if (types.HasMvc)
                 {
-                    var controllers = new ControllerEndpoints(start.Compilation, start.CancellationToken);
+                    var controllers = new ControllerEndpoints(start.Compilation);
                     start.RegisterSymbolAction(controllers.AnalyzeType, SymbolKind.NamedType);
                 }
             });

@@ -64,8 +64,8 @@ namespace Declarative.Auth.Analyzers
             var current = Operations.Unwrap(Operations.Receiver(call));
             while (current is IInvocationOperation step && !EndpointRules.IsMapEndpointMethod(step.TargetMethod))
                 current = Operations.Unwrap(Operations.Receiver(step));
-            if (current is IInvocationOperation { Syntax: InvocationExpressionSyntax syntax, SemanticModel: { } model } map
-                && MinimalApiFacts.Read(syntax, map, model, context.CancellationToken) is { ReceiverParameter: null } facts)
+            if (current is IInvocationOperation { Syntax: InvocationExpressionSyntax, SemanticModel: { } model } map
+                && EndpointIndex.For(model.Compilation).Facts(map, model, context.CancellationToken) is { ReceiverParameter: null } facts)
                 Report(context.ReportDiagnostic, Declarations.Resolve(facts.Levels), Operations.NameLocation(call.Syntax), "OrAuthorization()");
         }
 
