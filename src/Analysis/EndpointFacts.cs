@@ -56,6 +56,12 @@ namespace Declarative.Auth.Analysis
         /// </summary>
         public string? ReceiverParameter { get; init; }
 
+        /// <summary>
+        /// The index in <see cref="Levels"/> of the group the method mapping it returns to its callers (their fluent calls
+        /// on the result declare that group); null when none.
+        /// </summary>
+        public int? ReturnedGroupLevel { get; init; }
+
         /// <summary>A library producer whose endpoints are fixed (<see cref="ProducerExpansion"/>): one row per endpoint it maps.</summary>
         public ProducerExpansion Expansion { get; init; }
     }

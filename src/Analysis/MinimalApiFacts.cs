@@ -109,6 +109,7 @@ namespace Declarative.Auth.Analysis
             }
             var kind = !constant ? RouteKind.NotConstant : !groups.RootKnown ? RouteKind.PrefixUnknown : RouteKind.Constant;
             var nameToken = NameToken(invocation.Expression) ?? invocation.GetFirstToken();
+            var returned = groups.Groups.FindIndex(g => g.ReturnedToCaller);
             return new EndpointModel(
                 httpMethods.ToEquatableArray(),
                 kind == RouteKind.Constant ? Routes.Rooted(combined) : null,
@@ -120,6 +121,8 @@ namespace Declarative.Auth.Analysis
                 nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1)
             {
                 ReceiverParameter = groups.RootKnown ? null : groups.UnresolvedParameter,
+                // Levels run outer → inner, the chain inner → outer.
+                ReturnedGroupLevel = returned < 0 ? null : groups.Groups.Count - 1 - returned,
             };
         }
 
@@ -172,22 +175,49 @@ namespace Declarative.Auth.Analysis
                 : Enumerable.Empty<EndpointModel>());
         }
 
-        /// <summary>A row mapped on a helper's parameter, once per distinct prefix and levels its callers pass in; unchanged without callers.</summary>
+        /// <summary>
+        /// A row mapped on a helper's parameter, once per distinct prefix and levels its callers pass in; on a group the
+        /// helper returns, once per caller with what that caller chains on the result; unchanged without callers.
+        /// </summary>
         private static IEnumerable<EndpointModel> WithCallers(EndpointModel row, SyntaxNode at, SemanticModel model, CancellationToken cancellationToken)
         {
             var helper = row.ReceiverParameter is { } key ? Callers.Enclosing(at, model, cancellationToken) : null;
             while (helper is not null && !Enumerable.Range(0, helper.Parameters.Length).Any(i => ParameterKey(helper, i) == row.ReceiverParameter))
                 helper = helper.ContainingSymbol as IMethodSymbol; // a local function mapping on its outer method's parameter
-            if (helper is null)
-                return new[] { row };
-            return Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach =>
+            // `var g = routes.MapGroup("/own"); g.MapGet(...); return g;` called as `app.MapOwnGroup().RequireKey(...)`: the
+            // caller's chain declares that group (only it: what is mapped on `routes` itself stays as its callers declare it).
+            if (row.ReturnedGroupLevel is { } index && Callers.Enclosing(at, model, cancellationToken) is { } owner
+                && Callers.Of(owner, model, cancellationToken) is { Count: > 0 } sites)
             {
-                var levels = reach.Levels.Concat(row.Levels).ToEquatableArray();
-                if (reach.Prefix is null || row.Pattern is null || row.RouteKind != RouteKind.PrefixUnknown)
-                    return row with { Levels = levels };
-                var route = Routes.Rooted(Routes.CombineGroup(reach.Prefix, row.Pattern));
-                return row with { Route = route, Pattern = route, RouteKind = RouteKind.Constant, ReceiverParameter = null, Levels = levels };
-            }).Distinct();
+                return sites.SelectMany(site =>
+                {
+                    var chained = FluentAfter((InvocationExpressionSyntax)site.Call.Syntax, site.Call.Type, site.Model, cancellationToken);
+                    var declared = row with
+                    {
+                        Levels = chained.Declares ? row.Levels.Take(index + 1).Append(chained.ToModel(isMethod: false, DeclarationLevel.Group)).Concat(row.Levels.Skip(index + 1)).ToEquatableArray() : row.Levels,
+                        ReturnedGroupLevel = null,
+                    };
+                    if (helper is null)
+                        return new[] { declared };
+                    // Mapped on the owner's own parameter: the prefix and levels this very call passes in.
+                    return SymbolEqualityComparer.Default.Equals(helper, owner)
+                        ? Callers.FromSite(site.Call, site.Model, helper.Parameters[Callers.Ordinal(row.ReceiverParameter!)], cancellationToken).Select(reach => Reached(declared, reach))
+                        : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(declared, reach));
+                }).Distinct();
+            }
+            if (helper is null)
+                return new[] { row with { ReturnedGroupLevel = null } };
+            return Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(row with { ReturnedGroupLevel = null }, reach)).Distinct();
+        }
+
+        /// <summary>The row with what one path of callers passes in for its builder parameter: their levels first, their prefix.</summary>
+        private static EndpointModel Reached(EndpointModel row, Callers.Reach reach)
+        {
+            var levels = reach.Levels.Concat(row.Levels).ToEquatableArray();
+            if (reach.Prefix is null || row.Pattern is null || row.RouteKind != RouteKind.PrefixUnknown)
+                return row with { Levels = levels };
+            var route = Routes.Rooted(Routes.CombineGroup(reach.Prefix, row.Pattern));
+            return row with { Route = route, Pattern = route, RouteKind = RouteKind.Constant, ReceiverParameter = null, Levels = levels };
         }
 
         /// <summary>
@@ -433,6 +463,9 @@ namespace Declarative.Auth.Analysis
             public string? Prefix { get; }
 
             public Declarations.Level Level { get; }
+
+            /// <summary>The method the endpoint is mapped in hands this group back: its callers' chains on the result declare it.</summary>
+            public bool ReturnedToCaller { get; set; }
         }
 
         internal sealed class GroupChain
@@ -461,6 +494,8 @@ namespace Declarative.Auth.Analysis
                 ? new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default)
                 : new Dictionary<IParameterSymbol, IOperation>(initialBindings, SymbolEqualityComparer.Default);
             var current = receiver;
+            // Still inside the method the chain starts in (not followed into a helper it calls, nor bound to a wrapper's call).
+            var ownMethod = initialBindings is null;
             for (var depth = 0; depth < MaxDepth; depth++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -484,7 +519,7 @@ namespace Declarative.Auth.Analysis
                         if (IsMapGroup(method))
                         {
                             var prefix = ConstantString(Argument(call, "prefix")?.Value, bindings);
-                            chain.Groups.Add(new Group(prefix, pending));
+                            chain.Groups.Add(new Group(prefix, pending) { ReturnedToCaller = ownMethod && IsReturned(call, model, cancellationToken) });
                             pending = new Declarations.Level();
                             current = next;
                             continue;
@@ -505,6 +540,7 @@ namespace Declarative.Auth.Analysis
                                 if (argument.Parameter is { } bound)
                                     bindings[bound.OriginalDefinition] = argument.Value;
                             }
+                            ownMethod = false;
                             current = returned;
                             continue;
                         }
@@ -551,6 +587,36 @@ namespace Declarative.Auth.Analysis
             }
             return chain;
         }
+
+        /// <summary>
+        /// The group a MapGroup call makes is what its method returns on every path (through locals assigned once and
+        /// fluent calls). Once per call and model: every endpoint mapped on the group asks.
+        /// </summary>
+        private static bool IsReturned(IInvocationOperation mapGroup, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var cache = s_returned.GetValue(model, static _ => new ConcurrentDictionary<SyntaxNode, bool>());
+            if (cache.TryGetValue(mapGroup.Syntax, out var known))
+                return known;
+            var returned = false;
+            if (Callers.Enclosing(mapGroup.Syntax, model, cancellationToken) is { ReturnsVoid: false } method && IsRouteBuilder(method.ReturnType)
+                && ReturnedBuilder(method, model, cancellationToken) is { } value)
+            {
+                var origin = Origin(value, out _);
+                for (var depth = 0; depth < MaxDepth && origin is ILocalReferenceOperation { Local: var local }; depth++)
+                {
+                    if (local.DeclaringSyntaxReferences.Length != 1 || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not { } declarator
+                        || declarator.SyntaxTree != model.SyntaxTree || UsesOf(local, declarator, local.Type, model, cancellationToken).Reassigned
+                        || InitializerOf(local, model, cancellationToken) is not { } initializer)
+                        break;
+                    origin = Origin(initializer, out _);
+                }
+                returned = origin?.Syntax == mapGroup.Syntax;
+            }
+            return cache.GetOrAdd(mapGroup.Syntax, returned);
+        }
+
+        private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<SyntaxNode, bool>> s_returned =
+            new ConditionalWeakTable<SemanticModel, ConcurrentDictionary<SyntaxNode, bool>>();
 
         /// <summary>A constant string, through helper parameters bound to constant arguments; null otherwise.</summary>
         private static string? ConstantString(IOperation? value, Dictionary<IParameterSymbol, IOperation> bindings)

@@ -14,6 +14,7 @@ public static class ExtensionShapes
         app.MapGroup("/open-audit").AllowAnonymous().MapAudit(); //@ GET /open-audit/audit/log
         app.MapGroup("/bare-audit").MapAudit(); //@ GET /bare-audit/audit/log
         app.MapOwnGroup().RequireKey(KeyType.Read, "own"); //@ GET /own/o
+        app.MapOwnGroupBeside().RequireKey(KeyType.Read, "own"); //@ GET /own-beside/o; GET /beside-own
 
         var admin = AdminGroup(app);
         admin.MapGet("/stats", () => "ok"); //= GET /helper/stats => key[admin]
@@ -44,6 +45,15 @@ public static class ExtensionShapes
     {
         var group = routes.MapGroup("/own");
         group.MapGet("/o", () => "ok"); //= GET /own/o => key[read:own]
+        return group;
+    }
+
+    // Also maps on the builder it is given: the caller's chain declares the group it returns, not that builder's endpoints.
+    public static RouteGroupBuilder MapOwnGroupBeside(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/own-beside");
+        group.MapGet("/o", () => "ok"); //= GET /own-beside/o => key[read:own]
+        routes.MapGet("/beside-own", () => "ok").RequireKey(KeyType.Read, "beside"); //= GET /beside-own => key[read:beside]
         return group;
     }
 
