@@ -47,9 +47,9 @@ internal sealed partial class DeclarativeAuthState(
         return policies.TryGetValue(endpoint, out var policy) ? policy : policies.GetOrAdd(endpoint, e => Compile(e, Catalog));
     }
 
-    private static EndpointPolicy Compile(Endpoint endpoint, PermissionCatalog catalog)
+    private EndpointPolicy Compile(Endpoint endpoint, PermissionCatalog catalog)
     {
-        var policy = EndpointPolicyBuilder.Build(endpoint, catalog);
+        var policy = EndpointPolicyBuilder.Build(endpoint, catalog, options.Value.RateLimits);
         if (policy.Access == EndpointAccess.Key)
             policy.Catalog = catalog;
         return policy;

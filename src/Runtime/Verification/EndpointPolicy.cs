@@ -53,6 +53,18 @@ internal sealed class EndpointPolicy
     /// <summary>What one request spends from each of the key's limits (<see cref="KeyRateLimitCostAttribute"/>).</summary>
     public int RateLimitCost { get; init; } = 1;
 
+    /// <summary>
+    /// This endpoint's own named limits (<see cref="KeyRateLimitWindowAttribute"/>), counted per key on top of the key's;
+    /// empty for most endpoints.
+    /// </summary>
+    public EndpointRateLimit[] RateLimitWindows { get; init; } = [];
+
+    /// <summary>
+    /// <c>RateLimit-Policy</c> for this endpoint when its per-minute limit is the usual one (made on first use by
+    /// <see cref="KeyRateLimits"/>; only for endpoints with their own limits: the others share one value).
+    /// </summary>
+    internal string? StandardPolicyHeader;
+
     /// <summary>Appended to the key id to partition an endpoint with its own limit; empty otherwise.</summary>
     public string RatePartitionSuffix { get; } = "";
 
