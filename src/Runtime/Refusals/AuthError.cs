@@ -25,6 +25,9 @@ public sealed record AuthError(int Status, string Code, string Message, IReadOnl
     internal static readonly AuthError Undeclared = new(403, AuthErrorCodes.Forbidden,
         "This endpoint has no auth declaration, so it is denied.");
 
+    internal static readonly AuthError Misdeclared = new(403, AuthErrorCodes.Forbidden,
+        "This endpoint's auth declaration is invalid (the app's log says why), so it is denied.");
+
     internal static readonly AuthError Unavailable = new(503, AuthErrorCodes.AuthUnavailable,
         "API keys cannot be verified right now. Retry later.");
 

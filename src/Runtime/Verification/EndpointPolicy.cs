@@ -8,6 +8,9 @@ internal sealed class EndpointPolicy
     public static readonly EndpointPolicy Delegated = new(EndpointAccess.Authorize);
     public static readonly EndpointPolicy Organizations = new(EndpointAccess.OrganizationsKey);
 
+    /// <summary>A declaration found wrong after start-up (endpoints that changed at run time): denied, whatever the app allows for undeclared ones.</summary>
+    public static readonly EndpointPolicy Misdeclared = new(EndpointAccess.Undeclared);
+
     private EndpointPolicy(EndpointAccess access) => Access = access;
 
     public EndpointPolicy(string[] permissions, PermissionSet required, bool compiled, bool workspace, bool ingestion, int? rateLimit, string partitionSuffix,

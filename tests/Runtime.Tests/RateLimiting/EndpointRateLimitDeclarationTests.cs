@@ -49,6 +49,25 @@ public sealed class EndpointRateLimitDeclarationTests
         Assert.StartsWith("Endpoint GET /open declares [KeyRateLimitWindow(\"open-hour\", …)] but takes no API key", error.Message);
     }
 
+    [Fact]
+    public async Task A_bad_declaration_in_endpoints_that_change_after_start_up_is_denied_and_logged_never_a_500()
+    {
+        var source = new Pipeline.PolicyCacheTests.ChangingSource();
+        static RouteEndpoint Dyn(int limit) => new(c => c.Response.WriteAsync("d"), Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/dyn"), 0,
+            new EndpointMetadataCollection(new RequiresKeyAttribute(KeyType.Read) { Scope = "events" }, new KeyRateLimitWindowAttribute("dyn-hour", limit, "01:00:00")), "/dyn");
+        source.Set(Dyn(5));
+        await using var app = await TestApp.StartAsync(a => ((IEndpointRouteBuilder)a).DataSources.Add(source),
+            o => o.UndeclaredEndpoints = UndeclaredEndpointBehavior.Allow);
+        var client = app.Client(app.Key("read:events"));
+        Assert.Equal(200, (int)(await client.GetAsync("/dyn")).StatusCode);
+
+        source.Set(Dyn(0));
+        var body = await (await client.GetAsync("/dyn")).AssertRefusal(403, "FORBIDDEN");
+        Assert.Contains("declaration is invalid", body.GetProperty("detail").GetString());
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error
+            && r.Message.StartsWith("Endpoint * /dyn: [KeyRateLimitWindow(\"dyn-hour\", 0, \"01:00:00\")]: the limit must be at least 1", StringComparison.Ordinal));
+    }
+
     private static EndpointRateLimit Compile(string name, int limit, string window)
     {
         var endpoint = new RouteEndpoint(_ => Task.CompletedTask, Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/exports"), 0,
