@@ -56,6 +56,9 @@ public sealed class Pipelines
         Keys = keys;
         OurEndpoint = new Endpoint(Noop, new EndpointMetadataCollection(new RequiresKeyAttribute(KeyType.Read) { Scope = "monitors" }), "GET /monitors");
         ConventionalEndpoint = new Endpoint(Noop, new EndpointMetadataCollection(new AuthorizeAttribute(Keys.Permission)), "GET /monitors");
+        // The same endpoint with two named limits of its own (issue 20.1), never reached: counted and headed on every request.
+        EndpointLimitedEndpoint = new Endpoint(Noop, new EndpointMetadataCollection(new RequiresKeyAttribute(KeyType.Read) { Scope = "monitors" },
+            new KeyRateLimitWindowAttribute("monitors-hour", int.MaxValue / 2, "01:00:00"), new KeyRateLimitWindowAttribute("monitors-day", int.MaxValue / 2, "1.00:00:00")), "GET /monitors (own limits)");
 
         Services = Ours(keys, OurEndpoint, problemDetails: false);
         Store = Services.GetRequiredService<IApiKeyStore>();
@@ -138,6 +141,7 @@ public sealed class Pipelines
     internal DeclarativeAuthMiddleware MiddlewareProblemDetails { get; }
     public Endpoint OurEndpoint { get; }
     public Endpoint ConventionalEndpoint { get; }
+    public Endpoint EndpointLimitedEndpoint { get; }
     public IServiceProvider Services { get; }
     public IServiceProvider ConventionalServices { get; }
     public IApiKeyStore Store { get; }

@@ -26,9 +26,15 @@ public static class Program
             case "ab": // two builds in one process, interleaved: ab <dirA> <dirB> [methods] [rounds] (benchmarks/ab.sh)
                 return AbComparison.Run(args.Skip(1).ToArray());
             case "check": // the set-up and sanity checks of the verify benchmarks, without BenchmarkDotNet
-                new VerifyBenchmarks().Setup();
+            {
+                var bench = new VerifyBenchmarks();
+                bench.Setup();
                 Console.WriteLine("verify set-up: every case decides as expected");
-                return 0;
+                // Bytes per call after warm-up (what BenchmarkDotNet's MemoryDiagnoser reports): a valid key allocates nothing.
+                var valid = BytesPerCall(bench.MiddlewareValid);
+                Console.WriteLine(FormattableString.Invariant($"allocated per call: valid {valid:0.#} B, rate limited {BytesPerCall(bench.MiddlewareValidLimited):0.#} B, endpoint's own limits {BytesPerCall(bench.MiddlewareValidEndpointLimited):0.#} B"));
+                return valid == 0 ? 0 : 1;
+            }
             case "e2e":
                 return await EndToEnd.RunAsync(args.Skip(1).ToArray());
             case "limits": // issue 16.7: the failed-attempt guard under an address flood, CPU and memory
@@ -70,6 +76,17 @@ public static class Program
                 Console.Error.WriteLine("usage: verify [--long] | e2e [seconds] | build | startup | serve <on|off|conventional> <port>");
                 return 2;
         }
+    }
+
+    private static double BytesPerCall(Func<int> call)
+    {
+        // Long enough for tiered compilation to settle (its first tiers allocate, e.g. while counting calls).
+        for (var i = 0; i < 200_000; i++)
+            call();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+            call();
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / 10_000.0;
     }
 
     private static void RunVerify(string[] args)
@@ -121,6 +138,7 @@ public static class Program
         Summary.Row("verify", "middleware: lacks permission (403 body)", Cell("MiddlewareLacking"));
         Summary.Row("verify", "middleware: valid, rate limited (headers written)", Cell("MiddlewareValidLimited"));
         Summary.Row("verify", "middleware: valid, rate limited, shared across instances", Cell("MiddlewareValidShared"));
+        Summary.Row("verify", "middleware: valid, rate limited, two endpoint limits", Cell("MiddlewareValidEndpointLimited"));
         Summary.Row("verify", "middleware: lacks permission, via IProblemDetailsService (403 body)", Cell("MiddlewareLackingProblemDetails"));
         Summary.Row("baseline", "conventional: valid", Cell("ConventionalValid"));
         Summary.Row("baseline", "conventional: bad checksum", Cell("ConventionalBadChecksum"));

@@ -80,6 +80,7 @@ public class VerifyBenchmarks
         Expect(403, Run(_ctxLackingProblemDetails, _oursProblemDetails, _p.OurEndpoint));
         Expect(200, Run(_ctxValid, _oursLimited, _p.OurEndpoint));
         Expect(200, Run(_ctxValid, _oursShared, _p.OurEndpoint));
+        Expect(200, Run(_ctxValid, _oursLimited, _p.EndpointLimitedEndpoint));
         Expect(200, Conventional(_ctxValid));
         Expect(401, Conventional(_ctxBadChecksum));
         Expect(401, Conventional(_ctxUnknown));
@@ -188,6 +189,10 @@ public class VerifyBenchmarks
     // Per-key limits on (counted, X-RateLimit-* and RateLimit headers written), then also shared across instances.
     [Benchmark(Description = "ours middleware: valid, rate limited")]
     public int MiddlewareValidLimited() => Run(_ctxValid, _oursLimited, _p.OurEndpoint);
+
+    // ... and the endpoint declares two named limits of its own (issue 20.1): three limits in the headers, three counters.
+    [Benchmark(Description = "ours middleware: valid, rate limited, endpoint's own limits")]
+    public int MiddlewareValidEndpointLimited() => Run(_ctxValid, _oursLimited, _p.EndpointLimitedEndpoint);
 
     [Benchmark(Description = "ours middleware: valid, rate limited, shared")]
     public int MiddlewareValidShared() => Run(_ctxValid, _oursShared, _p.OurEndpoint);

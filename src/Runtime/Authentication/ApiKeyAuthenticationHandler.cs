@@ -50,7 +50,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             case KeyOutcomeKind.Valid:
                 var key = outcome.Key!;
                 if (!limits.TryAcquire(Context, policy, key.Key, out var window))
-                    return Pending(limits.Refusal(window), window);
+                    return Pending(limits.Refusal(policy, window), window);
                 if (policy.Refuses(key) is { } refused)
                     return Pending(refused, null);
                 signIn.SignIn(Context, key); // ASP.NET Core's authentication service runs the app's claims transformation

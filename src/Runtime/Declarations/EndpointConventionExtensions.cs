@@ -66,4 +66,16 @@ public static class DeclarativeAuthEndpointConventionExtensions
     /// <summary>Sets this endpoint's per-key rate limit (requests per minute).</summary>
     public static TBuilder WithKeyRateLimit<TBuilder>(this TBuilder builder, int requestsPerMinute) where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(new KeyRateLimitAttribute(requestsPerMinute));
+
+    /// <summary>
+    /// Adds a named limit to these endpoints, counted per key and per endpoint on top of the key's own limits (see
+    /// <see cref="KeyRateLimitWindowAttribute"/>), e.g. <c>.WithKeyRateLimitWindow("exports-hour", 10, TimeSpan.FromHours(1))</c>.
+    /// Call it once per limit. Checked when the app starts, naming the endpoint.
+    /// </summary>
+    public static TBuilder WithKeyRateLimitWindow<TBuilder>(this TBuilder builder, string name, int limit, TimeSpan window) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new KeyRateLimitWindowAttribute(name, limit, window.ToString("c", System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>What one request to these endpoints spends from each limit that applies (see <see cref="KeyRateLimitCostAttribute"/>).</summary>
+    public static TBuilder WithKeyRateLimitCost<TBuilder>(this TBuilder builder, int cost) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new KeyRateLimitCostAttribute(cost));
 }

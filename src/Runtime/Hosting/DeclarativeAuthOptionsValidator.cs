@@ -51,7 +51,8 @@ internal sealed class DeclarativeAuthOptionsValidator : IValidateOptions<Declara
     // Names go into header items ("day";r=…) and messages: keep them to token characters, distinct.
     private static void RateLimitWindowFailures(List<string> failures, KeyRateLimitOptions limits)
     {
-        static bool IsName(string? name) => !string.IsNullOrEmpty(name) && name.Length <= 32 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        // One rule for names and windows, here and for endpoints' own limits (EndpointRateLimit.Compile).
+        static bool IsName(string? name) => EndpointRateLimit.IsName(name);
         if (!IsName(limits.Name))
             failures.Add($"{Section}:RateLimits:Name must be 1 to 32 letters, digits, '-' or '_', e.g. \"minute\".");
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { limits.Name ?? "" };
@@ -65,7 +66,7 @@ internal sealed class DeclarativeAuthOptionsValidator : IValidateOptions<Declara
                 failures.Add($"{at}:Name '{w.Name}' is already used by another limit; give each limit its own name.");
             if (w.Limit < 1)
                 failures.Add($"{at}:Limit must be at least 1; got {w.Limit}.");
-            if (w.Window < TimeSpan.FromSeconds(1) || w.Window > TimeSpan.FromDays(31) || w.Window.Ticks % TimeSpan.TicksPerSecond != 0)
+            if (!EndpointRateLimit.IsWindow(w.Window))
                 failures.Add($"{at}:Window must be whole seconds from 00:00:01 to 31.00:00:00, e.g. 1.00:00:00 for a day; got {w.Window}.");
         }
     }

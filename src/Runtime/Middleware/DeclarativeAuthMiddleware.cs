@@ -49,7 +49,7 @@ internal sealed class DeclarativeAuthMiddleware(
 
         var key = outcome.Key!;
         if (!limits.TryAcquire(context, policy, key.Key, out var window))
-            return refusals.Write(context, limits.Refusal(window), window, key.Key);
+            return refusals.Write(context, limits.Refusal(policy, window), window, key.Key);
         if (policy.Refuses(key) is { } forbidden)
             return refusals.Write(context, forbidden, key: key.Key);
         if (workspaces.Enter(context, policy, key.Key) is { } wrongWorkspace)

@@ -47,6 +47,7 @@ internal sealed class KeyRateLimiter : IDisposable
     private readonly GenerationalTable<string, Counter> _clients;
     private readonly (KeyRateLimitWindow Options, long Ticks, GenerationalTable<string, Counter> Table)[] _windows;
     private readonly SharedRateLimits? _shared;
+    private readonly int _keyCapacity;
     private long _lastFailureTicks = long.MinValue;
 
     public KeyRateLimiter(TimeProvider time, IOptions<DeclarativeAuthOptions> options, ISharedRateLimitStore? shared = null, ILogger<KeyRateLimiter>? logger = null)
@@ -59,6 +60,7 @@ internal sealed class KeyRateLimiter : IDisposable
     {
         _time = time;
         _options = options.Value.RateLimits;
+        _keyCapacity = keyCapacity;
         _keys = new(keyCapacity, Window, time, StringComparer.Ordinal);
         _clients = new(clientCapacity, Window, time, StringComparer.Ordinal);
         // One table per named window, aged by its own length, so a day's count is not forgotten after two minutes.
@@ -110,28 +112,80 @@ internal sealed class KeyRateLimiter : IDisposable
         }
     }
 
-    /// <summary>One limit's state after a request: <see cref="Index"/> -1 for the per-minute limit, else the named window's.</summary>
-    public readonly record struct Decision(bool Allowed, int Limit, int Remaining, long ResetUnixSeconds, int RetryAfterSeconds, int Index = -1);
+    /// <summary>
+    /// One limit's state after a request: <see cref="Index"/> -1 for the per-minute limit, 0 to
+    /// <see cref="WindowCount"/> - 1 for the app's named windows, then the endpoint's own limits in declaration order.
+    /// <see cref="Counted"/>: the request's cost was added, so it can be given back (<see cref="Refund(string, Decision, int)"/>) if another
+    /// limit refuses the request; <see cref="WindowEnd"/> names the window it was added to.
+    /// </summary>
+    public readonly record struct Decision(bool Allowed, int Limit, int Remaining, long ResetUnixSeconds, int RetryAfterSeconds, int Index = -1,
+        bool Counted = false, long WindowEnd = 0);
 
     /// <summary>Takes <paramref name="cost"/> from <paramref name="partition"/>'s one-minute window of <paramref name="limit"/>.</summary>
     public Decision Acquire(string partition, int limit, int cost = 1)
     {
         var table = TableFor(partition);
-        return Acquire(table, partition, limit, cost, Window.Ticks, -1, table == _clients ? null : _shared);
+        return Acquire(table, partition, limit, cost, Window.Ticks, -1, null, table == _clients ? null : _shared);
     }
 
     /// <summary>Takes <paramref name="cost"/> from the key's named window <paramref name="index"/>.</summary>
     public Decision AcquireWindow(int index, string keyId, int cost)
     {
         var (options, ticks, table) = _windows[index];
-        return Acquire(table, keyId, options.Limit, cost, ticks, index, _shared);
+        return Acquire(table, keyId, options.Limit, cost, ticks, index, options.Name + "|", _shared);
     }
 
-    private Decision Acquire(GenerationalTable<string, Counter> table, string partition, int limit, int cost, long windowTicks, int index, SharedRateLimits? shared)
+    /// <summary>
+    /// Takes <paramref name="cost"/> from the key's count of an endpoint's own limit (<see cref="KeyRateLimitWindowAttribute"/>),
+    /// reported as <paramref name="index"/>. Each endpoint limit has its own table keyed by key id, so nothing is
+    /// concatenated per request; it is made on the limit's first request and aged by the limit's window.
+    /// </summary>
+    public Decision AcquireEndpoint(EndpointRateLimit limit, int index, string keyId, int cost)
+        => Acquire(CountersFor(limit), keyId, limit.Limit, cost, limit.Window.Ticks, index, limit.SharedPrefix, _shared);
+
+    /// <summary>The key partitions of <paramref name="limit"/> (made on first use: the policy is compiled before any limiter exists).</summary>
+    internal GenerationalTable<string, Counter> CountersFor(EndpointRateLimit limit)
+    {
+        var counters = Volatile.Read(ref limit.Counters);
+        if (counters is not null)
+            return counters;
+        Interlocked.CompareExchange(ref limit.Counters, new GenerationalTable<string, Counter>(_keyCapacity, limit.Window, _time, StringComparer.Ordinal), null);
+        return limit.Counters;
+    }
+
+    /// <summary>
+    /// Gives back what <paramref name="decision"/> took from <paramref name="partition"/>'s counter in
+    /// <paramref name="table"/>, when another limit refused the request: a refused request spends nothing. Only in the
+    /// window it was taken from (a window that started meanwhile keeps its count).
+    /// </summary>
+    private void Refund(GenerationalTable<string, Counter> table, string partition, Decision decision, int cost)
+    {
+        if (!decision.Counted || !table.TryGet(partition, out var counter))
+            return;
+        var shared = counter.Partition is null ? null : _shared;
+        lock (counter)
+        {
+            if (counter.ResetAtTicks != decision.WindowEnd)
+                return;
+            Interlocked.Add(ref counter.Used, -cost);
+        }
+        shared?.Changed(counter);
+    }
+
+    /// <summary>Gives back the per-minute limit's share of a refused request.</summary>
+    public void Refund(string partition, Decision decision, int cost) => Refund(TableFor(partition), partition, decision, cost);
+
+    /// <summary>Gives back a named window's share of a refused request.</summary>
+    public void RefundWindow(int index, string keyId, Decision decision, int cost) => Refund(_windows[index].Table, keyId, decision, cost);
+
+    /// <summary>Gives back an endpoint limit's share of a refused request.</summary>
+    public void RefundEndpoint(EndpointRateLimit limit, string keyId, Decision decision, int cost) => Refund(CountersFor(limit), keyId, decision, cost);
+
+    private Decision Acquire(GenerationalTable<string, Counter> table, string partition, int limit, int cost, long windowTicks, int index, string? sharedPrefix, SharedRateLimits? shared)
     {
         var now = _time.GetUtcNow().UtcTicks;
-        var counter = table.GetOrAdd(partition, static (p, s) => s.Self.NewCounter(p, s.limit, s.now, s.windowTicks, s.index, s.shared),
-            (Self: this, limit, now, windowTicks, index, shared));
+        var counter = table.GetOrAdd(partition, static (p, s) => NewCounter(p, s.limit, s.now, s.windowTicks, s.sharedPrefix, s.shared),
+            (limit, now, windowTicks, sharedPrefix, shared));
         if (now >= Volatile.Read(ref counter.ResetAtTicks) || counter.Limit != limit)
             counter.StartWindow(now, limit, windowTicks, shared);
         if (shared is not null && counter.OverShare(cost))
@@ -142,18 +196,20 @@ internal sealed class KeyRateLimiter : IDisposable
             return Describe(counter, limit, allowed: false, remaining: 0, now) with { Index = index, RetryAfterSeconds = 1 };
         }
         // Others stays 0 unless counts are shared: then it is what the other instances counted in this window.
+        // The window read before adding: a refund goes back to it only (a racing start of the next one zeroes Used first).
+        var end = Volatile.Read(ref counter.ResetAtTicks);
         var used = Interlocked.Add(ref counter.Used, cost) + Volatile.Read(ref counter.Others);
         shared?.Changed(counter);
-        return Describe(counter, limit, used <= limit, Math.Max(0, limit - used), now) with { Index = index };
+        return Describe(counter, limit, used <= limit, Math.Max(0, limit - used), now) with { Index = index, Counted = true, WindowEnd = end };
     }
 
-    private Counter NewCounter(string partition, int limit, long now, long windowTicks, int index, SharedRateLimits? shared)
+    private static Counter NewCounter(string partition, int limit, long now, long windowTicks, string? sharedPrefix, SharedRateLimits? shared)
     {
         if (shared is null)
             return new Counter(limit, now + windowTicks);
         // The row other instances add to: one per partition and window (a named window of the same length as the
-        // per-minute one must not share its row).
-        var name = index < 0 ? partition : _windows[index].Options.Name + "|" + partition;
+        // per-minute one must not share its row; an endpoint's limit is prefixed with its name and its endpoint).
+        var name = sharedPrefix + partition;
         return new Counter(limit, Counter.AlignedEnd(now, windowTicks)) { Partition = name, WindowTicks = windowTicks, Share = shared.FirstShare(limit) };
     }
 

@@ -25,6 +25,9 @@ public sealed record AuthError(int Status, string Code, string Message, IReadOnl
     internal static readonly AuthError Undeclared = new(403, AuthErrorCodes.Forbidden,
         "This endpoint has no auth declaration, so it is denied.");
 
+    internal static readonly AuthError Misdeclared = new(403, AuthErrorCodes.Forbidden,
+        "This endpoint's auth declaration is invalid (the app's log says why), so it is denied.");
+
     internal static readonly AuthError Unavailable = new(503, AuthErrorCodes.AuthUnavailable,
         "API keys cannot be verified right now. Retry later.");
 
@@ -43,8 +46,17 @@ public sealed record AuthError(int Status, string Code, string Message, IReadOnl
     internal static readonly AuthError TooManyFailures = new(429, AuthErrorCodes.RateLimited,
         "Too many failed authentication attempts from this address. Retry after the time in Retry-After.");
 
+    /// <summary>
+    /// For a 429 of a key's limit: the limit's name, written as the problem body's <c>violated-policies</c> member
+    /// (draft-ietf-httpapi-ratelimit-headers' quota problem), the same name as in <c>RateLimit-Policy</c>.
+    /// </summary>
+    internal IReadOnlyList<string>? ViolatedPolicies { get; init; }
+
     internal static AuthError RateLimited(string name, int limit, string per) => new(429, AuthErrorCodes.RateLimited,
-        $"Rate limit '{name}' of {limit} requests per {per} exceeded for this API key. Retry after the time in Retry-After.");
+        $"Rate limit '{name}' of {limit} requests per {per} exceeded for this API key. Retry after the time in Retry-After.")
+    {
+        ViolatedPolicies = [name],
+    };
 
     internal static AuthError WorkspaceRequired(string howToPass) => new(400, AuthErrorCodes.WorkspaceRequired,
         $"This endpoint works inside a workspace: pass its id in {howToPass}.");

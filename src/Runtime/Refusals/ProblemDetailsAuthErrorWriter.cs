@@ -13,7 +13,9 @@ namespace Declarative.Auth;
 /// </summary>
 public sealed class ProblemDetailsAuthErrorWriter : IAuthErrorWriter
 {
-    private static readonly RefusalCache.Builder<byte[]> BuildPrefix = Prefix;
+    private static readonly RefusalCache.Builder<byte[]> BuildPrefix = static (status, code, message, required) => Prefix(status, code, message, required, null);
+
+    private static readonly RefusalCache.Builder<byte[]> BuildLimitedPrefix = static (status, code, message, violated) => Prefix(status, code, message, null, violated);
 
     private static ReadOnlySpan<byte> Suffix => "\"}"u8;
 
@@ -21,14 +23,17 @@ public sealed class ProblemDetailsAuthErrorWriter : IAuthErrorWriter
     public Task WriteAsync(HttpContext context, AuthError error)
     {
         context.Response.ContentType = "application/problem+json";
-        var prefix = error.Cache.ProblemDetails(error, BuildPrefix);
+        var prefix = error.ViolatedPolicies is { } violated
+            ? error.Cache.LimitedProblemDetails(error, violated, BuildLimitedPrefix)
+            : error.Cache.ProblemDetails(error, BuildPrefix);
         return ErrorBody.WriteAsync(context, prefix, Activity.Current?.Id ?? context.TraceIdentifier, Suffix);
     }
 
-    // {"type":…,"title":…,"status":…,"detail":…,"code":…[,"requiredPermissions":[…]],"traceId":"  — the trace id and "} follow.
-    private static byte[] Prefix(int status, string code, string message, IReadOnlyList<string>? required)
+    // {"type":…,"title":…,"status":…,"detail":…,"code":…[,"requiredPermissions":[…]][,"violated-policies":[…]],"traceId":"
+    // — the trace id and "} follow.
+    private static byte[] Prefix(int status, string code, string message, IReadOnlyList<string>? required, IReadOnlyList<string>? violated)
     {
-        var json = ErrorBody.Serialize((status, code, message, required), static (json, e) =>
+        var json = ErrorBody.Serialize((status, code, message, required, violated), static (json, e) =>
         {
             json.WriteStartObject();
             json.WriteString("type", TypeFor(e.status));
@@ -43,10 +48,20 @@ public sealed class ProblemDetailsAuthErrorWriter : IAuthErrorWriter
                     json.WriteStringValue(p);
                 json.WriteEndArray();
             }
+            if (e.violated is { Count: > 0 } names)
+            {
+                json.WriteStartArray(ViolatedPoliciesMember);
+                foreach (var n in names)
+                    json.WriteStringValue(n);
+                json.WriteEndArray();
+            }
             json.WritePropertyName("traceId");
         });
         return [.. json, (byte)'"'];
     }
+
+    /// <summary>The member draft-ietf-httpapi-ratelimit-headers gives a quota problem: the names of the limits that refused.</summary>
+    internal const string ViolatedPoliciesMember = "violated-policies";
 
     internal static string TypeFor(int status) => status switch
     {

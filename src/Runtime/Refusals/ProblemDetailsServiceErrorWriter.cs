@@ -8,7 +8,7 @@ namespace Declarative.Auth;
 /// <summary>
 /// The default body: problem details written by the app's <see cref="IProblemDetailsService"/> when it has one
 /// (<c>AddProblemDetails()</c>), so its <c>CustomizeProblemDetails</c> and writers apply to refusals as to every other
-/// error; the body keeps its <c>code</c> (and <c>requiredPermissions</c>). Without the service, or when no writer of
+/// error; the body keeps its <c>code</c> (and <c>requiredPermissions</c>, <c>violated-policies</c>). Without the service, or when no writer of
 /// the app's accepts the request, the same shape comes from <see cref="ProblemDetailsAuthErrorWriter"/>, which is
 /// also the opt-in fast writer (cached bytes, no per-refusal serialization).
 /// </summary>
@@ -40,6 +40,8 @@ internal sealed class ProblemDetailsServiceErrorWriter(IServiceProvider services
         details.Extensions["code"] = error.Code;
         if (error.RequiredPermissions is { Count: > 0 } required)
             details.Extensions["requiredPermissions"] = required.ToArray();
+        if (error.ViolatedPolicies is { Count: > 0 } violated)
+            details.Extensions[ProblemDetailsAuthErrorWriter.ViolatedPoliciesMember] = violated.ToArray();
         return new ProblemDetailsContext { HttpContext = context, ProblemDetails = details };
     }
 }

@@ -13,6 +13,7 @@ internal sealed class RefusalCache
     public delegate T Builder<out T>(int status, string code, string message, IReadOnlyList<string>? permissions);
 
     private Entry? _problemDetails;
+    private Entry? _limitedProblemDetails;
     private Entry? _writerBody;
     private Entry? _challenge;
     private Entry? _accepted;
@@ -20,6 +21,10 @@ internal sealed class RefusalCache
     /// <summary>The problem-details slot: keyed by the error's status, code, message and required permissions.</summary>
     public byte[] ProblemDetails(AuthError error, Builder<byte[]> build)
         => GetOrAdd(ref _problemDetails, build, error.Status, error.Code, error.Message, error.RequiredPermissions);
+
+    /// <summary>The problem-details slot of a 429 naming its limits: the builder gets them as its last argument.</summary>
+    public byte[] LimitedProblemDetails(AuthError error, IReadOnlyList<string> violated, Builder<byte[]> build)
+        => GetOrAdd(ref _limitedProblemDetails, build, error.Status, error.Code, error.Message, violated);
 
     /// <summary>A custom-shaped body, keyed by the code and message a writer chose for this error.</summary>
     public byte[] WriterBody(Builder<byte[]> build, string code, string message)

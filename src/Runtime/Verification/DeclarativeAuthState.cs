@@ -23,6 +23,7 @@ internal sealed partial class DeclarativeAuthState(
     private Microsoft.AspNetCore.Routing.IEndpointRouteBuilder? _routes;
     private IDisposable? _watch;
     private Microsoft.AspNetCore.Routing.Template.TemplateMatcher[] _disabledOrganizations = [];
+    private bool _started;
 
     /// <summary>The app's route builder, when UseDeclarativeAuth() saw one: its sources are shared before start.</summary>
     public void UseRoutes(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder routes) => _routes = routes;
@@ -47,9 +48,20 @@ internal sealed partial class DeclarativeAuthState(
         return policies.TryGetValue(endpoint, out var policy) ? policy : policies.GetOrAdd(endpoint, e => Compile(e, Catalog));
     }
 
-    private static EndpointPolicy Compile(Endpoint endpoint, PermissionCatalog catalog)
+    private EndpointPolicy Compile(Endpoint endpoint, PermissionCatalog catalog)
     {
-        var policy = EndpointPolicyBuilder.Build(endpoint, catalog);
+        EndpointPolicy policy;
+        try
+        {
+            policy = EndpointPolicyBuilder.Build(endpoint, catalog, options.Value.RateLimits);
+        }
+        catch (InvalidOperationException ex) when (Volatile.Read(ref _started))
+        {
+            // At start-up the error stops the app. Endpoints that change later (their source's change token) have no
+            // start to stop: the endpoint is denied, never served unchecked nor answered with a 500, and the log says why.
+            LogMisdeclared(logger, ex.Message);
+            return EndpointPolicy.Misdeclared;
+        }
         if (policy.Access == EndpointAccess.Key)
             policy.Catalog = catalog;
         return policy;
@@ -178,6 +190,7 @@ internal sealed partial class DeclarativeAuthState(
                 .Select(p => new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(new Microsoft.AspNetCore.Routing.Template.RouteTemplate(p), new Microsoft.AspNetCore.Routing.RouteValueDictionary(p.Defaults)))]);
             Report(manifests, all);
             InitializeTimes = (System.Diagnostics.Stopwatch.GetElapsedTime(started, read), System.Diagnostics.Stopwatch.GetElapsedTime(read));
+            Volatile.Write(ref _started, true);
             return catalog;
         }
     }
@@ -201,7 +214,7 @@ internal sealed partial class DeclarativeAuthState(
 
         CompareWithTable(entries, all, policies);
 
-        foreach (var endpoint in all.Where(e => policies[e].Access == EndpointAccess.Undeclared))
+        foreach (var endpoint in all.Where(e => policies[e].Access == EndpointAccess.Undeclared && !ReferenceEquals(policies[e], EndpointPolicy.Misdeclared)))
         {
             var (methods, route) = EndpointDescription.Of(endpoint);
             var source = entries.FirstOrDefault(x => EndpointDescription.Matches(x, methods, route)) is { } entry
@@ -246,6 +259,9 @@ internal sealed partial class DeclarativeAuthState(
 
     [LoggerMessage(6, LogLevel.Warning, "Endpoint {Methods} {Route}: the build's table ({Source}) says {Generated}, but its metadata compiles to {Enforced}, which is what is enforced. Rebuild; if it persists, metadata was added at run time or the build misread a declaration.")]
     private static partial void LogTableDiffers(ILogger logger, string methods, string route, string source, string generated, string enforced);
+
+    [LoggerMessage(7, LogLevel.Error, "{Problem} The endpoints changed after start-up, so this endpoint is denied (403) until its declaration is fixed.")]
+    private static partial void LogMisdeclared(ILogger logger, string problem);
 
     [LoggerMessage(1, LogLevel.Warning, "No Declarative.Auth manifest is registered: the source generator did not run for this app. Endpoints are still enforced from their metadata, but the build checked nothing. Reference the Declarative.Auth package (it brings the generator and analyzers).")]
     private static partial void LogNoManifest(ILogger logger);

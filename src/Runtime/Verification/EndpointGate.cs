@@ -26,6 +26,8 @@ internal sealed class EndpointGate(DeclarativeAuthState state, OrganizationsKeyC
         {
             case EndpointAccess.Public:
                 return next(context);
+            case EndpointAccess.Undeclared when ReferenceEquals(policy, EndpointPolicy.Misdeclared):
+                return refusals.Write(context, AuthError.Misdeclared);
             case EndpointAccess.Undeclared:
                 return state.AllowUndeclared ? next(context) : refusals.Write(context, AuthError.Undeclared);
             case EndpointAccess.OrganizationsKey:

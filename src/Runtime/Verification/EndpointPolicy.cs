@@ -8,6 +8,9 @@ internal sealed class EndpointPolicy
     public static readonly EndpointPolicy Delegated = new(EndpointAccess.Authorize);
     public static readonly EndpointPolicy Organizations = new(EndpointAccess.OrganizationsKey);
 
+    /// <summary>A declaration found wrong after start-up (endpoints that changed at run time): denied, whatever the app allows for undeclared ones.</summary>
+    public static readonly EndpointPolicy Misdeclared = new(EndpointAccess.Undeclared);
+
     private EndpointPolicy(EndpointAccess access) => Access = access;
 
     public EndpointPolicy(string[] permissions, PermissionSet required, bool compiled, bool workspace, bool ingestion, int? rateLimit, string partitionSuffix,
@@ -52,6 +55,18 @@ internal sealed class EndpointPolicy
 
     /// <summary>What one request spends from each of the key's limits (<see cref="KeyRateLimitCostAttribute"/>).</summary>
     public int RateLimitCost { get; init; } = 1;
+
+    /// <summary>
+    /// This endpoint's own named limits (<see cref="KeyRateLimitWindowAttribute"/>), counted per key on top of the key's;
+    /// empty for most endpoints.
+    /// </summary>
+    public EndpointRateLimit[] RateLimitWindows { get; init; } = [];
+
+    /// <summary>
+    /// <c>RateLimit-Policy</c> for this endpoint when its per-minute limit is the usual one (made on first use by
+    /// <see cref="KeyRateLimits"/>; only for endpoints with their own limits: the others share one value).
+    /// </summary>
+    internal string? StandardPolicyHeader;
 
     /// <summary>Appended to the key id to partition an endpoint with its own limit; empty otherwise.</summary>
     public string RatePartitionSuffix { get; } = "";

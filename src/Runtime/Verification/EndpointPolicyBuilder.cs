@@ -13,15 +13,21 @@ namespace Declarative.Auth;
 /// </summary>
 internal static class EndpointPolicyBuilder
 {
-    public static EndpointPolicy Build(Endpoint endpoint, PermissionCatalog catalog)
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="catalog">The permission catalog the requirement compiles over.</param>
+    /// <param name="limits">The app's rate limits, which an endpoint's own limits must not rename; null: not checked.</param>
+    /// <exception cref="InvalidOperationException">An endpoint's own rate limit is declared wrong (named in the message).</exception>
+    public static EndpointPolicy Build(Endpoint endpoint, PermissionCatalog catalog, KeyRateLimitOptions? limits = null)
     {
         var resolved = Resolve(endpoint.Metadata);
+        if (resolved.Access != ResolvedAccess.Key)
+            _ = EndpointRateLimit.Compile(endpoint, limits, takesKeys: false); // a limit that would never count is an error
         return resolved.Access switch
         {
             ResolvedAccess.OrganizationsKey => EndpointPolicy.Organizations,
             ResolvedAccess.Public => EndpointPolicy.Public,
             ResolvedAccess.Authorize => EndpointPolicy.Delegated,
-            ResolvedAccess.Key => KeyPolicy(endpoint, resolved, catalog),
+            ResolvedAccess.Key => KeyPolicy(endpoint, resolved, catalog, limits),
             _ => EndpointPolicy.Undeclared,
         };
     }
@@ -93,7 +99,7 @@ internal static class EndpointPolicyBuilder
             .Concat(endpoint.Metadata.GetOrderedMetadata<WhereUndeclaredMetadata>().Select(m => m.Item.Value ?? ""))
             .Where(p => p.Length > 0);
 
-    private static EndpointPolicy KeyPolicy(Endpoint endpoint, ResolvedDeclaration resolved, PermissionCatalog catalog)
+    private static EndpointPolicy KeyPolicy(Endpoint endpoint, ResolvedDeclaration resolved, PermissionCatalog catalog, KeyRateLimitOptions? limits)
     {
         var permissions = resolved.Permissions;
         var compiled = catalog.TryCompileRequirement(permissions, out var required);
@@ -111,6 +117,7 @@ internal static class EndpointPolicyBuilder
             authorizationPolicy: resolved.AuthorizationPolicy)
         {
             RateLimitCost = metadata.GetMetadata<KeyRateLimitCostAttribute>()?.Cost ?? 1,
+            RateLimitWindows = EndpointRateLimit.Compile(endpoint, limits, takesKeys: true),
         };
     }
 }

@@ -43,6 +43,13 @@ public sealed class ErrorWriterTests
                     json.WriteStringValue(p);
                 json.WriteEndArray();
             }
+            if (error.ViolatedPolicies is { Count: > 0 } violated)
+            {
+                json.WriteStartArray("violated-policies");
+                foreach (var v in violated)
+                    json.WriteStringValue(v);
+                json.WriteEndArray();
+            }
             json.WriteString("traceId", traceId);
             json.WriteEndObject();
         }

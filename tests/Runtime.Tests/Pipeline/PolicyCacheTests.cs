@@ -13,7 +13,7 @@ namespace Declarative.Auth.Tests.Pipeline;
 public sealed class PolicyCacheTests
 {
     /// <summary>Endpoints that change at run time and say so through their change token (like MVC's actions).</summary>
-    private sealed class ChangingSource : EndpointDataSource
+    internal sealed class ChangingSource : EndpointDataSource
     {
         private CancellationTokenSource _cts = new();
         private IReadOnlyList<Endpoint> _endpoints = [];
