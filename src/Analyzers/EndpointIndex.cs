@@ -32,6 +32,7 @@ namespace Declarative.Auth.Analyzers
         private readonly ConcurrentDictionary<SyntaxNode, EndpointSite?> _sites = new ConcurrentDictionary<SyntaxNode, EndpointSite?>();
         private readonly object _gate = new object();
         private IReadOnlyList<(string Method, ControllerConventionsModel Conventions)>? _conventions;
+        private WorkspaceSources? _workspaceSources;
 
         private EndpointIndex(Compilation compilation)
         {
@@ -60,31 +61,52 @@ namespace Declarative.Auth.Analyzers
         /// <c>MapControllers()</c>. Only trees whose text names such a method are walked and bound.
         /// </summary>
         public IReadOnlyList<(string Method, ControllerConventionsModel Conventions)> Conventions(CancellationToken ct)
+            => Once(ref _conventions, () => ReadConventions(ct));
+
+        /// <summary>Where the verifier reads a workspace id (<see cref="WorkspaceSources.Read"/>), read once.</summary>
+        public WorkspaceSources WorkspaceSources(CancellationToken ct) => Once(ref _workspaceSources, () => Analyzers.WorkspaceSources.Read(this, ct));
+
+        /// <summary>
+        /// The trees whose text holds one of <paramref name="words"/> (all trees when a <c>\u</c> escape could spell an
+        /// identifier another way, or a tree's text is not at hand): the only ones a search for a call by name must walk.
+        /// </summary>
+        public IEnumerable<SyntaxTree> TreesNaming(params string[] words)
         {
-            var done = Volatile.Read(ref _conventions);
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                if (!tree.TryGetText(out var text) || text.ToString() is var source && (source.IndexOf("\\u", StringComparison.Ordinal) >= 0
+                        || words.Any(w => source.IndexOf(w, StringComparison.Ordinal) >= 0)))
+                    yield return tree;
+            }
+        }
+
+        /// <summary>The model of one tree, from the driver's cache (a whole-compilation search is answered once, here).</summary>
+#pragma warning disable RS1030 // Calls searched for live in other files than the analyzed node; the driver's model cache serves this.
+        public SemanticModel Model(SyntaxTree tree) => _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+
+        /// <summary>Computed once under a lock; an exception (a cancelled callback) stores nothing, so the next reader computes it.</summary>
+        private T Once<T>(ref T? field, Func<T> compute)
+            where T : class
+        {
+            var done = Volatile.Read(ref field);
             if (done is not null)
                 return done;
             lock (_gate)
-                return _conventions ??= ReadConventions(ct);
+                return field ??= compute();
         }
 
         private List<(string, ControllerConventionsModel)> ReadConventions(CancellationToken ct)
         {
             var result = new List<(string, ControllerConventionsModel)>();
-            foreach (var tree in _compilation.SyntaxTrees)
+            foreach (var tree in TreesNaming("MapController", "ControllerRoute"))
             {
-                // A tree that cannot name the method (its text says so; \u escapes in identifiers aside) is not walked.
-                if (tree.TryGetText(out var text) && text.ToString() is var source && source.IndexOf("\\u", StringComparison.Ordinal) < 0
-                    && source.IndexOf("MapController", StringComparison.Ordinal) < 0 && source.IndexOf("ControllerRoute", StringComparison.Ordinal) < 0)
-                    continue;
                 SemanticModel? model = null;
                 foreach (var invocation in tree.GetRoot(ct).DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
                     if (Operations.NameToken(invocation.Expression) is not { } name || Array.IndexOf(s_conventionMethods, name.ValueText) < 0)
                         continue;
-#pragma warning disable RS1030 // The calls live in other files than the controllers; the driver's model cache serves this.
-                    model ??= _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
+                    model ??= Model(tree);
                     if (MinimalApiFacts.ControllerConventions(invocation, model, ct) is { } conventions)
                         result.Add((name.ValueText, conventions));
                 }

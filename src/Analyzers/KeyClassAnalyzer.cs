@@ -40,13 +40,12 @@ namespace Declarative.Auth.Analyzers
                 var compilation = start.Compilation;
                 if (compilation.GetTypeByMetadataName(Shared.EndpointRules.RequiresKeyAttribute) is null)
                     return;
-                var ct = start.CancellationToken;
-                var sources = new Lazy<WorkspaceSources>(() => WorkspaceSources.Read(compilation, ct), LazyThreadSafetyMode.ExecutionAndPublication);
-                EndpointSite.RegisterSites(start, (site, report, cancellationToken) => Check(site, sources, report, cancellationToken));
+                var index = EndpointIndex.For(compilation);
+                EndpointSite.RegisterSites(start, (site, report, ct) => Check(site, index, report, ct));
             });
         }
 
-        private static void Check(EndpointSite site, Lazy<WorkspaceSources> sources, Action<Diagnostic> report, CancellationToken ct)
+        private static void Check(EndpointSite site, EndpointIndex index, Action<Diagnostic> report, CancellationToken ct)
         {
             var resolved = site.Resolved;
             var items = site.Facts.Levels.SelectMany(l => l.Items).ToList();
@@ -87,7 +86,7 @@ namespace Declarative.Auth.Analyzers
             if (resolved.Workspace && resolved.Permissions.Contains(PermissionText.Admin) && site.Facts.RouteKind == RouteKind.Constant)
             {
                 // WorkspaceResolver.Enter: an unrestricted key must name a workspace; header and query sources always can.
-                var all = sources.Value;
+                var all = index.WorkspaceSources(ct);
                 if (all.Complete && all.Sources.Length > 0 && all.Sources.All(s => s.Kind == BindingSource.Route)
                     && !all.Sources.Any(s => RouteParameters.Has(site.Route, s.Name)))
                     Report(site, DiagnosticDescriptors.AdminWorkspaceUnnameable, null, report, site.Display, all.Describe());

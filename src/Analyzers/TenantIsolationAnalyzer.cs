@@ -42,9 +42,8 @@ namespace Declarative.Auth.Analyzers
                 var compilation = start.Compilation;
                 if (compilation.GetTypeByMetadataName("Declarative.Auth.RequiresWorkspaceAttribute") is null)
                     return;
-                var ct = start.CancellationToken;
-                var sources = new Lazy<WorkspaceSources>(() => WorkspaceSources.Read(compilation, ct), LazyThreadSafetyMode.ExecutionAndPublication);
-                EndpointSite.RegisterSites(start, (site, report, cancellationToken) => Check(site, sources.Value, report, cancellationToken));
+                var index = EndpointIndex.For(compilation);
+                EndpointSite.RegisterSites(start, (site, report, ct) => Check(site, index.WorkspaceSources(ct), report, ct));
             });
         }
 

@@ -78,12 +78,12 @@ namespace Declarative.Auth.Analyzers
         private static string Normalize(string name)
             => new string(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 
-        /// <summary>Reads the compilation once; only trees that mention one of the methods are bound.</summary>
-        public static WorkspaceSources Read(Compilation compilation, CancellationToken ct)
+        /// <summary>Reads the compilation once (<see cref="EndpointIndex.WorkspaceSources"/>); only trees that mention one of the methods are bound.</summary>
+        public static WorkspaceSources Read(EndpointIndex index, CancellationToken ct)
         {
             var found = new List<(BindingSource, string)>();
             var complete = true;
-            foreach (var tree in compilation.SyntaxTrees)
+            foreach (var tree in index.TreesNaming("FromHeader", "FromQuery", "FromRoute", "Sources"))
             {
                 SemanticModel? model = null;
                 foreach (var invocation in tree.GetRoot(ct).DescendantNodes().OfType<InvocationExpressionSyntax>())
@@ -94,9 +94,7 @@ namespace Declarative.Auth.Analyzers
                            && !(name.ValueText == "Add" && invocation.Expression is MemberAccessExpressionSyntax { Expression: var receiver }
                                 && Operations.NameToken(receiver) is { ValueText: "Sources" }))
                         continue;
-#pragma warning disable RS1030 // The configuration lives in another file than the endpoints; the driver's model cache serves this.
-                    model ??= compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
+                    model ??= index.Model(tree);
                     if (model.GetOperation(invocation, ct) is not IInvocationOperation call)
                         continue;
                     var method = call.TargetMethod;
