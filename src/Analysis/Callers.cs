@@ -136,14 +136,17 @@ namespace Declarative.Auth.Analysis
         }
 
         /// <summary>
-        /// The model of another tree of the compilation, one per tree: a fresh model binds a helper's whole body again for
-        /// each question (in the generator that was most of its run). Inside the analyzer driver the compilation's own
-        /// caching provider already hands out the driver's model.
+        /// The model of a tree of the compilation, one per tree: a fresh model binds a helper's whole body again for each
+        /// question (in the generator that was most of its run). The first model seen for a tree is kept, the caller's
+        /// own included, so the generator's transforms and the helpers they follow into that tree share one binding.
+        /// Inside the analyzer driver the compilation's own caching provider already hands out the driver's model.
         /// </summary>
         public static SemanticModel ModelFor(SyntaxTree tree, SemanticModel current)
-            => tree == current.SyntaxTree ? current
-                : s_models.GetValue(current.Compilation, static _ => new ConcurrentDictionary<SyntaxTree, SemanticModel>())
-                    .GetOrAdd(tree, t => current.Compilation.GetSemanticModel(t));
+        {
+            var models = s_models.GetValue(current.Compilation, static _ => new ConcurrentDictionary<SyntaxTree, SemanticModel>());
+            var own = models.GetOrAdd(current.SyntaxTree, current);
+            return tree == current.SyntaxTree ? own : models.GetOrAdd(tree, t => current.Compilation.GetSemanticModel(t));
+        }
 
         private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>> s_models =
             new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>>();

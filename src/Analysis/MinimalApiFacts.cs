@@ -227,7 +227,9 @@ namespace Declarative.Auth.Analysis
         private static EndpointModel? Wrapped(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
         {
             var wrapper = (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).OriginalDefinition;
-            if (wrapper.DeclaringSyntaxReferences.IsEmpty || wrapper.ReturnsVoid || operation.Type is null)
+            // A method handing back a route builder (app.MapArea(), a group helper) cannot return an endpoint's builder:
+            // no need to bind its body to find out (most Map* calls the candidate filter passes are these).
+            if (wrapper.DeclaringSyntaxReferences.IsEmpty || wrapper.ReturnsVoid || operation.Type is null || IsRouteBuilder(operation.Type))
                 return null;
             var endpointLevel = new Declarations.Level();
             // Only when the pattern is the wrapper's parameter: otherwise the Map call inside is the row (call sites give its prefix).

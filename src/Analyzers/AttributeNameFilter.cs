@@ -36,6 +36,26 @@ namespace Declarative.Auth.Analyzers
 
         public bool MayBe(AttributeSyntax attribute) => _aliases || _names.Contains(RightmostName(attribute.Name));
 
+        /// <summary>
+        /// The attribute as its owner's symbol holds it: bound once with the declaration and shared by every analyzer,
+        /// where binding the syntax again (GetSymbolInfo) binds it anew for each analyzer and attribute. Null when the
+        /// owner is not a symbol read here (a return or field target...): the caller then binds the syntax.
+        /// </summary>
+        public static AttributeData? Bound(AttributeSyntax syntax, SemanticModel model, CancellationToken ct)
+        {
+            if (syntax.Parent is not AttributeListSyntax list || list.Target?.Identifier.ValueText is "return" or "field" or "property" or "param")
+                return null;
+            ISymbol? owner = list.Parent switch
+            {
+                LambdaExpressionSyntax lambda => model.GetSymbolInfo(lambda, ct).Symbol,
+                CompilationUnitSyntax => list.Target?.Identifier.ValueText == "module" ? model.Compilation.SourceModule : model.Compilation.Assembly,
+                { } other => model.GetDeclaredSymbol(other, ct),
+                _ => null,
+            };
+            return owner?.GetAttributes().FirstOrDefault(a => a.ApplicationSyntaxReference is { } reference
+                && reference.SyntaxTree == syntax.SyntaxTree && reference.Span == syntax.Span);
+        }
+
         private static string RightmostName(NameSyntax name) => name switch
         {
             QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,

@@ -64,7 +64,7 @@ namespace Declarative.Auth.Analyzers
                 return;
             var model = context.SemanticModel;
             var ct = context.CancellationToken;
-            var type = (model.GetSymbolInfo(syntax, ct).Symbol as IMethodSymbol)?.ContainingType;
+            var type = AttributeNameFilter.Bound(syntax, model, ct)?.AttributeClass ?? (model.GetSymbolInfo(syntax, ct).Symbol as IMethodSymbol)?.ContainingType;
             if (type is null || !IsKeyAttribute(type))
                 return;
             var owner = list.Parent;

@@ -59,17 +59,8 @@ namespace Declarative.Auth.Analyzers
                 if (MinimalApiEndpoints.Declares(endpoint.Levels) || (endpoint.RouteKind == RouteKind.Conventional && ConventionalRoutesDeclared(ct)))
                     continue;
                 var httpMethods = endpoint.HttpMethods.Count == 0 ? EndpointText.AnyMethod : string.Join(",", endpoint.HttpMethods);
-                var keyType = EndpointText.GuessKeyType(httpMethods);
-                var scope = EndpointText.GuessScope(endpoint.Route, controllerName);
                 var display = endpoint.Route is null ? httpMethods + " " + endpoint.Handler : httpMethods + " " + endpoint.Route + " (" + endpoint.Handler + ")";
-                var properties = ImmutableDictionary<string, string?>.Empty
-                    .Add(EndpointText.KeyTypeProperty, keyType)
-                    .Add(EndpointText.ScopeProperty, scope);
-                if (site.FixTarget is { } target)
-                    properties = properties.Add(EndpointText.TargetProperty, target.Kind);
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.EndpointHasNoAuthDeclaration, site.Location, site.FixTarget is { } fix ? new[] { fix.Location } : null,
-                    properties, display, DiagnosticDescriptors.AddAttributeFix(keyType, scope)));
+                context.ReportDiagnostic(EndpointText.Undeclared(site.Location, site.FixTarget, display, httpMethods, EndpointText.GuessScope(endpoint.Route, controllerName)));
             }
         }
     }

@@ -103,36 +103,29 @@ namespace Declarative.Auth.Analyzers
                 var syntax = (AttributeSyntax)context.Node;
                 if (!_names.MayBe(syntax))
                     return;
-                var constructor = context.SemanticModel.GetSymbolInfo(syntax, context.CancellationToken).Symbol as IMethodSymbol;
-                var type = constructor?.ContainingType;
+                var model = context.SemanticModel;
+                var ct = context.CancellationToken;
+                var bound = AttributeNameFilter.Bound(syntax, model, ct);
+                var type = bound?.AttributeClass ?? (model.GetSymbolInfo(syntax, ct).Symbol as IMethodSymbol)?.ContainingType;
                 if (type is null)
                     return;
+                // Constants from the bound attribute when there is one; else from the syntax.
+                Optional<object?> Constant(ExpressionSyntax expression, TypedConstant? value)
+                    => bound is null ? model.GetConstantValue(expression, ct) : value is { Kind: not TypedConstantKind.Error } v ? new Optional<object?>(v.Value) : default;
+                var positional = syntax.ArgumentList?.Arguments.Where(a => a.NameEquals is null).ToList() ?? new List<AttributeArgumentSyntax>();
+                TypedConstant? First() => bound is { ConstructorArguments.Length: > 0 } ? bound.ConstructorArguments[0] : null;
                 if (SymbolEqualityComparer.Default.Equals(type, _types.RequiresKeyAttribute))
                 {
-                    int? keyType = null;
-                    ExpressionSyntax? scope = null;
-                    foreach (var argument in syntax.ArgumentList?.Arguments ?? default)
-                    {
-                        if (argument.NameEquals is { } nameEquals)
-                        {
-                            if (nameEquals.Name.Identifier.ValueText == "Scope")
-                                scope = argument.Expression;
-                        }
-                        else if (keyType is null && context.SemanticModel.GetConstantValue(argument.Expression, context.CancellationToken) is { HasValue: true, Value: int value })
-                        {
-                            keyType = value;
-                        }
-                    }
-                    var constant = scope is null ? default : context.SemanticModel.GetConstantValue(scope, context.CancellationToken);
+                    var scope = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Scope")?.Expression;
+                    var keyType = positional.Count > 0 && Constant(positional[0].Expression, First()) is { HasValue: true, Value: int value } ? value : (int?)null;
+                    var named = bound?.NamedArguments.FirstOrDefault(n => n.Key == "Scope");
+                    var constant = scope is null ? default : Constant(scope, named is { Key: not null } n ? n.Value : null);
                     Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope, syntax.GetLocation(), fluent: false));
                 }
-                else if (type.ToDisplayString() == ScopeText.PermissionScopeAttribute)
+                else if (type.ToDisplayString() == ScopeText.PermissionScopeAttribute && positional.Count > 0)
                 {
-                    var first = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals is null);
-                    if (first is null)
-                        return;
-                    var constant = context.SemanticModel.GetConstantValue(first.Expression, context.CancellationToken);
-                    if (constant is { HasValue: true, Value: var value } && !ScopeText.IsValid(value as string))
+                    var first = positional[0];
+                    if (Constant(first.Expression, First()) is { HasValue: true, Value: var value } && !ScopeText.IsValid(value as string))
                         ReportMalformed(context.ReportDiagnostic, first.Expression, value as string ?? string.Empty);
                 }
             }

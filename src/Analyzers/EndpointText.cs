@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
 
 namespace Declarative.Auth.Analyzers
 {
     /// <summary>
-    /// Text the analyzer puts in DAUTH001 and the code fix writes: the suggested key type and scope for an
+    /// DAUTH001 as the analyzer reports it and the text the code fix writes: the suggested key type and scope for an
     /// endpoint, from its HTTP method and route.
     /// </summary>
     internal static class EndpointText
@@ -30,6 +32,27 @@ namespace Declarative.Auth.Analyzers
         public const string AnyMethod = "ANY";
 
         public const string FallbackScope = "todo";
+
+        /// <summary>
+        /// DAUTH001 for <paramref name="endpoint"/> (its message text) at <paramref name="location"/>, with what its fix needs:
+        /// the key type the HTTP methods suggest, the scope, where the attribute goes (additional location 0) and, at a
+        /// call of a helper or producer, where a fluent declaration goes (<see cref="ChainProperty"/>).
+        /// </summary>
+        public static Diagnostic Undeclared(Location location, (Location Location, string Kind)? fixTarget, string endpoint, string httpMethods, string scope,
+            string? library = null, string? chain = null)
+        {
+            var keyType = GuessKeyType(httpMethods);
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties[KeyTypeProperty] = keyType;
+            properties[ScopeProperty] = scope;
+            if (chain is not null)
+                properties[ChainProperty] = chain;
+            if (fixTarget is { } target)
+                properties[TargetProperty] = target.Kind;
+            return Diagnostic.Create(DiagnosticDescriptors.EndpointHasNoAuthDeclaration, location, fixTarget is { } at ? new[] { at.Location } : null,
+                properties.ToImmutable(), endpoint,
+                library is not null ? DiagnosticDescriptors.LibraryFix(library, keyType, scope) : DiagnosticDescriptors.AddAttributeFix(keyType, scope));
+        }
 
         /// <summary>GET/HEAD → Read; POST/PUT/PATCH → Write; DELETE → Delete; anything else → Read.</summary>
         public static string GuessKeyType(string httpMethods)

@@ -98,25 +98,11 @@ namespace Declarative.Auth.Analyzers
         private static void Report(OperationAnalysisContext context, Location location, Handler handler, string httpMethods, string route,
             string? library = null, bool nameOnly = false, string? chain = null)
         {
-            var keyType = EndpointText.GuessKeyType(httpMethods);
-            var scope = EndpointText.GuessScope(route);
-            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-            properties[EndpointText.KeyTypeProperty] = keyType;
-            properties[EndpointText.ScopeProperty] = scope;
-            if (chain is not null)
-                properties[EndpointText.ChainProperty] = chain;
-            var additional = new List<Location>();
-            if (handler.FixTarget(context.CancellationToken) is { } target)
-            {
-                additional.Add(target.Location);
-                properties[EndpointText.TargetProperty] = target.Kind;
-            }
             var endpoint = library is null ? httpMethods + " " + route
                 : nameOnly ? library + "()"
                 : httpMethods + " " + route + " (" + library + ")";
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.EndpointHasNoAuthDeclaration, location, additional, properties.ToImmutable(), endpoint,
-                library is not null ? DiagnosticDescriptors.LibraryFix(library, keyType, scope) : DiagnosticDescriptors.AddAttributeFix(keyType, scope)));
+            context.ReportDiagnostic(EndpointText.Undeclared(location, handler.FixTarget(context.CancellationToken), endpoint, httpMethods,
+                EndpointText.GuessScope(route), library, chain));
         }
 
         private static bool IsConventionBuilder(ITypeSymbol type)

@@ -5,9 +5,9 @@ using System.Text;
 namespace Declarative.Auth.DocsTool;
 
 /// <summary>
-/// <c>Declarative.Auth.DocsTool &lt;assembly.dll&gt; &lt;output-dir&gt; [--check]</c>: reads the two constants of
+/// <c>Declarative.Auth.DocsTool &lt;assembly.dll&gt; &lt;output-dir&gt; [--check]</c>: reads the JSON constant of
 /// <c>Declarative.Auth.Generated.DeclarativeAuthDocs</c> from the assembly's metadata (the assembly is never loaded)
-/// and writes <c>permissions.md</c> and <c>permissions.json</c> to the folder; with <c>--check</c> it compares them
+/// and writes it to <c>permissions.json</c> and its rendering (<see cref="PermissionsMarkdown"/>) to <c>permissions.md</c>; with <c>--check</c> it compares them
 /// with the files there instead and reports the first difference as an MSBuild error (DAUTH100).
 /// </summary>
 internal static class DocsCommand
@@ -113,7 +113,7 @@ internal static class DocsCommand
 
     private static string Quote(string? line) => line is null ? "end of file" : "'" + line + "'";
 
-    /// <summary>The string constants of DeclarativeAuthDocs, by field name; empty when the type is absent.</summary>
+    /// <summary>The permission docs by <see cref="Documents"/> field: the generated JSON and the Markdown rendered from it; empty when the type is absent.</summary>
     public static Dictionary<string, string> ReadConstants(string assemblyPath)
     {
         using var stream = File.OpenRead(assemblyPath);
@@ -138,6 +138,8 @@ internal static class DocsCommand
                 result[reader.GetString(field.Name)] = blob.ReadUTF16(blob.Length);
             }
         }
-        return Documents.All(d => result.ContainsKey(d.Field)) ? result : [];
+        return result.TryGetValue("Json", out var json)
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { ["Markdown"] = PermissionsMarkdown.Render(json), ["Json"] = json }
+            : [];
     }
 }

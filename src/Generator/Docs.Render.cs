@@ -8,9 +8,10 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Declarative.Auth.Generator
 {
     /// <summary>
-    /// Writes DeclarativeAuth.Docs.g.cs: the permission docs (Markdown and JSON) as two constants, rendered from the
-    /// same <see cref="ManifestModel"/> as the manifest. Deterministic: ordinal order, no timestamps, '\n' line ends.
-    /// The build copies them to files (Declarative.Auth.DocsTool reads the constants from the assembly's metadata).
+    /// Writes DeclarativeAuth.Docs.g.cs: the permission docs as JSON in one constant, rendered from the same
+    /// <see cref="ManifestModel"/> as the manifest. Deterministic: ordinal order, no timestamps, '\n' line ends. The
+    /// build's docs tool reads it from the assembly's metadata, writes permissions.json and renders permissions.md from
+    /// it (nothing else reads the Markdown, so no compile pays for it).
     /// </summary>
     internal static class DocsRender
     {
@@ -25,13 +26,10 @@ namespace Declarative.Auth.Generator
             w.Append("#nullable enable\n");
             w.Append("namespace Declarative.Auth.Generated\n");
             w.Append("{\n");
-            w.Append("    /// <summary>The permission docs of this assembly, written to permissions.md and permissions.json by the build.</summary>\n");
+            w.Append("    /// <summary>The permission docs of this assembly, written to permissions.json (and rendered to permissions.md) by the build.</summary>\n");
             w.Append("    [global::System.CodeDom.Compiler.GeneratedCode(\"Declarative.Auth.Generator\", \"0.1.0\")]\n");
             w.Append("    internal static class DeclarativeAuthDocs\n");
             w.Append("    {\n");
-            w.Append("        /// <summary>permissions.md</summary>\n");
-            w.Append("        public const string Markdown = ").Append(SymbolDisplay.FormatLiteral(Markdown(manifest), quote: true)).Append(";\n");
-            w.Append('\n');
             w.Append("        /// <summary>permissions.json (schemaVersion ").Append(Int(SchemaVersion)).Append(")</summary>\n");
             w.Append("        public const string Json = ").Append(SymbolDisplay.FormatLiteral(Json(manifest), quote: true)).Append(";\n");
             w.Append("    }\n");
@@ -39,7 +37,7 @@ namespace Declarative.Auth.Generator
             return w.ToString();
         }
 
-        // ---- facts shared by both documents ----
+        // ---- facts of an endpoint ----
 
         private const string ApiKey = "API key";
         private const string EventWriteKey = "event write key";
@@ -76,14 +74,6 @@ namespace Declarative.Auth.Generator
 
         private static string RouteText(EntryModel e) => e.Route ?? e.Pattern ?? "?";
 
-        private static string RouteNote(EntryModel e) => e.RouteKind switch
-        {
-            RouteKind.NotConstant => "route not constant",
-            RouteKind.PrefixUnknown => "group prefix not known at build time",
-            RouteKind.Conventional => "conventional route",
-            _ => string.Empty,
-        };
-
         private static string Reference(EntryModel e) => Methods(e) + " " + RouteText(e);
 
         private static bool IsKeyOrAuthorization(EntryModel e) => e.Access == Access.Key && (e.Flags & DeclarationFlags.OrAuthorization) != 0;
@@ -97,144 +87,11 @@ namespace Declarative.Auth.Generator
             _ => "undeclared",
         };
 
-        private static List<string> Notes(EntryModel e)
-        {
-            var notes = new List<string>();
-            if (IsPublic(e))
-                notes.Add("public");
-            if (e.Access == Access.Authorize && !IsOrganizations(e))
-                notes.Add("ASP.NET Core authorization");
-            if (IsKeyOrAuthorization(e))
-                notes.Add("key or authorization: or a caller the app's " + (e.AuthorizationPolicy is null ? "default policy" : "policy '" + e.AuthorizationPolicy + "'") + " accepts");
-            if ((e.Flags & DeclarationFlags.WhereUndeclared) != 0)
-                notes.Add("declared where undeclared");
-            if ((e.Flags & DeclarationFlags.Workspace) != 0)
-                notes.Add("workspace-scoped");
-            if (IsOrganizations(e))
-                notes.Add("disabled when the organizations key is not configured");
-            if ((e.Flags & DeclarationFlags.EventIngestion) != 0)
-                notes.Add("CORS");
-            if (e.Access == Access.Key && e.Permissions.Count == 0 && !IsOrganizations(e) && KeyKinds(e).Contains(ApiKey))
-                notes.Add("any valid key");
-            var route = RouteNote(e);
-            if (route.Length > 0)
-                notes.Add(route);
-            return notes;
-        }
-
-        private static string PermissionDescription(PermissionModel p)
-            => p.Description ?? (p.Value == "admin" ? "Every permission" : string.Empty);
-
-        private static IEnumerable<EntryModel> EndpointsNeeding(ManifestModel manifest, string permission)
-            => manifest.Endpoints.Where(e => IsDeclared(e) && e.Access == Access.Key && e.Permissions.Contains(permission));
-
-        // ---- Markdown ----
-
-        public static string Markdown(ManifestModel manifest)
-        {
-            var w = new StringBuilder();
-            w.Append("# Permissions: ").Append(Md(manifest.AssemblyName)).Append("\n\n");
-            w.Append("Generated by Declarative.Auth from the endpoint declarations; do not edit. ");
-            w.Append("A key with `admin` may call every endpoint that takes an API key; `write:x` implies `read:x`.\n\n");
-
-            w.Append("## Permissions\n\n");
-            if (manifest.Permissions.Count == 0)
-            {
-                w.Append("No endpoint requires a permission.\n\n");
-            }
-            else
-            {
-                w.Append("| Permission | Description | Endpoints |\n");
-                w.Append("|---|---|---|\n");
-                foreach (var permission in manifest.Permissions)
-                {
-                    var endpoints = EndpointsNeeding(manifest, permission.Value).Select(e => Code(Reference(e))).ToList();
-                    w.Append("| ").Append(Code(permission.Value))
-                        .Append(" | ").Append(Md(PermissionDescription(permission)))
-                        .Append(" | ").Append(endpoints.Count == 0 ? "—" : string.Join("<br>", endpoints))
-                        .Append(" |\n");
-                }
-                w.Append('\n');
-            }
-
-            var declared = manifest.Endpoints.Where(IsDeclared).ToList();
-            w.Append("## Endpoints\n\n");
-            if (declared.Count == 0)
-            {
-                w.Append("No declared endpoints.\n\n");
-            }
-            else
-            {
-                w.Append("| Methods | Route | Permissions | Keys accepted | Notes | Handler |\n");
-                w.Append("|---|---|---|---|---|---|\n");
-                foreach (var e in declared)
-                {
-                    var kinds = KeyKinds(e);
-                    var notes = Notes(e);
-                    w.Append("| ").Append(Methods(e))
-                        .Append(" | ").Append(Code(RouteText(e)))
-                        .Append(" | ").Append(e.Permissions.Count == 0 ? "—" : string.Join(", ", e.Permissions.Select(Code)))
-                        .Append(" | ").Append(kinds.Count == 0 ? (IsPublic(e) ? "none needed" : "—") : string.Join(", ", kinds))
-                        .Append(" | ").Append(notes.Count == 0 ? string.Empty : Md(string.Join("; ", notes)))
-                        .Append(" | ").Append(Code(e.Handler))
-                        .Append(" |\n");
-                }
-                w.Append('\n');
-            }
-
-            var undeclared = manifest.Endpoints.Where(e => !IsDeclared(e)).ToList();
-            w.Append("## Undeclared endpoints\n\n");
-            if (undeclared.Count == 0)
-            {
-                w.Append("None.\n");
-            }
-            else
-            {
-                w.Append("These endpoints declare nothing, so the runtime refuses every request to them (fail closed). ");
-                w.Append("Add `[RequiresKey]`, `RequireKey(...)` or `AllowAnonymous()`.\n\n");
-                w.Append("| Methods | Route | Handler | Source |\n");
-                w.Append("|---|---|---|---|\n");
-                foreach (var e in undeclared)
-                {
-                    w.Append("| ").Append(Methods(e))
-                        .Append(" | ").Append(Code(RouteText(e)))
-                        .Append(" | ").Append(Code(e.Handler))
-                        .Append(" | ").Append(Code(e.SourceFile))
-                        .Append(" |\n");
-                }
-            }
-            return w.ToString();
-        }
-
-        /// <summary>Text for a Markdown table cell: one line, pipes and markup escaped.</summary>
-        private static string Md(string value)
-        {
-            var builder = new StringBuilder(value.Length);
-            foreach (var c in value)
-            {
-                if (c is '\r' or '\n' or '\u2028' or '\u2029' or '\u0085' || char.IsControl(c))
-                    builder.Append(' ');
-                else if (c is '|' or '\\' or '*' or '_' or '`' or '<' or '>' or '[' or ']')
-                    builder.Append('\\').Append(c);
-                else
-                    builder.Append(c);
-            }
-            return builder.ToString();
-        }
-
-        /// <summary>An inline code span for a table cell (pipes escaped, backticks cannot close it early).</summary>
-        private static string Code(string value)
-        {
-            var text = new StringBuilder(value.Length);
-            foreach (var c in value)
-                text.Append(c is '\r' or '\n' or '\u2028' or '\u2029' or '\u0085' || char.IsControl(c) ? ' ' : c);
-            var body = text.ToString().Replace("|", "\\|");
-            var fence = body.Contains("`") ? "`` " : "`";
-            var close = body.Contains("`") ? " ``" : "`";
-            return fence + body + close;
-        }
-
-        // ---- JSON ----
+        /// <summary>Permission → the declared endpoints needing it, in table order (one pass, not one per permission).</summary>
+        private static ILookup<string, EntryModel> EndpointsNeeding(ManifestModel manifest)
+            => manifest.Endpoints.Where(e => IsDeclared(e) && e.Access == Access.Key)
+                .SelectMany(e => e.Permissions.Distinct().Select(p => (Permission: p, Endpoint: e)))
+                .ToLookup(x => x.Permission, x => x.Endpoint, System.StringComparer.Ordinal);
 
         public static string Json(ManifestModel manifest)
         {
@@ -243,6 +100,7 @@ namespace Declarative.Auth.Generator
             w.Append("  \"schemaVersion\": ").Append(Int(SchemaVersion)).Append(",\n");
             w.Append("  \"assembly\": ").Append(JsonString(manifest.AssemblyName)).Append(",\n");
             w.Append("  \"permissions\": [");
+            var needing = EndpointsNeeding(manifest);
             var first = true;
             foreach (var permission in manifest.Permissions)
             {
@@ -251,7 +109,7 @@ namespace Declarative.Auth.Generator
                 w.Append("    {\n");
                 w.Append("      \"permission\": ").Append(JsonString(permission.Value)).Append(",\n");
                 w.Append("      \"description\": ").Append(permission.Description is null ? "null" : JsonString(permission.Description)).Append(",\n");
-                w.Append("      \"endpoints\": ").Append(JsonArray(EndpointsNeeding(manifest, permission.Value).Select(Reference))).Append('\n');
+                w.Append("      \"endpoints\": ").Append(JsonArray(needing[permission.Value].Select(Reference))).Append('\n');
                 w.Append("    }");
             }
             w.Append(first ? "],\n" : "\n  ],\n");
@@ -287,6 +145,9 @@ namespace Declarative.Auth.Generator
                 w.Append("      \"cors\": ").Append(Bool((e.Flags & DeclarationFlags.EventIngestion) != 0)).Append(",\n");
                 if (IsKeyOrAuthorization(e))
                     w.Append("      \"orAuthorization\": ").Append(JsonString(e.AuthorizationPolicy ?? "default")).Append(",\n");
+                // Only when set, so the documents of apps without it read as before.
+                if ((e.Flags & DeclarationFlags.WhereUndeclared) != 0)
+                    w.Append("      \"declaredWhereUndeclared\": true,\n");
                 w.Append("      \"handler\": ").Append(JsonString(e.Handler)).Append(",\n");
                 w.Append("      \"sourceFile\": ").Append(JsonString(e.SourceFile)).Append('\n');
                 w.Append("    }");

@@ -17,16 +17,20 @@ namespace Declarative.Auth.Generator
                && (EndpointRules.MapMethods.ContainsKey(name.ValueText) || EndpointRules.OtherEndpointMethods.ContainsKey(name.ValueText)
                    || (name.ValueText.StartsWith("Map", System.StringComparison.Ordinal) && name.ValueText != EndpointRules.MapGroupMethod));
 
+        /// <summary>The rows of one Map call, read with the tree's one shared model (<see cref="Callers.ModelFor"/>).</summary>
         public static EquatableArray<EndpointModel> Transform(GeneratorSyntaxContext context, CancellationToken cancellationToken)
-            => context.SemanticModel.GetOperation(context.Node, cancellationToken) is IInvocationOperation operation
-                ? MinimalApiFacts.Rows((InvocationExpressionSyntax)context.Node, operation, context.SemanticModel, cancellationToken).ToEquatableArray()
+        {
+            var model = Callers.ModelFor(context.Node.SyntaxTree, context.SemanticModel);
+            return model.GetOperation(context.Node, cancellationToken) is IInvocationOperation operation
+                ? MinimalApiFacts.Rows((InvocationExpressionSyntax)context.Node, operation, model, cancellationToken).ToEquatableArray()
                 : EquatableArray<EndpointModel>.Empty;
+        }
 
         public static bool IsMapControllersCandidate(SyntaxNode node, CancellationToken cancellationToken)
             => node is InvocationExpressionSyntax invocation && Operations.NameToken(invocation.Expression) is { ValueText: EndpointRules.MapControllersMethod };
 
         public static ControllerConventionsModel? ControllerConventions(GeneratorSyntaxContext context, CancellationToken cancellationToken)
-            => MinimalApiFacts.ControllerConventions((InvocationExpressionSyntax)context.Node, context.SemanticModel, cancellationToken);
+            => MinimalApiFacts.ControllerConventions((InvocationExpressionSyntax)context.Node, Callers.ModelFor(context.Node.SyntaxTree, context.SemanticModel), cancellationToken);
 
     }
 }

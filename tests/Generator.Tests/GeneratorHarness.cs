@@ -9,7 +9,7 @@ namespace Declarative.Auth.Generator.Tests;
 /// <summary>What one generator test looks at: the generated text and the manifest it builds when run.</summary>
 internal sealed record GeneratedApp(string Text, AuthManifest Manifest, Func<string, int> IndexOf, IReadOnlyDictionary<string, string> Constants, GeneratorRun Run)
 {
-    /// <summary>DeclarativeAuthDocs.Markdown and .Json as compiled into the test app.</summary>
+    /// <summary>DeclarativeAuthDocs.Json as compiled into the test app, and the permissions.md the docs tool renders from it.</summary>
     public (string Markdown, string Json) Docs { get; init; }
 
     public EndpointEntry Single(string? route, params string[] methods)
@@ -128,7 +128,7 @@ internal static class GeneratorHarness
                 .ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!);
             var docsType = assembly.GetType("Declarative.Auth.Generated.DeclarativeAuthDocs", throwOnError: true)!;
             string Doc(string name) => (string)docsType.GetField(name, BindingFlags.Public | BindingFlags.Static)!.GetRawConstantValue()!;
-            return (manifest, p => indexes.TryGetValue(p, out var i) ? i : -1, constants, (Doc("Markdown"), Doc("Json")));
+            return (manifest, p => indexes.TryGetValue(p, out var i) ? i : -1, constants, (DocsTool.PermissionsMarkdown.Render(Doc("Json")), Doc("Json")));
         }
         finally
         {
