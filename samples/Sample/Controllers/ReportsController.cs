@@ -16,8 +16,12 @@ public sealed class ReportsController : SampleControllerBase
     [HttpGet]
     public IActionResult List() => Ok(new[] { new { id = "weekly", rows = 42 } });
 
+    // A sync is expensive: besides the key's own limits, each key may start 3 an hour and 20 a day (named in the
+    // RateLimit-Policy/RateLimit headers; a 429 names the one it hit).
     [HttpPost("sync")]
     [RequiresKey(KeyType.Write, Scope = "reports")]
+    [KeyRateLimitWindow("sync-hour", 3, "01:00:00")]
+    [KeyRateLimitWindow("sync-day", 20, "1.00:00:00")]
     public IActionResult Sync() => Accepted(new { sync = "started" });
 }
 

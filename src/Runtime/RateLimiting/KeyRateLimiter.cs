@@ -45,7 +45,7 @@ internal sealed class KeyRateLimiter : IDisposable
     private readonly KeyRateLimitOptions _options;
     private readonly GenerationalTable<string, Counter> _keys;
     private readonly GenerationalTable<string, Counter> _clients;
-    private readonly (KeyRateLimitWindow Options, long Ticks, GenerationalTable<string, Counter> Table)[] _windows;
+    private readonly (KeyRateLimitWindow Options, long Ticks, GenerationalTable<string, Counter> Table, string SharedPrefix)[] _windows;
     private readonly SharedRateLimits? _shared;
     private readonly int _keyCapacity;
     private long _lastFailureTicks = long.MinValue;
@@ -64,7 +64,8 @@ internal sealed class KeyRateLimiter : IDisposable
         _keys = new(keyCapacity, Window, time, StringComparer.Ordinal);
         _clients = new(clientCapacity, Window, time, StringComparer.Ordinal);
         // One table per named window, aged by its own length, so a day's count is not forgotten after two minutes.
-        _windows = [.. _options.Windows.Select(w => (w, w.Window.Ticks, new GenerationalTable<string, Counter>(keyCapacity, w.Window, time, StringComparer.Ordinal)))];
+        // The prefix of a window's shared row is made here, not per request.
+        _windows = [.. _options.Windows.Select(w => (w, w.Window.Ticks, new GenerationalTable<string, Counter>(keyCapacity, w.Window, time, StringComparer.Ordinal), w.Name + "|"))];
         if (shared is not null && _options.Enabled && _options.ShareAcrossInstances)
             _shared = new SharedRateLimits(shared, time, _options.ReconcileInterval, logger ?? NullLogger.Instance);
     }
@@ -131,8 +132,8 @@ internal sealed class KeyRateLimiter : IDisposable
     /// <summary>Takes <paramref name="cost"/> from the key's named window <paramref name="index"/>.</summary>
     public Decision AcquireWindow(int index, string keyId, int cost)
     {
-        var (options, ticks, table) = _windows[index];
-        return Acquire(table, keyId, options.Limit, cost, ticks, index, options.Name + "|", _shared);
+        var (options, ticks, table, prefix) = _windows[index];
+        return Acquire(table, keyId, options.Limit, cost, ticks, index, prefix, _shared);
     }
 
     /// <summary>

@@ -96,6 +96,29 @@ public sealed class EndpointRateLimitDeclarationTests
     }
 
     [Fact]
+    public void Counting_every_limit_of_a_request_allocates_nothing_once_the_key_is_known()
+    {
+        var time = new FakeTimeProvider(TestApp.Start);
+        var options = new DeclarativeAuthOptions();
+        options.RateLimits.Headers = RateLimitHeaders.None; // header values are strings; the counting is what is measured
+        options.RateLimits.Windows.Add(new KeyRateLimitWindow { Name = "day", Limit = 1_000_000, Window = TimeSpan.FromDays(1) });
+        using var limiter = new KeyRateLimiter(time, Options.Create(options), 1_000, 100);
+        var limits = new KeyRateLimits(limiter);
+        var policy = new EndpointPolicy([], default, compiled: true, workspace: false, ingestion: false, rateLimit: null, partitionSuffix: "")
+        {
+            RateLimitWindows = [Compile("exports-hour", 1_000_000, "01:00:00")],
+        };
+        var key = new ApiKey { Id = "key_1", Name = "k", Hash = default, Permissions = ["read:events"] };
+        var context = new DefaultHttpContext();
+        Assert.True(limits.TryAcquire(context, policy, key, out _));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+            limits.TryAcquire(context, policy, key, out _);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task With_a_shared_store_an_endpoint_limit_holds_across_instances()
     {
         var time = new FakeTimeProvider(TestApp.Start);

@@ -1,6 +1,7 @@
 using Declarative.Auth.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Declarative.Auth.Tests.RateLimiting;
 
@@ -161,6 +162,20 @@ public sealed class EndpointRateLimitTests
         Assert.Equal(200, (int)(await client.PostAsync("/bulk/a", null)).StatusCode);
         Assert.Equal(200, (int)(await client.PostAsync("/bulk/b", null)).StatusCode);
         Assert.Equal(429, (int)(await client.PostAsync("/bulk/a", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_the_apps_IProblemDetailsService_the_429_still_names_the_limit()
+    {
+        await using var app = await TestApp.StartAsync(
+            a => a.MapPost("/exports", [RequiresKey(KeyType.Read, Scope = "events")] [KeyRateLimitWindow("exports-hour", 1, "01:00:00")] () => "e"),
+            services: s => s.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["instance"] = "eu-1"));
+        var client = app.Client(app.Key("read:events"));
+        Assert.Equal(200, (int)(await Export(client)).StatusCode);
+
+        var body = await (await Export(client)).AssertRefusal(429, "RATE_LIMITED");
+        Assert.Equal("eu-1", body.GetProperty("instance").GetString());
+        Assert.Equal("exports-hour", Assert.Single(body.GetProperty("violated-policies").EnumerateArray()).GetString());
     }
 
     [Fact]
