@@ -50,7 +50,8 @@ internal sealed partial class SharedRateLimits : IDisposable
     /// <summary>Queues <paramref name="lease"/> for the next batch (once until it is sent).</summary>
     public void Changed(SharedLease lease)
     {
-        if (Interlocked.Exchange(ref lease.Queued, 1) != 0)
+        // A plain read first: a busy key's lease is nearly always queued already, and then no request pays for a locked write.
+        if (Volatile.Read(ref lease.Queued) != 0 || Interlocked.Exchange(ref lease.Queued, 1) != 0)
             return;
         lock (_pending)
             _pending.Enqueue(lease);
