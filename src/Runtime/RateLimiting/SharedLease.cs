@@ -29,6 +29,7 @@ internal sealed class SharedLease
     private int _confirmed;
     private int _usedAtLastAsk;
     private int _refused;
+    private int _instances = 1;
 
     public SharedLease(string partition, long windowTicks, long resetAtTicks, int limit, int firstAllowance)
     {
@@ -109,7 +110,8 @@ internal sealed class SharedLease
         var demand = used - _usedAtLastAsk + Interlocked.Exchange(ref _refused, 0);
         _usedAtLastAsk = used;
         var unused = Granted - used;
-        if (demand == 0 && unused > chunk && Limit - Volatile.Read(ref Others) - _confirmed < instances * 4 * chunk)
+        _instances = instances;
+        if (demand == 0 && unused > chunk && PoolLow)
             unused -= GiveBack(keep: chunk); // one chunk stays, so a slow but steady client is not refused for it
         var target = Math.Clamp(demand, chunk, 4 * chunk);
         return (Granted - _confirmed, demand == 0 ? 0 : Math.Max(0, target - unused));
@@ -128,8 +130,13 @@ internal sealed class SharedLease
             GiveBack(keep: 0);
     }
 
-    /// <summary>True while the lease has something worth keeping in the batches (unused lease, or a delta not sent).</summary>
-    public bool Holding => Granted != _confirmed || Granted > Used;
+    /// <summary>True while the lease has something to send: a delta not sent, or more than a chunk unused while the pool is low.</summary>
+    public bool Holding => Granted != _confirmed || (Granted - Used > Chunk(Limit, _instances) && (WindowSeconds <= 60 || PoolLow));
+
+    // Little of the window is left to grant: an unused lease then keeps the others waiting. A minute's lease stays in
+    // the batches for the rest of its minute anyway; a day's is not sent every interval just because this instance
+    // holds some of it (an instance that went idle before the pool ran low keeps up to four chunks of it).
+    private bool PoolLow => Limit - Volatile.Read(ref Others) - _confirmed < _instances * 4 * Chunk(Limit, _instances);
 
     // Shrinks the unused lease to `keep` (a request may be taking it right now: never below used); returns what went back.
     private int GiveBack(int keep)
