@@ -75,8 +75,12 @@ public static class AbComparison
     /// <summary>Loads a build's own assemblies from its directory; the shared framework stays shared.</summary>
     private sealed class BuildLoadContext(string dir) : AssemblyLoadContext(isCollectible: false)
     {
+        // The framework only: the trusted list also names the running build's own assemblies (its deps.json), and
+        // deferring those to the default context made every build run the running build's Declarative.Auth.dll.
         private static readonly HashSet<string> Platform = [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator).Select(p => Path.GetFileNameWithoutExtension(p))];
+            .Split(Path.PathSeparator)
+            .Where(p => !string.Equals(Path.GetDirectoryName(Path.GetFullPath(p)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(AppContext.BaseDirectory)), StringComparison.Ordinal))
+            .Select(p => Path.GetFileNameWithoutExtension(p))];
 
         public string Dir { get; } = dir;
 

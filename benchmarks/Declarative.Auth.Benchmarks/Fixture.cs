@@ -130,11 +130,11 @@ public sealed class Pipelines
     public IServiceProvider SharedServices { get; }
     internal DeclarativeAuthMiddleware MiddlewareShared { get; }
 
-    /// <summary>A shared-limit store with no other instance: every batch answers "nobody else counted".</summary>
+    /// <summary>A shared-limit store with no other instance: every batch is granted what it asks, as if nobody else counted.</summary>
     private sealed class InstantSharedStore : ISharedRateLimitStore
     {
-        public Task<SharedRateAnswer> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken)
-            => Task.FromResult(new SharedRateAnswer([.. deltas.Select(_ => new SharedRateCount(0, 0))], 1));
+        public Task<SharedRateAnswer> ReserveAsync(IReadOnlyList<SharedRateRequest> requests, CancellationToken cancellationToken)
+            => Task.FromResult(new SharedRateAnswer([.. requests.Select(r => r.Apply(0))], 1));
     }
 
     public IServiceProvider ProblemDetailsServices { get; }

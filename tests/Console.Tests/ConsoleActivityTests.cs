@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 
 namespace Declarative.Auth.Console.Tests;
@@ -64,6 +65,67 @@ public sealed class ConsoleActivityTests(KestrelSample app) : IClassFixture<Kest
 
         browser.ById("activity-close").Click();
         browser.Until(() => !browser.IsOpen("activity-dialog"), "the dialog to close");
+        Assert.Empty(browser.ScriptErrors());
+        Assert.Empty(browser.SevereConsoleEntries());
+    }
+
+    /// <summary>The assertion above is worth something: a key nothing used has no bars and says so.</summary>
+    [ChromiumFact]
+    public async Task A_key_without_usage_has_an_empty_chart()
+    {
+        await app.App.CreateKeyAsync("never-used", "read:monitors");
+        using var browser = OpenConnected();
+        Row(browser, "never-used").FindElement(By.XPath(".//button[normalize-space()='Activity']")).Click();
+        browser.Until(() => browser.IsOpen("activity-dialog"), "the activity dialog");
+        var summary = browser.Until(() => browser.ById("usage-summary").Text is { Length: > 0 } t ? t : null, "the usage summary");
+
+        Assert.Equal("No requests in the last 24 hours.", summary);
+        Assert.Empty(browser.Driver.FindElements(By.CssSelector("#usage-chart svg g.bin")));
+        Assert.Empty(browser.ScriptErrors());
+    }
+
+    /// <summary>
+    /// The README's screenshot (docs/images/console-usage.png): a day of a key's usage with a busy afternoon and a burst
+    /// of rate-limited calls. Usage cannot be backdated through requests, so the day is added to the app's usage store
+    /// as its batches would have; the chart must then show it. Written to docs/ when DAUTH_DOCS_SCREENSHOTS=1
+    /// (<c>DAUTH_DOCS_SCREENSHOTS=1 dotnet test tests/Console.Tests --filter FullyQualifiedName~day_of_usage</c>).
+    /// </summary>
+    [ChromiumFact]
+    public async Task A_day_of_usage_is_drawn_bar_by_bar_with_refusals_stacked()
+    {
+        var created = await app.App.CreateKeyAsync("status-page", "read:monitors");
+        using (var client = app.Client(created))
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/monitors")).StatusCode);
+        var id = (await app.App.Services.GetRequiredService<IApiKeyStore>().ListAsync()).Single(k => k.Name == "status-page").Id;
+        var usage = app.App.Services.GetRequiredService<IKeyUsageStore>();
+        var now = DateTimeOffset.UtcNow;
+        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute / 15 * 15, 0, TimeSpan.Zero).AddHours(-23);
+        long total = 0, limited = 0;
+        for (var slot = 0; slot < 92; slot++)
+        {
+            var minute = start.AddMinutes(15 * slot);
+            var hour = (minute.Hour + 24) % 24;
+            var requests = (long)(40 + 35 * Math.Sin((hour - 8) / 24.0 * 2 * Math.PI) + (slot * 7 % 11));
+            var refused = slot is >= 60 and < 64 ? requests / 3 : 0; // a client retried too fast one afternoon
+            List<KeyUsageCount> counts = [new(id, "", requests)];
+            if (refused > 0)
+                counts.Add(new(id, "RATE_LIMITED", refused));
+            await usage.AddAsync(minute, counts);
+            total += requests;
+            limited += refused;
+        }
+
+        using var browser = OpenConnected();
+        Row(browser, "status-page").FindElement(By.XPath(".//button[normalize-space()='Activity']")).Click();
+        browser.Until(() => browser.IsOpen("activity-dialog"), "the activity dialog");
+        var summary = browser.Until(() => browser.ById("usage-summary").Text is { } t && t.Contains("requests", StringComparison.Ordinal) ? t : null, "the usage summary");
+
+        Assert.StartsWith($"{total + 1} requests in the last 24 hours; refused: RATE_LIMITED {limited}.", summary);
+        Assert.True(browser.Driver.FindElements(By.CssSelector("#usage-chart svg g.bin")).Count >= 90);
+        Assert.Equal(4, browser.Driver.FindElements(By.CssSelector("#usage-chart rect.bar-refused")).Count);
+        var path = browser.Screenshot("console-usage");
+        if (Environment.GetEnvironmentVariable("DAUTH_DOCS_SCREENSHOTS") == "1")
+            File.Copy(path, Path.Combine(Path.GetDirectoryName(path)!, "..", "..", "docs", "images", "console-usage.png"), overwrite: true);
         Assert.Empty(browser.ScriptErrors());
         Assert.Empty(browser.SevereConsoleEntries());
     }

@@ -14,4 +14,10 @@ public sealed class KeyAuditOptions
     /// counted, and the count is recorded with the next one. A flood of bad calls cannot fill the store. Default: 60.
     /// </summary>
     public int DeniedPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// With a custom key store (<c>UseStore</c>), the audit log and usage counts live in memory and are lost on restart;
+    /// without this set, start-up logs a warning saying so. Default: false.
+    /// </summary>
+    public bool AllowInMemory { get; set; }
 }

@@ -25,8 +25,8 @@ namespace Declarative.Auth;
 /// <para>
 /// With a store that can share counts (PostgreSQL) and <see cref="KeyRateLimitOptions.ShareAcrossInstances"/>, key
 /// windows are aligned to the clock (a minute starts on the minute) so every instance counts the same window, and
-/// <see cref="SharedRateLimits"/> reconciles them in the background. Without one, a window reads two more fields
-/// that stay at their neutral values (nothing else on the request path changes).
+/// <see cref="SharedRateLimits"/> reconciles them in the background: a request then takes from this instance's lease
+/// (<see cref="SharedLease"/>) instead of the local count. Without one, nothing on the request path changes.
 /// </para>
 /// </remarks>
 internal sealed class KeyRateLimiter : IDisposable
@@ -163,14 +163,20 @@ internal sealed class KeyRateLimiter : IDisposable
     {
         if (!decision.Counted || !table.TryGet(partition, out var counter))
             return;
-        var shared = counter.Partition is null ? null : _shared;
+        if (counter.Partition is not null && _shared is not null)
+        {
+            // Shared: back to the lease it was taken from (a new window has a new lease, which keeps its count).
+            var lease = Volatile.Read(ref counter.Lease);
+            if (lease is not null && lease.ResetAtTicks == decision.WindowEnd && lease.Untake(cost))
+                _shared.Changed(lease);
+            return;
+        }
         lock (counter)
         {
             if (counter.ResetAtTicks != decision.WindowEnd)
                 return;
             Interlocked.Add(ref counter.Used, -cost);
         }
-        shared?.Changed(counter);
     }
 
     /// <summary>Gives back the per-minute limit's share of a refused request.</summary>
@@ -189,18 +195,19 @@ internal sealed class KeyRateLimiter : IDisposable
             (limit, now, windowTicks, sharedPrefix, shared));
         if (now >= Volatile.Read(ref counter.ResetAtTicks) || counter.Limit != limit)
             counter.StartWindow(now, limit, windowTicks, shared);
-        if (shared is not null && counter.OverShare(cost))
+        if (shared is not null)
         {
-            // This instance spent its share since the last reconciliation: refused until the next one (at most one
-            // interval), without being counted (it would spend the shared limit it was refused for). Not sooner: an
-            // early batch would learn the others' counts more often than they learn ours, and overshoot.
-            return Describe(counter, limit, allowed: false, remaining: 0, now) with { Index = index, RetryAfterSeconds = 1 };
+            // Only from this instance's lease (SharedLease): the database never leased more than the limit.
+            var lease = Volatile.Read(ref counter.Lease)!;
+            var allowed = lease.TryTake(cost, shared.Unreachable);
+            shared.Changed(lease);
+            var decision = Describe(counter, limit, allowed, lease.Remaining, now) with { Index = index, Counted = allowed, WindowEnd = lease.ResetAtTicks };
+            // Refused with some of the limit left elsewhere: a lease may come with the next batch (one interval).
+            return allowed || lease.Remaining < cost ? decision : decision with { RetryAfterSeconds = 1 };
         }
-        // Others stays 0 unless counts are shared: then it is what the other instances counted in this window.
         // The window read before adding: a refund goes back to it only (a racing start of the next one zeroes Used first).
         var end = Volatile.Read(ref counter.ResetAtTicks);
-        var used = Interlocked.Add(ref counter.Used, cost) + Volatile.Read(ref counter.Others);
-        shared?.Changed(counter);
+        var used = Interlocked.Add(ref counter.Used, cost);
         return Describe(counter, limit, used <= limit, Math.Max(0, limit - used), now) with { Index = index, Counted = true, WindowEnd = end };
     }
 
@@ -211,7 +218,8 @@ internal sealed class KeyRateLimiter : IDisposable
         // The row other instances add to: one per partition and window (a named window of the same length as the
         // per-minute one must not share its row; an endpoint's limit is prefixed with its name and its endpoint).
         var name = sharedPrefix + partition;
-        return new Counter(limit, Counter.AlignedEnd(now, windowTicks)) { Partition = name, WindowTicks = windowTicks, Share = shared.FirstShare(limit) };
+        var end = Counter.AlignedEnd(now, windowTicks);
+        return new Counter(limit, end) { Partition = name, WindowTicks = windowTicks, Lease = shared.NewLease(name, windowTicks, end, limit) };
     }
 
     /// <summary>True when <paramref name="partition"/> has no permits left in its current window.</summary>
@@ -244,26 +252,13 @@ internal sealed class KeyRateLimiter : IDisposable
         public long ResetAtTicks = resetAtTicks;
         public int Used;
 
-        // Shared counts only (neutral otherwise): what the other instances counted in this window at the last
-        // reconciliation, how much of Used they were sent, and how much more this instance may count before the next.
-        public int Others;
-        public int Flushed;
-        public int Granted; // Used as of the batch the current share was computed from: the share counts from here
-        public int Share = int.MaxValue;
-        public int Queued;
+        // Shared counts only: this instance's lease on the current window (SharedLease), and the row's name.
+        public SharedLease? Lease;
         public string? Partition;
         public long WindowTicks;
 
         /// <summary>The end of the clock-aligned window holding <paramref name="now"/>: the same on every instance.</summary>
         public static long AlignedEnd(long now, long windowTicks) => now - now % windowTicks + windowTicks;
-
-        /// <summary>True when counting <paramref name="cost"/> would take this instance past its share.</summary>
-        public bool OverShare(int cost)
-        {
-            // Counted from the last answer, not the last send: a batch in flight must not hand out a second share.
-            var spent = Volatile.Read(ref Used) - Volatile.Read(ref Granted);
-            return spent > 0 && spent + cost > Volatile.Read(ref Share);
-        }
 
         /// <summary>
         /// Starts a window at <paramref name="now"/> unless a racing request already did. The count is zeroed
@@ -277,56 +272,10 @@ internal sealed class KeyRateLimiter : IDisposable
                     return;
                 Volatile.Write(ref Used, 0);
                 Limit = limit;
+                var end = shared is null ? now + windowTicks : AlignedEnd(now, windowTicks);
                 if (shared is not null)
-                {
-                    Others = 0;
-                    Flushed = 0;
-                    Granted = 0;
-                    Share = shared.FirstShare(limit);
-                }
-                Volatile.Write(ref ResetAtTicks, shared is null ? now + windowTicks : AlignedEnd(now, windowTicks));
-            }
-        }
-
-        /// <summary>What to send: the window it belongs to, the count not sent yet (now counted as sent) and the total sent.</summary>
-        public (long ResetAt, int Delta, int Sent) TakeDelta()
-        {
-            lock (this)
-            {
-                var used = Volatile.Read(ref Used);
-                var delta = used - Flushed;
-                Volatile.Write(ref Flushed, used);
-                return (ResetAtTicks, delta, used);
-            }
-        }
-
-        /// <summary>The store did not take <paramref name="delta"/>: it goes with the next batch, if still this window.</summary>
-        public void Unsent(long resetAt, int delta)
-        {
-            lock (this)
-            {
-                if (ResetAtTicks == resetAt)
-                {
-                    Volatile.Write(ref Flushed, Flushed - delta);
-                    Volatile.Write(ref Share, int.MaxValue); // alone until the store answers: the local limit only
-                }
-            }
-        }
-
-        /// <summary>The store's answer for the window ending at <paramref name="resetAt"/>.</summary>
-        public void Reconciled(long resetAt, int sent, long others, int instances)
-        {
-            lock (this)
-            {
-                if (ResetAtTicks != resetAt)
-                    return; // a new window began meanwhile: the answer was about the old one
-                Volatile.Write(ref Others, (int)Math.Min(others, int.MaxValue / 2));
-                Volatile.Write(ref Granted, sent);
-                // What is left, less what the other instances may have counted since they last reported (at most a
-                // share each, taken as this instance's last one), split between all: without that reserve the
-                // instance that reports first each round works from the others' previous counts and overshoots.
-                var left = (long)Limit - Others - sent - (instances - 1L) * Math.Min(Share, Limit);
-                Volatile.Write(ref Share, (int)Math.Clamp(left / instances, 1, int.MaxValue));
+                    Volatile.Write(ref Lease, shared.NewLease(Partition!, windowTicks, end, limit));
+                Volatile.Write(ref ResetAtTicks, end);
             }
         }
     }

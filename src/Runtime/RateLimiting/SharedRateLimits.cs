@@ -3,106 +3,121 @@ using Microsoft.Extensions.Logging;
 namespace Declarative.Auth;
 
 /// <summary>
-/// Makes a key's limits hold across instances without a round trip per request. Each instance counts locally, as
-/// alone; every <see cref="KeyRateLimitOptions.ReconcileInterval"/> it sends the partitions that changed, in one batch,
-/// to <see cref="ISharedRateLimitStore"/> and learns what the other instances counted in the same aligned window. A
-/// request is then allowed while (others' count + this instance's count + cost) stays within the limit and while this
-/// instance's unsent count stays within its share of what was left at the last reconciliation
-/// (what was left less a reserve for the others' unsent counts, split between the instances running); a partition
-/// that spent its share refuses until the next reconciliation (at most one interval), without counting. While the store is unreachable every instance limits
-/// locally, as if alone (never unlimited), and says so once in the log.
+/// Makes a key's limits hold across instances without a round trip per request. Each instance allows requests only
+/// from a lease the database reserved for it (<see cref="SharedLease"/>); every
+/// <see cref="KeyRateLimitOptions.ReconcileInterval"/> it sends, in one batch, each lease that changed or ran low and
+/// reserves ahead for the next interval, in chunks of a tenth of its part of the limit. The database grants leases in
+/// one atomic statement and never past the limit, so the bound is a property of the protocol, not of timing: a late
+/// batch makes an instance refuse (it has no lease), never overshoot. While the store is unreachable every instance
+/// limits locally, as if alone (never unlimited), and says so once in the log.
 /// </summary>
 /// <remarks>
-/// Overshoot (tests in Runtime.Tests and Stores.Tests, figures in the README): at most limit + limit / 10 + instances
-/// per window; measured 101 to 107 for a limit of 100 with 2 and 4 instances, against 200 and 400 without sharing.
-/// A share is counted from the last answer, not the last send, so a batch in flight never hands out a second one.
+/// Bound per window while the store answers: limit + Σ of the instances' first allowances
+/// (<see cref="SharedLease.Chunk"/> each, before a window's first answer) ≤ limit + max(instances, limit / 10).
+/// Figures in the README ("Limits across instances") and benchmarks/RESULTS.md.
 /// </remarks>
 internal sealed partial class SharedRateLimits : IDisposable
 {
     private readonly ISharedRateLimitStore _store;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Queue<KeyRateLimiter.Counter> _pending = new();
+    private readonly TimeProvider _time;
+    private readonly Queue<SharedLease> _pending = new();
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private readonly ITimer _timer;
-    private bool _unreachable;
+    private bool _unreachable, _unreachableLogged;
     private int _instances = 1;
 
     public SharedRateLimits(ISharedRateLimitStore store, TimeProvider time, TimeSpan interval, ILogger logger)
     {
         _store = store;
-        _time = time;
         _logger = logger;
+        _time = time;
         _timer = time.CreateTimer(static s => _ = ((SharedRateLimits)s!).FlushAsync(), this, interval, interval);
-        // Say at once that this instance runs, so the others split new windows with it from their next batch.
+        // Say at once that this instance runs, so the others size their chunks with it from their next batch.
         _ = Task.Run(FlushAsync);
     }
 
     /// <summary>True while the last reconciliation failed (each instance limits alone).</summary>
     public bool Unreachable => Volatile.Read(ref _unreachable);
 
-    /// <summary>
-    /// A new window's share before its first reconciliation: the limit split over the instances the last answer
-    /// counted as running (the whole limit until the first answer, one interval after start).
-    /// </summary>
-    public int FirstShare(int limit) => Math.Max(1, limit / Volatile.Read(ref _instances));
+    /// <summary>The instances running as the last answer counted them (1 until the first answer).</summary>
+    public int Instances => Volatile.Read(ref _instances);
 
-    /// <summary>Queues <paramref name="counter"/> for the next batch (once until it is sent).</summary>
-    public void Changed(KeyRateLimiter.Counter counter)
+    /// <summary>A new window's lease: its first allowance is one chunk, taken before the database is asked.</summary>
+    public SharedLease NewLease(string partition, long windowTicks, long resetAtTicks, int limit)
+        => new(partition, windowTicks, resetAtTicks, limit, SharedLease.Chunk(limit, Instances));
+
+    /// <summary>Queues <paramref name="lease"/> for the next batch (once until it is sent).</summary>
+    public void Changed(SharedLease lease)
     {
-        if (Interlocked.Exchange(ref counter.Queued, 1) != 0)
+        // A plain read first: a busy key's lease is nearly always queued already, and then no request pays for a locked write.
+        if (Volatile.Read(ref lease.Queued) != 0 || Interlocked.Exchange(ref lease.Queued, 1) != 0)
             return;
         lock (_pending)
-            _pending.Enqueue(counter);
+            _pending.Enqueue(lease);
     }
 
-    /// <summary>Sends every queued partition's delta in one batch (an empty one still says this instance runs) and applies the answer.</summary>
+    /// <summary>Sends every queued lease in one batch (an empty one still says this instance runs) and applies the answer.</summary>
     public async Task FlushAsync()
     {
         await _flushing.WaitAsync().ConfigureAwait(false);
         try
         {
-            List<(KeyRateLimiter.Counter Counter, long ResetAt, int Delta, int Sent)> batch;
+            List<SharedLease> leases, later = [];
+            var now = _time.GetUtcNow().UtcTicks;
             lock (_pending)
             {
-                batch = new(_pending.Count);
-                while (_pending.TryDequeue(out var counter))
+                leases = new(_pending.Count);
+                var windows = new HashSet<(string, long, long)>();
+                while (_pending.TryDequeue(out var lease))
                 {
-                    Volatile.Write(ref counter.Queued, 0);
-                    var (resetAt, delta, sent) = counter.TakeDelta();
-                    batch.Add((counter, resetAt, delta, sent));
+                    Volatile.Write(ref lease.Queued, 0);
+                    if (lease.ResetAtTicks <= now)
+                        continue; // an ended window's lease is worth nothing to anyone
+                    // One row, one request per batch (a window whose limit changed has a second lease): the other waits.
+                    if (windows.Add((lease.Partition, lease.WindowSeconds, lease.WindowStart)))
+                        leases.Add(lease);
+                    else
+                        later.Add(lease);
                 }
             }
-            var deltas = batch.ConvertAll(b => new SharedRateDelta(b.Counter.Partition!, b.Counter.WindowTicks / TimeSpan.TicksPerSecond,
-                (b.ResetAt - b.Counter.WindowTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond, b.Delta));
+            foreach (var lease in later)
+                Changed(lease);
+            var instances = Instances;
+            var requests = leases.ConvertAll(l =>
+            {
+                var (delta, want) = l.Ask(instances);
+                return new SharedRateRequest(l.Partition, l.WindowSeconds, l.WindowStart, l.Limit, delta, want);
+            });
             SharedRateAnswer answer;
             try
             {
-                // Every tick, even with nothing to add: the answer also says how many instances run now.
-                answer = await _store.AddAsync(deltas, CancellationToken.None).ConfigureAwait(false);
+                // Every tick, even with nothing to ask: the answer also says how many instances run now.
+                answer = await _store.ReserveAsync(requests, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                foreach (var (counter, resetAt, delta, _) in batch)
-                {
-                    counter.Unsent(resetAt, delta); // sent again with the next batch; meanwhile this instance limits alone
-                    Changed(counter);
-                }
-                if (!_unreachable)
-                    LogUnreachable(_logger, ex.GetType().Name, ex.Message);
+                // Nothing was confirmed: each delta is sent again with the next batch; meanwhile this instance limits alone.
                 Volatile.Write(ref _unreachable, true);
+                foreach (var lease in leases)
+                    Changed(lease);
+                if (!_unreachableLogged)
+                    LogUnreachable(_logger, ex.GetType().Name, ex.Message);
+                _unreachableLogged = true;
                 return;
             }
-            if (_unreachable)
+            if (_unreachableLogged)
                 LogReachable(_logger);
-            Volatile.Write(ref _unreachable, false);
-            var instances = Math.Max(1, answer.Instances);
-            Volatile.Write(ref _instances, instances);
-            for (var i = 0; i < batch.Count; i++)
+            _unreachableLogged = false;
+            Volatile.Write(ref _instances, Math.Max(1, answer.Instances));
+            for (var i = 0; i < leases.Count; i++)
             {
-                var count = answer.Counts[i];
-                batch[i].Counter.Reconciled(batch[i].ResetAt, batch[i].Sent, count.Others, Math.Max(instances, count.OtherInstances + 1));
+                var grant = answer.Grants[i];
+                leases[i].Answered(requests[i].Delta, grant.Granted, grant.Reserved);
+                if (leases[i].Holding)
+                    Changed(leases[i]); // its unused lease may go back, or its delta was not sent in full
             }
+            Volatile.Write(ref _unreachable, false);
         }
         finally
         {

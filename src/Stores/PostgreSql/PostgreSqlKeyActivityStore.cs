@@ -8,16 +8,13 @@ namespace Declarative.Auth.PostgreSql;
 
 /// <summary>
 /// The audit log and usage counts in the store's schema, in tables of their own (<c>api_key_audit</c>,
-/// <c>api_key_usage</c>) created on first use with <c>IF NOT EXISTS</c> under an advisory lock (instances starting
-/// together do not race). Usage rows are upserted, adding counts: every instance's flush sums into the same rows, one
+/// <c>api_key_usage</c>: migration 3 of <see cref="PostgreSqlSchema"/>). Usage rows are upserted, adding counts: every instance's flush sums into the same rows, one
 /// statement per flush. Failures surface as <see cref="KeyStoreUnavailableException"/>, like the key store's.
 /// </summary>
 internal sealed class PostgreSqlKeyActivityStore : IKeyAuditStore, IKeyUsageStore
 {
     private readonly PostgreSqlApiKeyStore _keys;
-    private readonly string _audit, _usage, _tables;
-    private readonly Lock _gate = new();
-    private Task? _created;
+    private readonly string _audit, _usage;
 
     public PostgreSqlKeyActivityStore(PostgreSqlApiKeyStore keys)
     {
@@ -25,29 +22,6 @@ internal sealed class PostgreSqlKeyActivityStore : IKeyAuditStore, IKeyUsageStor
         var schema = PostgreSqlSchema.Quote(keys.Schema);
         _audit = schema + ".api_key_audit";
         _usage = schema + ".api_key_usage";
-        _tables = $"""
-            SELECT pg_advisory_xact_lock(hashtext('declarative_auth_activity'));
-            CREATE TABLE IF NOT EXISTS {_audit} (
-                seq       bigserial   PRIMARY KEY,
-                at        timestamptz NOT NULL,
-                actor     text        NOT NULL,
-                action    text        NOT NULL,
-                key_id    text        NULL,
-                change    text        NOT NULL,
-                workspace text        NULL
-            );
-            CREATE INDEX IF NOT EXISTS api_key_audit_key ON {_audit} (key_id, at);
-            CREATE INDEX IF NOT EXISTS api_key_audit_at ON {_audit} (at);
-            CREATE TABLE IF NOT EXISTS {_usage} (
-                key_id text        NOT NULL,
-                span   integer     NOT NULL,
-                start  timestamptz NOT NULL,
-                code   text        NOT NULL,
-                count  bigint      NOT NULL,
-                PRIMARY KEY (key_id, span, start, code)
-            );
-            CREATE INDEX IF NOT EXISTS api_key_usage_start ON {_usage} (span, start);
-            """;
     }
 
     /// <summary>Makes the audit log and usage counts of <c>UsePostgreSqlStore</c> live in its database.</summary>
@@ -144,32 +118,11 @@ internal sealed class PostgreSqlKeyActivityStore : IKeyAuditStore, IKeyUsageStor
 
     private static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
-    private Task Created(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            // A failed attempt (database down) is retried by the next call.
-            if (_created is null || _created.IsFaulted || _created.IsCanceled)
-                _created = Create();
-            return _created.WaitAsync(cancellationToken);
-        }
-    }
-
-    private async Task Create()
-    {
-        await _keys.EnsureSchemaAsync().ConfigureAwait(false); // the schema itself
-        await using var connection = await _keys.Connections.OpenConnectionAsync().ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        await using (var c = new NpgsqlCommand(_tables, connection, tx))
-            await c.ExecuteNonQueryAsync().ConfigureAwait(false);
-        await tx.CommitAsync().ConfigureAwait(false);
-    }
-
     private async Task<T> Run<T>(Func<NpgsqlConnection, Task<T>> action, CancellationToken cancellationToken)
     {
         try
         {
-            await Created(cancellationToken).ConfigureAwait(false);
+            await _keys.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false); // the tables are migration 3
             await using var connection = await _keys.Connections.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             return await action(connection).ConfigureAwait(false);
         }

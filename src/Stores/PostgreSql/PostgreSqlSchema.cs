@@ -37,6 +37,47 @@ internal static class PostgreSqlSchema
         """
         ALTER TABLE {s}.api_keys ADD COLUMN owner text NULL;
         """,
+        // 3: the audit log and usage counts (PostgreSqlKeyActivityStore). IF NOT EXISTS: versions before this one
+        // created them on first use, and their rows stay.
+        """
+        CREATE TABLE IF NOT EXISTS {s}.api_key_audit (
+            seq       bigserial   PRIMARY KEY,
+            at        timestamptz NOT NULL,
+            actor     text        NOT NULL,
+            action    text        NOT NULL,
+            key_id    text        NULL,
+            change    text        NOT NULL,
+            workspace text        NULL
+        );
+        CREATE INDEX IF NOT EXISTS api_key_audit_key ON {s}.api_key_audit (key_id, at);
+        CREATE INDEX IF NOT EXISTS api_key_audit_at ON {s}.api_key_audit (at);
+        CREATE TABLE IF NOT EXISTS {s}.api_key_usage (
+            key_id text        NOT NULL,
+            span   integer     NOT NULL,
+            start  timestamptz NOT NULL,
+            code   text        NOT NULL,
+            count  bigint      NOT NULL,
+            PRIMARY KEY (key_id, span, start, code)
+        );
+        CREATE INDEX IF NOT EXISTS api_key_usage_start ON {s}.api_key_usage (span, start);
+        """,
+        // 4: leases on shared rate limits (PostgreSqlSharedRateLimitStore). The per-instance counts that versions
+        // before this one created on first use held only the current minute's counts, of a protocol that is gone.
+        """
+        DROP TABLE IF EXISTS {s}.rate_limit_counts;
+        DROP TABLE IF EXISTS {s}.rate_limit_counts_instances;
+        CREATE TABLE {s}.rate_limit_leases (
+            partition      text   NOT NULL,
+            window_seconds bigint NOT NULL,
+            window_start   bigint NOT NULL,
+            reserved       bigint NOT NULL,
+            PRIMARY KEY (partition, window_seconds, window_start)
+        );
+        CREATE TABLE {s}.rate_limit_instances (
+            instance text   NOT NULL PRIMARY KEY,
+            seen_at  bigint NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -4,69 +4,62 @@ using NpgsqlTypes;
 namespace Declarative.Auth.PostgreSql;
 
 /// <summary>
-/// Rate-limit counts shared by every instance on one database: a row per (partition, window, window start, instance),
-/// which only its instance writes, so instances never wait on each other's rows. One statement per batch adds this
-/// instance's deltas and reads, in the same snapshot, what the other instances counted there. Rows are deleted a
-/// minute after their window ends. The table is created on first use (<c>CREATE TABLE IF NOT EXISTS</c>), beside the
-/// key table in the store's schema.
+/// Leases on shared rate limits, one row per (partition, window, window start) holding what all instances reserved
+/// there. A batch locks its rows in key order (instances with the same keys never deadlock), adds each delta, and grants
+/// what was asked but never past the limit (<see cref="SharedRateRequest.Apply"/>, here in SQL): under the row lock, so
+/// two instances never both get the last of a limit. Rows are deleted a minute after their window ends. The tables
+/// are the store's migration 4 (<see cref="PostgreSqlSchema"/>).
 /// </summary>
 internal sealed class PostgreSqlSharedRateLimitStore : ISharedRateLimitStore
 {
     private static readonly long CleanupEveryTicks = TimeSpan.FromMinutes(1).Ticks;
 
-    // An instance counts as running while it reported within this many seconds (it reports every interval). Generous
-    // on purpose: a stopped instance keeps a share for this long (fewer requests allowed, never more), while a slow
-    // batch must never make the others think they are alone (then each would take the whole limit).
+    // An instance counts as running while it reported within this many seconds (it reports every interval). Only
+    // sizes the reserve-ahead chunks (never what is granted), so a stale count costs a little speed, never the bound.
     private const long RunningWithinSeconds = 30;
+
+    private const string Input = "unnest(@partitions, @windows, @starts, @limits, @deltas, @wants) WITH ORDINALITY AS i(partition, window_seconds, window_start, lim, delta, want, n)";
 
     private readonly PostgreSqlApiKeyStore _store;
     private readonly TimeProvider _time;
-    private readonly string _table, _createSql, _addSql, _cleanupSql, _runningSql;
-    private readonly Lock _tableLock = new();
-    private Task? _tableReady;
+    private readonly string _table, _instances, _insertSql, _lockSql, _grantSql, _cleanupSql, _runningSql;
     private long _lastCleanupTicks;
 
-    /// <param name="store">Whose database and schema hold the counts.</param>
-    /// <param name="instance">This instance's name in the rows; unique per running instance.</param>
+    /// <param name="store">Whose database and schema hold the leases.</param>
+    /// <param name="instance">This instance's name; unique per running instance.</param>
     /// <param name="time">The clock that decides when old rows are deleted.</param>
     public PostgreSqlSharedRateLimitStore(PostgreSqlApiKeyStore store, string instance, TimeProvider time)
     {
         _store = store;
         Instance = instance;
         _time = time;
-        _table = PostgreSqlSchema.Quote(store.Schema) + ".rate_limit_counts";
-        _createSql = $"""
-            CREATE TABLE IF NOT EXISTS {_table} (
-                partition      text   NOT NULL,
-                window_seconds bigint NOT NULL,
-                window_start   bigint NOT NULL,
-                instance       text   NOT NULL,
-                used           bigint NOT NULL,
-                PRIMARY KEY (partition, window_seconds, window_start, instance)
-            );
-            CREATE TABLE IF NOT EXISTS {_table}_instances (
-                instance  text   NOT NULL PRIMARY KEY,
-                seen_at   bigint NOT NULL
-            );
-            """;
-        // An instance that stopped drops out of the split after a few seconds.
+        var schema = PostgreSqlSchema.Quote(store.Schema);
+        _table = schema + ".rate_limit_leases";
+        _instances = schema + ".rate_limit_instances";
         _runningSql = $"""
-            INSERT INTO {_table}_instances AS t (instance, seen_at) VALUES (@instance, @now)
+            INSERT INTO {_instances} AS t (instance, seen_at) VALUES (@instance, @now)
             ON CONFLICT (instance) DO UPDATE SET seen_at = EXCLUDED.seen_at;
             """;
-        _addSql = $"""
-            WITH input AS (
-                SELECT * FROM unnest(@partitions, @windows, @starts, @deltas) WITH ORDINALITY AS i(partition, window_seconds, window_start, delta, n)
+        _insertSql = $"""
+            INSERT INTO {_table} (partition, window_seconds, window_start, reserved)
+            SELECT partition, window_seconds, window_start, 0 FROM {Input}
+            ORDER BY partition, window_seconds, window_start
+            ON CONFLICT DO NOTHING;
+            """;
+        _lockSql = $"""
+            SELECT 1 FROM {_table} t JOIN {Input} USING (partition, window_seconds, window_start)
+            ORDER BY t.partition, t.window_seconds, t.window_start FOR UPDATE OF t;
+            """;
+        _grantSql = $"""
+            WITH g AS (
+                SELECT i.n, t.partition, t.window_seconds, t.window_start, t.reserved + i.delta AS after_delta, i.lim, i.want
+                FROM {_table} t JOIN {Input} USING (partition, window_seconds, window_start)
             ), up AS (
-                INSERT INTO {_table} AS t (partition, window_seconds, window_start, instance, used)
-                SELECT partition, window_seconds, window_start, @instance, delta FROM input
-                ON CONFLICT (partition, window_seconds, window_start, instance) DO UPDATE SET used = t.used + EXCLUDED.used
+                UPDATE {_table} t SET reserved = g.after_delta + LEAST(g.want, GREATEST(0, g.lim - g.after_delta))
+                FROM g WHERE t.partition = g.partition AND t.window_seconds = g.window_seconds AND t.window_start = g.window_start
+                RETURNING g.n, LEAST(g.want, GREATEST(0, g.lim - g.after_delta))::int AS granted, t.reserved
             )
-            SELECT COALESCE(SUM(o.used), 0)::bigint, COUNT(o.instance)::int
-            FROM input i
-            LEFT JOIN {_table} o ON o.partition = i.partition AND o.window_seconds = i.window_seconds
-                AND o.window_start = i.window_start AND o.instance <> @instance
-            GROUP BY i.n ORDER BY i.n;
+            SELECT granted, reserved FROM up ORDER BY n;
             """;
         _cleanupSql = $"DELETE FROM {_table} WHERE window_start + window_seconds < @before;";
     }
@@ -78,18 +71,18 @@ internal sealed class PostgreSqlSharedRateLimitStore : ISharedRateLimitStore
     public static string NewInstanceName()
         => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
-    public async Task<SharedRateAnswer> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken)
+    public async Task<SharedRateAnswer> ReserveAsync(IReadOnlyList<SharedRateRequest> requests, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await _store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await _store.Connections.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        // One round trip: this instance is running, how many are, (old rows go), the deltas and the others' counts.
+        // One round trip, one transaction: this instance runs, how many do, (old rows go), then the leases.
         await using var batch = connection.CreateBatch();
         var running = new NpgsqlBatchCommand(_runningSql);
         running.Parameters.AddWithValue("instance", NpgsqlDbType.Text, Instance);
         running.Parameters.AddWithValue("now", NpgsqlDbType.Bigint, now);
         batch.BatchCommands.Add(running);
-        var count = new NpgsqlBatchCommand($"SELECT COUNT(*)::int FROM {_table}_instances WHERE seen_at >= @since;");
+        var count = new NpgsqlBatchCommand($"SELECT COUNT(*)::int FROM {_instances} WHERE seen_at >= @since;");
         count.Parameters.AddWithValue("since", NpgsqlDbType.Bigint, now - RunningWithinSeconds);
         batch.BatchCommands.Add(count);
         if (_time.GetUtcNow().UtcTicks - _lastCleanupTicks > CleanupEveryTicks)
@@ -98,57 +91,38 @@ internal sealed class PostgreSqlSharedRateLimitStore : ISharedRateLimitStore
             var cleanup = new NpgsqlBatchCommand(_cleanupSql);
             cleanup.Parameters.AddWithValue("before", NpgsqlDbType.Bigint, now - 60);
             batch.BatchCommands.Add(cleanup);
-            var gone = new NpgsqlBatchCommand($"DELETE FROM {_table}_instances WHERE seen_at < @before;");
+            var gone = new NpgsqlBatchCommand($"DELETE FROM {_instances} WHERE seen_at < @before;");
             gone.Parameters.AddWithValue("before", NpgsqlDbType.Bigint, now - 60);
             batch.BatchCommands.Add(gone);
         }
-        if (deltas.Count > 0)
+        if (requests.Count > 0)
         {
-            var add = new NpgsqlBatchCommand(_addSql);
-            add.Parameters.AddWithValue("instance", NpgsqlDbType.Text, Instance);
-            add.Parameters.AddWithValue("partitions", NpgsqlDbType.Array | NpgsqlDbType.Text, deltas.Select(d => d.Partition).ToArray());
-            add.Parameters.AddWithValue("windows", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deltas.Select(d => d.WindowSeconds).ToArray());
-            add.Parameters.AddWithValue("starts", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deltas.Select(d => d.WindowStart).ToArray());
-            add.Parameters.AddWithValue("deltas", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deltas.Select(d => (long)d.Delta).ToArray());
-            batch.BatchCommands.Add(add);
+            foreach (var sql in new[] { _insertSql, _lockSql, _grantSql })
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.AddWithValue("partitions", NpgsqlDbType.Array | NpgsqlDbType.Text, requests.Select(r => r.Partition).ToArray());
+                command.Parameters.AddWithValue("windows", NpgsqlDbType.Array | NpgsqlDbType.Bigint, requests.Select(r => r.WindowSeconds).ToArray());
+                command.Parameters.AddWithValue("starts", NpgsqlDbType.Array | NpgsqlDbType.Bigint, requests.Select(r => r.WindowStart).ToArray());
+                command.Parameters.AddWithValue("limits", NpgsqlDbType.Array | NpgsqlDbType.Bigint, requests.Select(r => (long)r.Limit).ToArray());
+                command.Parameters.AddWithValue("deltas", NpgsqlDbType.Array | NpgsqlDbType.Bigint, requests.Select(r => (long)r.Delta).ToArray());
+                command.Parameters.AddWithValue("wants", NpgsqlDbType.Array | NpgsqlDbType.Bigint, requests.Select(r => (long)r.Want).ToArray());
+                batch.BatchCommands.Add(command);
+            }
         }
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        // The INSERT returns no rows: the first result is the instance count.
+        // The INSERT returns no rows: the first result is the instance count; the lock's rows are skipped.
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var instances = reader.GetInt32(0);
-        var counts = new List<SharedRateCount>(deltas.Count);
+        var grants = new List<SharedRateGrant>(requests.Count);
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (reader.FieldCount != 2)
+                continue;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                counts.Add(new SharedRateCount(reader.GetInt64(0), reader.GetInt32(1)));
+                grants.Add(new SharedRateGrant(reader.GetInt32(0), reader.GetInt64(1)));
         }
-        if (counts.Count != deltas.Count)
-            throw new InvalidOperationException($"The shared rate-limit query answered {counts.Count} rows for {deltas.Count} partitions.");
-        return new SharedRateAnswer(counts, instances);
-    }
-
-    // Created once; a failed attempt (database down) is retried by the next batch.
-    private Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        lock (_tableLock)
-        {
-            if (_tableReady is null || _tableReady.IsFaulted || _tableReady.IsCanceled)
-                _tableReady = CreateTableAsync();
-            return _tableReady.WaitAsync(cancellationToken);
-        }
-    }
-
-    private async Task CreateTableAsync()
-    {
-        await _store.EnsureSchemaAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var command = _store.Connections.CreateCommand(_createSql);
-        try
-        {
-            await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Npgsql.PostgresException ex) when (ex.SqlState is "23505" or "42P07")
-        {
-            // Another instance created it at the same moment (IF NOT EXISTS is not atomic against a concurrent create).
-        }
+        if (grants.Count != requests.Count)
+            throw new InvalidOperationException($"The shared rate-limit query answered {grants.Count} rows for {requests.Count} partitions.");
+        return new SharedRateAnswer(grants, instances);
     }
 }

@@ -6,44 +6,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Declarative.Auth.Sqlite;
 
 /// <summary>
-/// The audit log and usage counts in the key file, in tables of their own (<c>api_key_audit</c>, <c>api_key_usage</c>),
-/// created on first use with <c>IF NOT EXISTS</c>: they hold no key data, so they stay out of the keys' numbered
-/// migrations. Times are Unix milliseconds, as in <c>api_keys</c>. Usage rows are added to (upsert), so several
+/// The audit log and usage counts in the key file, in tables of their own (<c>api_key_audit</c>, <c>api_key_usage</c>,
+/// the file's migration 3 in <see cref="SqliteSchema"/>, applied when the key store opens the file). Times are Unix milliseconds, as in <c>api_keys</c>. Usage rows are added to (upsert), so several
 /// processes on one file sum up.
 /// </summary>
 internal sealed class SqliteKeyActivityStore(SqliteApiKeyStore keys) : IKeyAuditStore, IKeyUsageStore
 {
-    internal const string Tables = """
-        CREATE TABLE IF NOT EXISTS api_key_audit (
-            seq       INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-            at        INTEGER NOT NULL,
-            actor     TEXT    NOT NULL,
-            action    TEXT    NOT NULL,
-            key_id    TEXT    NULL,
-            change    TEXT    NOT NULL,
-            workspace TEXT    NULL
-        );
-        CREATE INDEX IF NOT EXISTS api_key_audit_key ON api_key_audit (key_id, at);
-        CREATE INDEX IF NOT EXISTS api_key_audit_at ON api_key_audit (at);
-        CREATE TABLE IF NOT EXISTS api_key_usage (
-            key_id TEXT    NOT NULL,
-            span   INTEGER NOT NULL,
-            start  INTEGER NOT NULL,
-            code   TEXT    NOT NULL,
-            count  INTEGER NOT NULL,
-            PRIMARY KEY (key_id, span, start, code)
-        );
-        CREATE INDEX IF NOT EXISTS api_key_usage_start ON api_key_usage (span, start);
-        """;
-
-    private readonly Lazy<bool> _created = new(() =>
-    {
-        using var connection = keys.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = Tables;
-        command.ExecuteNonQuery();
-        return true;
-    }, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>Makes the audit log and usage counts of <c>UseSqliteStore</c> live in its file.</summary>
     public static void Register(IServiceCollection services)
@@ -160,7 +128,6 @@ internal sealed class SqliteKeyActivityStore(SqliteApiKeyStore keys) : IKeyAudit
     {
         try
         {
-            _ = _created.Value;
             using var connection = keys.Open();
             return Task.FromResult(action(connection));
         }

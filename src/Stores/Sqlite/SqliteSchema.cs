@@ -35,6 +35,30 @@ internal static class SqliteSchema
         """
         ALTER TABLE api_keys ADD COLUMN owner TEXT NULL;
         """,
+        // 3: the audit log and usage counts (SqliteKeyActivityStore). IF NOT EXISTS: versions before this one created
+        // them on first use, and their rows stay.
+        """
+        CREATE TABLE IF NOT EXISTS api_key_audit (
+            seq       INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            at        INTEGER NOT NULL,
+            actor     TEXT    NOT NULL,
+            action    TEXT    NOT NULL,
+            key_id    TEXT    NULL,
+            change    TEXT    NOT NULL,
+            workspace TEXT    NULL
+        );
+        CREATE INDEX IF NOT EXISTS api_key_audit_key ON api_key_audit (key_id, at);
+        CREATE INDEX IF NOT EXISTS api_key_audit_at ON api_key_audit (at);
+        CREATE TABLE IF NOT EXISTS api_key_usage (
+            key_id TEXT    NOT NULL,
+            span   INTEGER NOT NULL,
+            start  INTEGER NOT NULL,
+            code   TEXT    NOT NULL,
+            count  INTEGER NOT NULL,
+            PRIMARY KEY (key_id, span, start, code)
+        );
+        CREATE INDEX IF NOT EXISTS api_key_usage_start ON api_key_usage (span, start);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -15,13 +15,16 @@ public sealed class SharedRateLimitTests
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
     private readonly FakeTimeProvider _time = new(TestApp.Start);
 
-    /// <summary>The database's rows: (partition, window, start, instance) → count, read and written as one statement.</summary>
+    /// <summary>The database's rows: (partition, window, start) → reserved, each batch applied atomically by the store's rule.</summary>
     internal sealed class Database
     {
-        private readonly Dictionary<(string, long, long, string), long> _rows = [];
+        private readonly Dictionary<(string, long, long), long> _rows = [];
         private readonly HashSet<string> _running = [];
 
         public bool Down { get; set; }
+
+        /// <summary>Instances whose batches never come back (a starved process, a stalled connection).</summary>
+        public HashSet<string> Stalled { get; } = [];
 
         public int Batches { get; private set; }
 
@@ -30,28 +33,30 @@ public sealed class SharedRateLimitTests
         public List<(string, long, long)> Windows()
         {
             lock (this)
-                return [.. _rows.Keys.Select(k => (k.Item1, k.Item2, k.Item3)).Distinct()];
+                return [.. _rows.Keys];
         }
 
         private sealed class View(Database db, string instance) : ISharedRateLimitStore
         {
-            public Task<SharedRateAnswer> AddAsync(IReadOnlyList<SharedRateDelta> deltas, CancellationToken cancellationToken)
+            public Task<SharedRateAnswer> ReserveAsync(IReadOnlyList<SharedRateRequest> requests, CancellationToken cancellationToken)
             {
                 lock (db)
                 {
+                    if (db.Stalled.Contains(instance))
+                        return new TaskCompletionSource<SharedRateAnswer>().Task;
                     if (db.Down)
                         throw new TimeoutException("database down");
                     db.Batches++;
                     db._running.Add(instance);
-                    var counts = new List<SharedRateCount>();
-                    foreach (var d in deltas)
+                    var grants = new List<SharedRateGrant>();
+                    foreach (var r in requests)
                     {
-                        var others = db._rows.Where(r => r.Key.Item1 == d.Partition && r.Key.Item2 == d.WindowSeconds && r.Key.Item3 == d.WindowStart && r.Key.Item4 != instance).ToList();
-                        counts.Add(new SharedRateCount(others.Sum(r => r.Value), others.Count));
-                        var key = (d.Partition, d.WindowSeconds, d.WindowStart, instance);
-                        db._rows[key] = db._rows.GetValueOrDefault(key) + d.Delta;
+                        var key = (r.Partition, r.WindowSeconds, r.WindowStart);
+                        var grant = r.Apply(db._rows.GetValueOrDefault(key));
+                        db._rows[key] = grant.Reserved;
+                        grants.Add(grant);
                     }
-                    return Task.FromResult(new SharedRateAnswer(counts, db._running.Count));
+                    return Task.FromResult(new SharedRateAnswer(grants, db._running.Count));
                 }
             }
         }
@@ -104,10 +109,47 @@ public sealed class SharedRateLimitTests
         var db = new Database();
         var limiters = Enumerable.Range(0, instances).Select(i => Limiter(db.For("i" + i))).ToList();
         var allowed = await RunWindowAsync(_time, limiters, perTick, Limit, Interval);
-        // The README's bound: limit + limit / 10 + instances (never N × the limit), and not starved either.
-        Assert.InRange(allowed, Limit - instances * 5, Limit + Limit / 10 + instances);
+        // The README's bound: limit + instances × chunk (never N × the limit), and not starved either.
+        var bound = instances * SharedLease.Chunk(Limit, instances);
+        Assert.InRange(allowed, Limit - bound, Limit + bound);
         foreach (var limiter in limiters)
             limiter.Dispose();
+    }
+
+    /// <summary>
+    /// What made the old protocol overshoot (123 and 131 of 100 on a loaded machine): an instance spent a share the
+    /// others could not see until its batch landed, and a starved instance's batch landed late. Here one instance's
+    /// batches never land at all; with counts and shares (2fb3fba) this test failed at 150 of 100 with 2 instances and
+    /// 127 with 4; with leases the stalled instance has only its first allowance.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task An_instance_whose_batches_never_land_cannot_take_the_limit_past_the_bound(int instances)
+    {
+        var db = new Database();
+        var limiters = Enumerable.Range(0, instances).Select(i => Limiter(db.For("i" + i))).ToList();
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var limiter in limiters)
+                await limiter.Shared!.FlushAsync();
+        }
+        db.Stalled.Add("i0");
+        _ = limiters[0].Shared!.FlushAsync(); // in flight for ever: every later batch of i0 waits behind it
+        var allowed = 0;
+        for (var tick = 0; tick < 300; tick++)
+        {
+            for (var r = 0; r < 20; r++)
+            {
+                foreach (var limiter in limiters)
+                    allowed += limiter.Acquire("key-1", Limit).Allowed ? 1 : 0;
+            }
+            _time.Advance(Interval);
+            foreach (var limiter in limiters.Skip(1))
+                await limiter.Shared!.FlushAsync();
+        }
+        Assert.InRange(allowed, Limit - instances * SharedLease.Chunk(Limit, instances), Limit + instances * SharedLease.Chunk(Limit, instances));
+        Assert.Equal(SharedLease.Chunk(Limit, instances), limiters[0].KeyWindow("key-1")!.Lease!.Used);
     }
 
     [Fact]
