@@ -127,10 +127,13 @@ public sealed class EndpointRateLimitDeclarationTests
         options.RateLimits.ReconcileInterval = TimeSpan.FromMilliseconds(200);
         var limit = Compile("exports-hour", 10, "01:00:00");
         using var a = new KeyRateLimiter(time, Options.Create(options), 1_000, 100, db.For("a"));
-        await a.Shared!.FlushAsync(); // instance a alone so far: its share is the whole limit
+        await a.Shared!.FlushAsync();
         for (var i = 0; i < 8; i++)
+        {
+            // Instance a alone so far: each batch leases it more of the limit (SharedLease).
             Assert.True(a.AcquireEndpoint(limit, 0, "key_1", 1).Allowed);
-        await a.Shared.FlushAsync();
+            await a.Shared.FlushAsync();
+        }
 
         using var b = new KeyRateLimiter(time, Options.Create(options), 1_000, 100, db.For("b"));
         await b.Shared!.FlushAsync();
@@ -142,8 +145,29 @@ public sealed class EndpointRateLimitDeclarationTests
             await b.Shared.FlushAsync();
         }
 
-        // Counting alone, b would allow all 10; sharing leaves it what a did not spend (8 of 10).
+        // Counting alone, b would allow all 10; sharing leaves it what a did not spend or hold (at most 2 of 10).
         Assert.InRange(allowed, 1, 2);
         Assert.Contains(db.Windows(), w => w.Item1 == "exports-hour|POST /exports|key_1" && w.Item2 == 3600);
+    }
+
+    [Fact]
+    public async Task With_a_shared_store_a_refund_goes_back_to_the_lease_it_was_taken_from_and_only_in_its_window()
+    {
+        var time = new FakeTimeProvider(TestApp.Start);
+        var db = new Pipeline.SharedRateLimitTests.Database();
+        using var a = new KeyRateLimiter(time, Options.Create(new DeclarativeAuthOptions()), 1_000, 100, db.For("a"));
+        await a.Shared!.FlushAsync();
+
+        var taken = a.Acquire("key_1", 100);
+        Assert.True(taken.Allowed);
+        Assert.Equal(1, a.KeyWindow("key_1")!.Lease!.Used);
+        a.Refund("key_1", taken, 1); // another limit refused the request: it spends nothing from this one
+        Assert.Equal(0, a.KeyWindow("key_1")!.Lease!.Used);
+
+        var old = a.Acquire("key_1", 100);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(a.Acquire("key_1", 100).Allowed);
+        a.Refund("key_1", old, 1); // taken in the last window: the new window's lease keeps its count
+        Assert.Equal(1, a.KeyWindow("key_1")!.Lease!.Used);
     }
 }
