@@ -3,7 +3,7 @@
 // can read the same facts.
 namespace Declarative.Auth.Analysis
 {
-    /// <summary>Where the winning declaration was found; kept for the docs output.</summary>
+    /// <summary>Which kind of level a declaration sits on (DAUTH007 reads an endpoint's handler/endpoint and action/controller levels).</summary>
     internal enum DeclarationLevel
     {
         None = 0,

@@ -21,15 +21,13 @@ namespace Declarative.Auth.Generator
                 .Select(p => p!)
                 .Distinct()
                 .OrderBy(p => p, System.StringComparer.Ordinal);
-            return new DeclaredSymbolModel(
-                context.TargetSymbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat),
-                permissions.ToEquatableArray());
+            return new DeclaredSymbolModel(permissions.ToEquatableArray());
         }
 
-        /// <summary>The shared precedence rule over levels outer → inner, as the docs and table need it.</summary>
-        public static DeclarationModel Resolve(IReadOnlyList<LevelModel> levels)
+        /// <summary>The endpoint's table row: the shared precedence rule over its levels outer → inner, as the table and docs need it.</summary>
+        public static EntryModel Entry(EndpointModel endpoint, string sourceFile)
         {
-            var resolved = Declarations.Resolve(levels);
+            var resolved = Declarations.Resolve(endpoint.Levels);
             var flags = (resolved.AnyKey ? DeclarationFlags.AnyKey : 0)
                         | (resolved.EventIngestion ? DeclarationFlags.EventIngestion : 0)
                         | (resolved.Workspace ? DeclarationFlags.Workspace : 0)
@@ -43,7 +41,8 @@ namespace Declarative.Auth.Generator
                 ResolvedAccess.Authorize => Access.Authorize,
                 _ => Access.Undeclared,
             };
-            return new DeclarationModel(access, resolved.Permissions.ToEquatableArray(), resolved.Level < 0 ? DeclarationLevel.None : levels[resolved.Level].Where)
+            var permissions = access == Access.Key ? resolved.Permissions.ToEquatableArray() : EquatableArray<string>.Empty;
+            return new EntryModel(endpoint.HttpMethods, endpoint.Route, endpoint.Pattern, endpoint.RouteKind, access, permissions, endpoint.Handler, sourceFile, endpoint.Line)
             {
                 Flags = flags,
                 AuthorizationPolicy = resolved.AuthorizationPolicy,

@@ -43,20 +43,8 @@ namespace Declarative.Auth.Generator
     /// <summary>One <c>[assembly: PermissionScope(scope, description)]</c>.</summary>
     internal sealed record ScopeDescriptionModel(string Scope, string Description);
 
-    /// <summary>An endpoint's effective declaration.</summary>
-    internal sealed record DeclarationModel(Access Access, EquatableArray<string> Permissions, DeclarationLevel Level)
-    {
-        public static readonly DeclarationModel Undeclared = new DeclarationModel(Access.Undeclared, EquatableArray<string>.Empty, DeclarationLevel.None);
-
-        /// <summary>Key kinds and workspace scoping, from every level.</summary>
-        public DeclarationFlags Flags { get; init; }
-
-        /// <summary>With <see cref="DeclarationFlags.OrAuthorization"/>: the app's policy, null for its default policy.</summary>
-        public string? AuthorizationPolicy { get; init; }
-    }
-
-    /// <summary>A symbol carrying [RequiresKey] (found by ForAttributeWithMetadataName) and the permissions it names.</summary>
-    internal sealed record DeclaredSymbolModel(string SymbolName, EquatableArray<string> Permissions);
+    /// <summary>The permissions a symbol's [RequiresKey] attributes name (found by ForAttributeWithMetadataName), for the catalog.</summary>
+    internal sealed record DeclaredSymbolModel(EquatableArray<string> Permissions);
 
     /// <summary>
     /// One permission of the catalog. <see cref="Description"/> comes from
@@ -72,7 +60,6 @@ namespace Declarative.Auth.Generator
         RouteKind RouteKind,
         Access Access,
         EquatableArray<string> Permissions,
-        DeclarationLevel Level,
         string Handler,
         string SourceFile,
         int Line)
@@ -80,6 +67,7 @@ namespace Declarative.Auth.Generator
         /// <summary>Key kinds, workspace scoping, [OrAuthorization] (the runtime table carries OrAuthorization only).</summary>
         public DeclarationFlags Flags { get; init; }
 
+        /// <summary>With <see cref="DeclarationFlags.OrAuthorization"/>: the app's policy, null for its default policy.</summary>
         public string? AuthorizationPolicy { get; init; }
     }
 

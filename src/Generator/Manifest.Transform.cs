@@ -63,18 +63,7 @@ namespace Declarative.Auth.Generator
                     .Select(e => conventions.Count == 0 ? e : e with { Levels = conventions.Concat(e.Levels).ToEquatableArray() }));
 
             var entries = endpoints
-                .Select(e => (Endpoint: e, Declaration: DeclarationsTransform.Resolve(e.Levels.ToList())))
-                .Select(x => new EntryModel(
-                    x.Endpoint.HttpMethods,
-                    x.Endpoint.Route,
-                    x.Endpoint.Pattern,
-                    x.Endpoint.RouteKind,
-                    x.Declaration.Access,
-                    x.Declaration.Access == Access.Key ? x.Declaration.Permissions : EquatableArray<string>.Empty,
-                    x.Declaration.Level,
-                    x.Endpoint.Handler,
-                    RelativePath(x.Endpoint.FilePath, projectDirectory),
-                    x.Endpoint.Line) { Flags = x.Declaration.Flags, AuthorizationPolicy = x.Declaration.AuthorizationPolicy })
+                .Select(e => DeclarationsTransform.Entry(e, RelativePath(e.FilePath, projectDirectory)))
                 .OrderBy(e => e.Route is null ? 1 : 0)
                 .ThenBy(e => e.Route ?? e.Pattern ?? string.Empty, StringComparer.Ordinal)
                 .ThenBy(e => string.Join(",", e.HttpMethods), StringComparer.Ordinal)
