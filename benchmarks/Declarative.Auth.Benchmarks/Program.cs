@@ -54,6 +54,8 @@ public static class Program
                 return await BuildBenchmark.RunAsync(args.Skip(1).ToArray());
             case "ab-build": // two builds' generator + analyzers in one process, alternating: ab-build <dirA> <dirB> [rounds] (benchmarks/ab-build.sh)
                 return await AbBuild.RunAsync(args.Skip(1).ToArray());
+            case "analyzer-passes": // one build's analyzers only, after the SDK's, to trace: analyzer-passes <dir> [passes] (benchmarks/profile-analyzers.sh)
+                return await AnalyzerPasses.RunAsync(args.Skip(1).ToArray());
             case "startup":
                 return await StartupBenchmark.RunAsync(args.Skip(1).ToArray());
             case "loop": // the middleware's valid-key case in a loop, to profile: loop [millions]
