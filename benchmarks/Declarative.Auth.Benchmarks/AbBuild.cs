@@ -130,8 +130,7 @@ public static class AbBuild
             Analyzers.Add(analyzersTime);
 
             // The table is whichever generated file holds the EndpointEntry rows.
-            var rows = driver.GetRunResult().Results.SelectMany(r => r.GeneratedSources)
-                .Select(s => Count(s.SourceText.ToString(), "new global::Declarative.Auth.EndpointEntry(")).Max();
+            var rows = BuildBenchmark.TableRows(driver.GetRunResult().Results.SelectMany(r => r.GeneratedSources).Select(s => s.SourceText.ToString()));
             var ours = all.Count(d => d.Id.StartsWith("DAUTH", StringComparison.Ordinal) || d.Id == "AD0001");
             var errors = compilerDiagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
             Sanity = $"{rows} / {ours} / {errors}";
@@ -139,14 +138,6 @@ public static class AbBuild
         }
 
         public void Unload() => context.Unload();
-
-        private static int Count(string text, string value)
-        {
-            var count = 0;
-            for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
-                count++;
-            return count;
-        }
     }
 
     /// <summary>One phase's times per round: process CPU time (all threads) and wall clock, ms.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using Declarative.Auth.Analysis;
+using Declarative.Auth.Rules;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace Declarative.Auth.Generator
@@ -41,42 +42,19 @@ namespace Declarative.Auth.Generator
             w.Append("        public static global::Declarative.Auth.AuthManifest Instance { get; } = new global::Declarative.Auth.AuthManifest(\n");
             w.Append("            ").Append(Literal(manifest.AssemblyName)).Append(",\n");
             w.Append("            Permissions.All,\n");
-            if (manifest.Endpoints.Count == 0)
+            // One string constant, read by the runtime on first use (ManifestText): no expression per endpoint to
+            // compile. permissions.json (DeclarativeAuthDocs.Json) is the readable form of the same rows.
+            var rows = ManifestText.Begin();
+            foreach (var entry in manifest.Endpoints)
             {
-                w.Append("            global::System.Array.Empty<global::Declarative.Auth.EndpointEntry>());\n");
+                var flags = ((entry.Flags & DeclarationFlags.OrAuthorization) != 0 ? ManifestText.OrAuthorization : 0)
+                    | ((entry.Flags & DeclarationFlags.EventIngestion) != 0 ? ManifestText.EventIngestion : 0)
+                    | ((entry.Flags & DeclarationFlags.Workspace) != 0 ? ManifestText.Workspace : 0);
+                ManifestText.Append(rows, entry.HttpMethods, entry.Route, entry.Permissions,
+                    (entry.Flags & DeclarationFlags.OrganizationsKey) != 0 ? "OrganizationsKey" : entry.Access.ToString(),
+                    entry.Handler, entry.SourceFile, entry.Line, flags);
             }
-            else
-            {
-                w.Append("            new global::Declarative.Auth.EndpointEntry[]\n");
-                w.Append("            {\n");
-                foreach (var entry in manifest.Endpoints)
-                {
-                    w.Append("                new global::Declarative.Auth.EndpointEntry(")
-                        .Append(StringArray(entry.HttpMethods)).Append(", ")
-                        .Append(entry.Route is null ? "null" : Literal(entry.Route)).Append(", ")
-                        .Append(StringArray(entry.Permissions)).Append(", ")
-                        .Append("global::Declarative.Auth.EndpointAccess.")
-                        .Append((entry.Flags & DeclarationFlags.OrganizationsKey) != 0 ? "OrganizationsKey" : entry.Access.ToString()).Append(", ")
-                        .Append(Literal(entry.Handler)).Append(", ")
-                        .Append(Literal(entry.SourceFile)).Append(", ")
-                        .Append(Int(entry.Line)).Append(')');
-                    // Only what is set, so a table without these flags reads as before.
-                    var init = new List<string>(3);
-                    if ((entry.Flags & DeclarationFlags.OrAuthorization) != 0)
-                        init.Add("OrAuthorization = true");
-                    if ((entry.Flags & DeclarationFlags.EventIngestion) != 0)
-                        init.Add("EventIngestion = true");
-                    if ((entry.Flags & DeclarationFlags.Workspace) != 0)
-                        init.Add("Workspace = true");
-                    if (init.Count > 0)
-                        w.Append(" { ").Append(string.Join(", ", init)).Append(" }");
-                    w.Append(',');
-                    if (entry.Route is null)
-                        w.Append(" // ").Append(Comment(entry.RouteKind.ToString() + (entry.Pattern is null ? string.Empty : ": " + entry.Pattern)));
-                    w.Append('\n');
-                }
-                w.Append("            });\n");
-            }
+            w.Append("            ").Append(Literal(rows.ToString())).Append(");\n");
             if (manifest.HasModuleInitializer)
             {
                 w.Append('\n');

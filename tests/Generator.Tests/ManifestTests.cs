@@ -42,6 +42,34 @@ public class ManifestTests
     }
 
     [Fact]
+    public void The_table_is_one_string_whose_separators_no_user_string_can_forge()
+    {
+        // The table is text (ManifestText): a route holding its field, row or item separator, or the escapes
+        // themselves, must come back as written and not split or shift a row.
+        const string program = """
+            var app = WebApplication.Create(args);
+            app.MapGet("/row\nbreak", [RequiresKey(KeyType.Read, Scope = "a")] () => 1);
+            app.MapGet("/item\u001Fsep", [RequiresKey(KeyType.Read, Scope = "b")] () => 1);
+            app.MapGet("/escapes/\\0/\\t/\\n/\\", () => 1).AllowAnonymous();
+            app.MapMethods("/methods", new[] { "GET", "PO\u001FST" }, () => 1).RequireKey(KeyType.Write, "c");
+            app.MapGet(System.Environment.GetEnvironmentVariable("R")!, () => 1).RequireAuthorization();
+            app.Run();
+            """;
+        var app = GeneratorHarness.Run(program);
+
+        Assert.DoesNotContain("new global::Declarative.Auth.EndpointEntry(", app.Text);
+        Assert.Equal(5, app.Manifest.Endpoints.Count);
+        Assert.Equal(["read:a"], app.Single("/row\nbreak", "GET").Permissions);
+        Assert.Equal(["read:b"], app.Single("/item\u001Fsep", "GET").Permissions);
+        var escapes = app.Single("/escapes/\\0/\\t/\\n/\\", "GET");
+        Assert.Equal(EndpointAccess.Public, escapes.Access);
+        Assert.Equal(["GET", "PO\u001FST"], app.Manifest.Endpoints.Single(e => e.Route == "/methods").HttpMethods);
+        var computed = app.Manifest.Endpoints.Single(e => e.Route is null);
+        Assert.Equal(EndpointAccess.Authorize, computed.Access);
+        Assert.Equal(app.Single("/row\nbreak", "GET").Line + 4, computed.Line);
+    }
+
+    [Fact]
     public void User_strings_are_escaped()
     {
         const string program = """
@@ -68,7 +96,7 @@ public class ManifestTests
             """);
         Assert.Empty(app.Manifest.Endpoints);
         Assert.Empty(app.Manifest.Permissions);
-        Assert.Contains("global::System.Array.Empty<global::Declarative.Auth.EndpointEntry>()", app.Text);
+        Assert.Contains("Permissions.All,\n            \"1\\n\");", app.Text); // the version line, no rows
     }
 
     [Fact]

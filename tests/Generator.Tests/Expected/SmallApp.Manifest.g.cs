@@ -32,16 +32,7 @@ namespace Declarative.Auth.Generated
         public static global::Declarative.Auth.AuthManifest Instance { get; } = new global::Declarative.Auth.AuthManifest(
             "SmallApp",
             Permissions.All,
-            new global::Declarative.Auth.EndpointEntry[]
-            {
-                new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/api/Keys", new string[] { "admin" }, global::Declarative.Auth.EndpointAccess.Key, "KeysController.List", "Program.cs", 22),
-                new global::Declarative.Auth.EndpointEntry(new string[] { "DELETE" }, "/api/Keys/{id}", new string[] { "delete:keys" }, global::Declarative.Auth.EndpointAccess.Key, "KeysController.Revoke", "Program.cs", 25),
-                new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/undeclared", global::System.Array.Empty<string>(), global::Declarative.Auth.EndpointAccess.Undeclared, "lambda", "Program.cs", 6),
-                new global::Declarative.Auth.EndpointEntry(new string[] { "POST" }, "/v1/events", new string[] { "write:events" }, global::Declarative.Auth.EndpointAccess.Key, "lambda", "Program.cs", 3),
-                new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/v1/incidents", new string[] { "read:incidents" }, global::Declarative.Auth.EndpointAccess.Key, "lambda", "Program.cs", 14),
-                new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/v1/monitors", new string[] { "read:monitors" }, global::Declarative.Auth.EndpointAccess.Key, "lambda", "Program.cs", 4),
-                new global::Declarative.Auth.EndpointEntry(new string[] { "GET" }, "/v1/status", global::System.Array.Empty<string>(), global::Declarative.Auth.EndpointAccess.Public, "lambda", "Program.cs", 5),
-            });
+            "1\nGET\t/api/Keys\tadmin\tKey\tKeysController.List\tProgram.cs\t22\t0\nDELETE\t/api/Keys/{id}\tdelete:keys\tKey\tKeysController.Revoke\tProgram.cs\t25\t0\nGET\t/undeclared\t\tUndeclared\tlambda\tProgram.cs\t6\t0\nPOST\t/v1/events\twrite:events\tKey\tlambda\tProgram.cs\t3\t0\nGET\t/v1/incidents\tread:incidents\tKey\tlambda\tProgram.cs\t14\t0\nGET\t/v1/monitors\tread:monitors\tKey\tlambda\tProgram.cs\t4\t0\nGET\t/v1/status\t\tPublic\tlambda\tProgram.cs\t5\t0\n");
 
         /// <summary>Hands the manifest to the runtime when the assembly loads.</summary>
 #pragma warning disable CA2255 // the module initializer is how the runtime finds the manifest
