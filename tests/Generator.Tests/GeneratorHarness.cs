@@ -26,6 +26,16 @@ internal sealed record GeneratedApp(string Text, AuthManifest Manifest, Func<str
         return matches[0];
     }
 
+    /// <summary>Each endpoint of permissions.json (both sections): its handler, its route pattern as far as known, and why its route is or is not known.</summary>
+    public IReadOnlyList<(string Handler, string? Pattern, string RouteKind)> DocsRoutes()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(Docs.Json);
+        return [.. new[] { "endpoints", "undeclared" }
+            .Where(section => json.RootElement.TryGetProperty(section, out _))
+            .SelectMany(section => json.RootElement.GetProperty(section).EnumerateArray())
+            .Select(e => (e.GetProperty("handler").GetString()!, e.TryGetProperty("pattern", out var p) ? p.GetString() : null, e.GetProperty("routeKind").GetString()!))];
+    }
+
     public string Describe()
         => string.Join("\n", Manifest.Endpoints.Select(e =>
             $"[{string.Join(",", e.HttpMethods)}] {e.Route ?? "<null>"} {e.Access} [{string.Join(",", e.Permissions)}] {e.Handler} {e.SourceFile}:{e.Line}"));
