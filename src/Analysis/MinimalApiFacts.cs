@@ -64,8 +64,7 @@ namespace Declarative.Auth.Analysis
                 : System.Array.Empty<string>();
 
             // Handler and its own attributes.
-            var handlerArgument = Argument(operation, "handler") ?? Argument(operation, "requestDelegate");
-            var handler = producer ? new Handler(method.Name, null, null) : Handler.Resolve(handlerArgument?.Value, model, cancellationToken);
+            var handler = producer ? new Handler(method.Name, null, null) : Handler.Of(operation, model, cancellationToken);
             var (handlerName, handlerSymbol) = (handler.Name, handler.Method);
             var handlerLevel = handlerSymbol is null ? Declarations.Level.None : Declarations.OfMethod(handlerSymbol);
             // MapHub<THub> copies the hub class's attributes to its endpoints, ahead of the caller's conventions.
@@ -98,15 +97,8 @@ namespace Declarative.Auth.Analysis
         private static EndpointModel Endpoint(IEnumerable<string> httpMethods, string? pattern, GroupChain groups, List<LevelModel> levels,
             string handler, InvocationExpressionSyntax invocation)
         {
-            var combined = pattern ?? string.Empty;
-            var constant = pattern is not null;
-            foreach (var group in groups.Groups)
-            {
-                if (group.Prefix is null)
-                    constant = false;
-                else
-                    combined = Routes.CombineGroup(group.Prefix, combined);
-            }
+            var combined = groups.Under(pattern ?? string.Empty, out var constant);
+            constant &= pattern is not null;
             var kind = !constant ? RouteKind.NotConstant : !groups.RootKnown ? RouteKind.PrefixUnknown : RouteKind.Constant;
             var nameToken = NameToken(invocation.Expression) ?? invocation.GetFirstToken();
             var returned = groups.Groups.FindIndex(g => g.ReturnedToCaller);
@@ -248,7 +240,7 @@ namespace Declarative.Auth.Analysis
             var httpMethods = EndpointRules.MapMethods.TryGetValue(mapMethod.Name, out var implied) && implied is not null
                 ? new[] { implied }
                 : System.Array.Empty<string>();
-            var handlerValue = (Argument(map, "handler") ?? Argument(map, "requestDelegate"))?.Value;
+            var handlerValue = HandlerArgument(map);
             if (Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
                 && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
                 handlerValue = boundHandler;
@@ -289,15 +281,7 @@ namespace Declarative.Auth.Analysis
             if (argument is null || !IsRouteBuilder(parameter.Type))
                 return null;
             var chain = ResolveGroups(argument.Value, model, cancellationToken);
-            var prefix = string.Empty;
-            var constant = true;
-            foreach (var group in chain.Groups)
-            {
-                if (group.Prefix is null)
-                    constant = false;
-                else
-                    prefix = Routes.CombineGroup(group.Prefix, prefix);
-            }
+            var prefix = chain.Under(string.Empty, out var constant);
             var levels = GroupLevels(chain);
             // The helper hands the builder back: what the caller chains on the result declares it too.
             if (call.Syntax is InvocationExpressionSyntax node && ReturnsParameter(call.TargetMethod.ReducedFrom ?? call.TargetMethod, parameter.Ordinal, model, cancellationToken))
@@ -453,26 +437,27 @@ namespace Declarative.Auth.Analysis
             }
         }
 
-        internal sealed class Group
-        {
-            public Group(string? prefix, Declarations.Level level)
-            {
-                Prefix = prefix;
-                Level = level;
-            }
-
-            /// <summary>The constant prefix; null when not constant.</summary>
-            public string? Prefix { get; }
-
-            public Declarations.Level Level { get; }
-
-            /// <summary>The method the endpoint is mapped in hands this group back: its callers' chains on the result declare it.</summary>
-            public bool ReturnedToCaller { get; set; }
-        }
+        /// <param name="Prefix">The constant prefix; null when not constant.</param>
+        /// <param name="ReturnedToCaller">The method the endpoint is mapped in hands this group back: its callers' chains on the result declare it.</param>
+        internal sealed record Group(string? Prefix, Declarations.Level Level, bool ReturnedToCaller = false);
 
         internal sealed class GroupChain
         {
             public List<Group> Groups { get; } = new List<Group>();
+
+            /// <summary><paramref name="pattern"/> under the groups' prefixes (inner first); <paramref name="constant"/> is false when one is not a constant (left out).</summary>
+            public string Under(string pattern, out bool constant)
+            {
+                constant = true;
+                foreach (var group in Groups)
+                {
+                    if (group.Prefix is null)
+                        constant = false;
+                    else
+                        pattern = Routes.CombineGroup(group.Prefix, pattern);
+                }
+                return pattern;
+            }
 
             /// <summary>True when the chain ends at the application itself, so the prefixes are complete.</summary>
             public bool RootKnown { get; set; }
@@ -521,7 +506,7 @@ namespace Declarative.Auth.Analysis
                         if (IsMapGroup(method))
                         {
                             var prefix = ConstantString(Argument(call, "prefix")?.Value, bindings);
-                            chain.Groups.Add(new Group(prefix, pending) { ReturnedToCaller = ownMethod && IsReturned(call, model, cancellationToken) });
+                            chain.Groups.Add(new Group(prefix, pending, ownMethod && IsReturned(call, model, cancellationToken)));
                             pending = new Declarations.Level();
                             current = next;
                             continue;

@@ -49,6 +49,10 @@ namespace Declarative.Auth.Analysis
         public static IArgumentOperation? Argument(IInvocationOperation invocation, string parameterName)
             => invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameterName);
 
+        /// <summary>The handler a Map call is given (MapGet's <c>handler</c>, Map's <c>requestDelegate</c>).</summary>
+        public static IOperation? HandlerArgument(IInvocationOperation invocation)
+            => (Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value;
+
         /// <summary>The constant string passed for <paramref name="parameterName"/>; null when absent or not constant.</summary>
         public static string? StringArgument(IInvocationOperation invocation, string parameterName)
             => Argument(invocation, parameterName)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;

@@ -198,7 +198,7 @@ namespace Declarative.Auth.Analyzers
             // The endpoint's own chain against its handler's own [AllowAnonymous]: the handler attribute wins.
             if (root is IInvocationOperation endpoint && EndpointRules.IsMapEndpointMethod(endpoint.TargetMethod))
             {
-                var handler = Handler.Resolve((Operations.Argument(endpoint, "handler") ?? Operations.Argument(endpoint, "requestDelegate"))?.Value, model, ct);
+                var handler = Handler.Of(endpoint, model, ct);
                 if (handler.Method is null || handler.Method.GetAttributes().Any(a => EndpointRules.Classify(a) == DeclarationKind.RequiresKey))
                     return;
                 foreach (var attribute in handler.Method.GetAttributes())

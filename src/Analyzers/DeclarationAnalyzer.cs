@@ -61,25 +61,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>One key declaration, reduced to constants and where to report.</summary>
-        private readonly struct KeyDeclaration
-        {
-            public KeyDeclaration(int? keyType, bool scopeGiven, Optional<object?> scope, SyntaxNode? scopeSyntax, Location whole, bool fluent)
-            {
-                KeyType = keyType;
-                ScopeGiven = scopeGiven;
-                Scope = scope;
-                ScopeSyntax = scopeSyntax;
-                Whole = whole;
-                Fluent = fluent;
-            }
-
-            public int? KeyType { get; }
-            public bool ScopeGiven { get; }
-            public Optional<object?> Scope { get; }
-            public SyntaxNode? ScopeSyntax { get; }
-            public Location Whole { get; }
-            public bool Fluent { get; }
-        }
+        private readonly record struct KeyDeclaration(int? KeyType, bool ScopeGiven, Optional<object?> Scope, SyntaxNode? ScopeSyntax, Location Whole, bool Fluent);
 
         private sealed class State
         {
@@ -120,7 +102,7 @@ namespace Declarative.Auth.Analyzers
                     var keyType = positional.Count > 0 && Constant(positional[0].Expression, First()) is { HasValue: true, Value: int value } ? value : (int?)null;
                     var named = bound?.NamedArguments.FirstOrDefault(n => n.Key == "Scope");
                     var constant = scope is null ? default : Constant(scope, named is { Key: not null } n ? n.Value : null);
-                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope, syntax.GetLocation(), fluent: false));
+                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope, syntax.GetLocation(), Fluent: false));
                 }
                 else if (type.ToDisplayString() == ScopeText.PermissionScopeAttribute && positional.Count > 0)
                 {
@@ -146,7 +128,7 @@ namespace Declarative.Auth.Analyzers
                         scope = assignment.Value;
                 }
                 var constant = scope is null ? default : Operations.Unwrap(scope).ConstantValue;
-                Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope?.Syntax, creation.Syntax.GetLocation(), fluent: false));
+                Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope?.Syntax, creation.Syntax.GetLocation(), Fluent: false));
             }
 
             // ---- RequireKey(type, scope); Map* endpoints: DAUTH006 and DAUTH008 ----
@@ -172,7 +154,7 @@ namespace Declarative.Auth.Analyzers
                     var given = scope is not null && scope.ArgumentKind != ArgumentKind.DefaultValue;
                     var constant = given ? Operations.Unwrap(scope!.Value).ConstantValue : default;
                     Check(context.ReportDiagnostic, new KeyDeclaration(keyType, given, constant, given ? scope!.Value.Syntax : null,
-                        Operations.NameLocation(invocation.Syntax), fluent: true));
+                        Operations.NameLocation(invocation.Syntax), Fluent: true));
                     return;
                 }
 
@@ -202,7 +184,7 @@ namespace Declarative.Auth.Analyzers
                 var expected = ExpectedKeyType(httpMethods);
                 if (expected is null)
                     return;
-                var handler = Handler.Resolve((Operations.Argument(invocation, "handler") ?? Operations.Argument(invocation, "requestDelegate"))?.Value, model, context.CancellationToken);
+                var handler = Handler.Of(invocation, model, context.CancellationToken);
                 var found = new List<(int KeyType, Location Location)>();
                 if (handler.Method is not null)
                     found.AddRange(AttributeKeyTypes(handler.Method, context.CancellationToken));

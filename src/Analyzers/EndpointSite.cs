@@ -70,7 +70,7 @@ namespace Declarative.Auth.Analyzers
             {
                 if (index.Facts(invocation, model, ct) is not { } facts)
                     return null;
-                var handler = Analysis.Handler.Resolve((Operations.Argument(invocation, "handler") ?? Operations.Argument(invocation, "requestDelegate"))?.Value, model, ct);
+                var handler = Analysis.Handler.Of(invocation, model, ct);
                 return new EndpointSite(facts, Declarations.Resolve(facts.Levels), handler.Method, Operations.NameLocation(syntax), handler.FixTarget(ct), invocation, null);
             });
         }

@@ -42,9 +42,9 @@ namespace Declarative.Auth.Analyzers
                     if (NameToken(syntax.Expression) is not { } name || !name.ValueText.StartsWith("Map", StringComparison.Ordinal)
                         || model.GetOperation(syntax, ct) is not IInvocationOperation invocation
                         || !SymbolEqualityComparer.Default.Equals(Callers.Enclosing(syntax, model, ct), helper)
-                        || FactsOf(invocation, model, ct) is not { } facts || Declares(facts.Levels) || FallbackTargetDeclared(invocation))
+                        || FactsOf(invocation, model, ct) is not { } facts || Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation))
                         continue;
-                    JudgeAtCallSites(context, invocation, facts, Handler(invocation, model, ct), at: call);
+                    JudgeAtCallSites(context, invocation, facts, Analysis.Handler.Of(invocation, model, ct), at: call);
                 }
             }
         }
@@ -61,7 +61,7 @@ namespace Declarative.Auth.Analyzers
                 return false;
             var builderKey = Enumerable.Range(0, helper.Parameters.Length).Select(i => MinimalApiFacts.ParameterKey(helper, i))
                 .FirstOrDefault(k => k == facts.ReceiverParameter);
-            var handlerParameter = Unwrap((Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value) is IParameterReferenceOperation p
+            var handlerParameter = Unwrap(HandlerArgument(invocation)) is IParameterReferenceOperation p
                 && SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol.OriginalDefinition, helper) ? p.Parameter : null;
             var returned = Returned(invocation, helper, model, ct);
             if (builderKey is null && handlerParameter is null && !returned)
@@ -81,7 +81,7 @@ namespace Declarative.Auth.Analyzers
                 if (handlerParameter is not null && ArgumentFor(call, handlerParameter) is { } passed)
                 {
                     var passedHandler = Analysis.Handler.Resolve(passed.Value, siteModel, ct);
-                    if (passedHandler.Method is not null && Declares(new[] { Declarations.OfMethod(passedHandler.Method).ToModel(true, DeclarationLevel.Handler) }))
+                    if (passedHandler.Method is not null && Declarations.Declares(new[] { Declarations.OfMethod(passedHandler.Method).ToModel(true, DeclarationLevel.Handler) }))
                         continue;
                     if (call.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree)
                         siteHandler = passedHandler;
@@ -92,7 +92,7 @@ namespace Declarative.Auth.Analyzers
                 var builder = builderKey is null ? null : helper.Parameters[Callers.Ordinal(builderKey)];
                 var site = builder is null ? null : MinimalApiFacts.CallSite(call, builder, siteModel, ct);
                 // Declared when every path of callers reaching this call declares (its own groups, or its callers' when it passes a parameter on).
-                if (site is not null && Callers.FromSite(call, siteModel, builder!, ct).All(r => Declares(r.Levels)))
+                if (site is not null && Callers.FromSite(call, siteModel, builder!, ct).All(r => Declarations.Declares(r.Levels)))
                     continue;
                 var passedBuilder = builder is null ? null : ArgumentFor(call, builder);
                 if (!returned && handlerParameter is null && !IsGroup(passedBuilder is null ? null : Unwrap(passedBuilder.Value).Type))

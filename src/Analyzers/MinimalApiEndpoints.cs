@@ -47,9 +47,9 @@ namespace Declarative.Auth.Analyzers
                 return;
             if (FactsOf(invocation, model, ct) is not { } facts)
                 return;
-            if (Declares(facts.Levels) || FallbackTargetDeclared(invocation))
+            if (Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation))
                 return;
-            var handler = Handler(invocation, model, ct);
+            var handler = Analysis.Handler.Of(invocation, model, ct);
             if (JudgeAtCallSites(context, invocation, facts, handler, at: null))
                 return;
             // Not a Map* of ASP.NET Core (a wrapper's call, MapHub, a library's producer): what it returns can be declared.
@@ -78,13 +78,6 @@ namespace Declarative.Auth.Analyzers
 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?> _facts =
             new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?>();
-
-        /// <summary>Any level declares: a key, AllowAnonymous, RequireAuthorization (workspace scoping and [OrAuthorization] alone do not).</summary>
-        internal static bool Declares(IEnumerable<LevelModel> levels)
-            => levels.Any(l => l.Items.Any(i => i.Kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization)));
-
-        private static Handler Handler(IInvocationOperation invocation, SemanticModel model, CancellationToken ct)
-            => Analysis.Handler.Resolve((Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value, model, ct);
 
         private static string Methods(IInvocationOperation invocation, EndpointModel? facts)
             => facts is { HttpMethods.Count: > 0 } ? string.Join(",", facts.HttpMethods)
