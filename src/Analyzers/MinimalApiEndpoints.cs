@@ -53,7 +53,7 @@ namespace Declarative.Auth.Analyzers
             if (JudgeAtCallSites(context, invocation, facts, handler, at: null))
                 return;
             // Not a Map* of ASP.NET Core (a wrapper's call, MapHub, a library's producer): what it returns can be declared.
-            var chain = !map && invocation.Type is { } returned && IsConventionBuilder(returned) ? EndpointText.ChainOnResult : null;
+            var chain = !map && invocation.Type is { } returned && EndpointRules.Implements(returned, "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder") ? EndpointText.ChainOnResult : null;
             Report(context, NameLocation(syntax), handler, Methods(invocation, facts), facts.Route ?? facts.Pattern ?? "/{?}",
                 library ? method.Name : null, library && StringArgument(invocation, "pattern") is null, chain);
         }
@@ -97,11 +97,6 @@ namespace Declarative.Auth.Analyzers
             context.ReportDiagnostic(EndpointText.Undeclared(location, handler.FixTarget(context.CancellationToken), endpoint, httpMethods,
                 EndpointText.GuessScope(route), library, chain));
         }
-
-        private static bool IsConventionBuilder(ITypeSymbol type)
-            => type.ToDisplayString() == ConventionBuilder || type.AllInterfaces.Any(i => i.ToDisplayString() == ConventionBuilder);
-
-        private const string ConventionBuilder = "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder";
 
         /// <summary>
         /// <c>MapFallbackToController(action, controller)</c> reaches an action: its (or its controller's)
