@@ -52,6 +52,12 @@ namespace Declarative.Auth.Analysis
                 => new LevelModel(_items.Select(i => new ItemModel(i.Kind, i.Value)).ToEquatableArray(), isMethod, where);
         }
 
+        /// <summary>A key, AllowAnonymous or RequireAuthorization declares an endpoint; workspace scoping and [OrAuthorization] alone do not.</summary>
+        public static bool Declares(DeclarationItemKind kind) => kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+
+        /// <summary>Any level declares (<see cref="Declares(DeclarationItemKind)"/>).</summary>
+        public static bool Declares(IEnumerable<LevelModel> levels) => levels.Any(l => l.Items.Any(i => Declares(i.Kind)));
+
         /// <summary>The shared precedence rule (<see cref="DeclarationPrecedence"/>) over an endpoint's levels, outer → inner.</summary>
         public static ResolvedDeclaration Resolve(IEnumerable<LevelModel> levels)
             => DeclarationPrecedence.Resolve(levels.Select(l => new DeclarationLevelItems(l.Items.Select(i => new DeclarationItem(i.Kind, i.Value)).ToList(), l.IsMethod)).ToList());
@@ -67,7 +73,7 @@ namespace Declarative.Auth.Analysis
             if (FluentItem(call, original) is { } fluent)
             {
                 level.Add(fluent);
-                return fluent.Kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+                return Declares(fluent.Kind);
             }
             if (original.Name != "WithMetadata" || !EndpointRules.HasFullName(original.ContainingNamespace, "Microsoft.AspNetCore.Builder"))
                 return false;
@@ -85,7 +91,7 @@ namespace Declarative.Auth.Analysis
                     if (EndpointRules.KindOf(item?.Type) is not { } itemKind)
                         continue;
                     level.Add(new DeclarationItem(itemKind, itemKind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
-                    declared |= itemKind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+                    declared |= Declares(itemKind);
                 }
             }
             return declared;

@@ -59,6 +59,10 @@ namespace Declarative.Auth.Analysis
             return new Handler(name, null, null);
         }
 
+        /// <summary>The handler of a Map call.</summary>
+        public static Handler Of(IInvocationOperation map, SemanticModel model, CancellationToken ct)
+            => Resolve(Operations.HandlerArgument(map), model, ct);
+
         /// <summary>Where a code fix puts the attribute (a lambda, or the method's name) and which of the two; null when it cannot carry one.</summary>
         public (Location Location, string Kind)? FixTarget(CancellationToken ct)
         {

@@ -49,6 +49,15 @@ namespace Declarative.Auth.Analysis
         public static IArgumentOperation? Argument(IInvocationOperation invocation, string parameterName)
             => invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameterName);
 
+        /// <summary>The argument <paramref name="call"/> passes for <paramref name="parameter"/> (of its method's definition).</summary>
+        public static IArgumentOperation? ArgumentFor(IInvocationOperation call, IParameterSymbol parameter)
+            => call.Arguments.FirstOrDefault(a => a.Parameter is not null
+                && SymbolEqualityComparer.Default.Equals(a.Parameter.OriginalDefinition, parameter.OriginalDefinition));
+
+        /// <summary>The handler a Map call is given (MapGet's <c>handler</c>, Map's <c>requestDelegate</c>).</summary>
+        public static IOperation? HandlerArgument(IInvocationOperation invocation)
+            => (Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value;
+
         /// <summary>The constant string passed for <paramref name="parameterName"/>; null when absent or not constant.</summary>
         public static string? StringArgument(IInvocationOperation invocation, string parameterName)
             => Argument(invocation, parameterName)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
@@ -130,16 +139,14 @@ namespace Declarative.Auth.Analysis
             return !original.IsStatic && SymbolEqualityComparer.Default.Equals(original.ReturnType, original.ContainingType);
         }
 
-        public static bool IsRouteBuilder(ITypeSymbol type)
-            => EndpointRules.HasFullName(type, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder")
-               || type.AllInterfaces.Any(i => EndpointRules.HasFullName(i, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder"));
+        public static bool IsRouteBuilder(ITypeSymbol type) => EndpointRules.Implements(type, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
 
         /// <summary>A route group (it can carry a declaration), as opposed to the app or another route builder.</summary>
         public static bool IsGroup(ITypeSymbol? type) => DerivesFrom(type, "Microsoft.AspNetCore.Routing.RouteGroupBuilder");
 
         public static bool IsApplication(ITypeSymbol? type) => DerivesFrom(type, "Microsoft.AspNetCore.Builder.WebApplication");
 
-        private static bool DerivesFrom(ITypeSymbol? type, string name)
+        public static bool DerivesFrom(ITypeSymbol? type, string name)
         {
             for (var current = type; current is not null; current = current.BaseType)
             {

@@ -22,25 +22,7 @@ namespace Declarative.Auth.Analysis
     }
 
     /// <summary>One parameter's binding: its source and the name it is read under (the attribute's Name, else its own).</summary>
-    internal readonly struct ParameterBinding
-    {
-        public ParameterBinding(IParameterSymbol parameter, BindingSource source, string name, AttributeData? attribute)
-        {
-            Parameter = parameter;
-            Source = source;
-            Name = name;
-            Attribute = attribute;
-        }
-
-        public IParameterSymbol Parameter { get; }
-
-        public BindingSource Source { get; }
-
-        public string Name { get; }
-
-        /// <summary>The [FromX] attribute that decided, or null when inferred.</summary>
-        public AttributeData? Attribute { get; }
-    }
+    internal readonly record struct ParameterBinding(IParameterSymbol Parameter, BindingSource Source, string Name);
 
     /// <summary>
     /// Handler and action parameter binding as ASP.NET Core infers it: an explicit [FromRoute]/[FromQuery]/[FromHeader]/
@@ -92,26 +74,26 @@ namespace Declarative.Auth.Analysis
                 if (type is null)
                     continue;
                 if (type.ToDisplayString() == "Microsoft.AspNetCore.Http.AsParametersAttribute")
-                    return new ParameterBinding(parameter, BindingSource.Unknown, parameter.Name, attribute);
+                    return new ParameterBinding(parameter, BindingSource.Unknown, parameter.Name);
                 foreach (var iface in type.AllInterfaces)
                 {
                     if (s_metadata.TryGetValue(iface.ToDisplayString(), out var source))
-                        return new ParameterBinding(parameter, source, NameOf(attribute) ?? parameter.Name, attribute);
+                        return new ParameterBinding(parameter, source, NameOf(attribute) ?? parameter.Name);
                 }
             }
             var parameterType = parameter.Type;
             if (s_special.Contains(parameterType.OriginalDefinition.ToDisplayString()))
-                return new ParameterBinding(parameter, BindingSource.Special, parameter.Name, null);
+                return new ParameterBinding(parameter, BindingSource.Special, parameter.Name);
             if (IsSimple(parameterType) || (parameterType is IArrayTypeSymbol array && IsSimple(array.ElementType)))
             {
                 var fromRoute = parameterType is not IArrayTypeSymbol && RouteParameters.Has(route, parameter.Name);
-                return new ParameterBinding(parameter, fromRoute ? BindingSource.Route : BindingSource.Query, parameter.Name, null);
+                return new ParameterBinding(parameter, fromRoute ? BindingSource.Route : BindingSource.Query, parameter.Name);
             }
             if (controller)
-                return new ParameterBinding(parameter, apiController ? BindingSource.Body : BindingSource.Unknown, parameter.Name, null);
+                return new ParameterBinding(parameter, apiController ? BindingSource.Body : BindingSource.Unknown, parameter.Name);
             if (parameterType.TypeKind == TypeKind.Interface || parameterType.IsAbstract || HasStaticMethod(parameterType, "BindAsync"))
-                return new ParameterBinding(parameter, parameterType.TypeKind == TypeKind.Interface ? BindingSource.Services : BindingSource.Unknown, parameter.Name, null);
-            return new ParameterBinding(parameter, BindingSource.Body, parameter.Name, null);
+                return new ParameterBinding(parameter, parameterType.TypeKind == TypeKind.Interface ? BindingSource.Services : BindingSource.Unknown, parameter.Name);
+            return new ParameterBinding(parameter, BindingSource.Body, parameter.Name);
         }
 
         private static string? NameOf(AttributeData attribute)

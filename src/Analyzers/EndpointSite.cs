@@ -70,7 +70,7 @@ namespace Declarative.Auth.Analyzers
             {
                 if (index.Facts(invocation, model, ct) is not { } facts)
                     return null;
-                var handler = Analysis.Handler.Resolve((Operations.Argument(invocation, "handler") ?? Operations.Argument(invocation, "requestDelegate"))?.Value, model, ct);
+                var handler = Analysis.Handler.Of(invocation, model, ct);
                 return new EndpointSite(facts, Declarations.Resolve(facts.Levels), handler.Method, Operations.NameLocation(syntax), handler.FixTarget(ct), invocation, null);
             });
         }
@@ -107,8 +107,8 @@ namespace Declarative.Auth.Analyzers
         /// </summary>
         public static void RegisterSites(CompilationStartAnalysisContext start, Action<EndpointSite, Action<Diagnostic>, CancellationToken> check)
         {
-            var compilation = start.Compilation;
-            if (compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder") is not null)
+            var types = new KnownTypes(start.Compilation);
+            if (types.HasRouting)
             {
                 start.RegisterOperationAction(c =>
                 {
@@ -116,9 +116,9 @@ namespace Declarative.Auth.Analyzers
                         check(site, c.ReportDiagnostic, c.CancellationToken);
                 }, OperationKind.Invocation);
             }
-            if (compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase") is not null)
+            if (types.HasMvc)
             {
-                var index = EndpointIndex.For(compilation);
+                var index = EndpointIndex.For(start.Compilation);
                 start.RegisterSymbolAction(c =>
                 {
                     var seen = new HashSet<(string, Location)>();

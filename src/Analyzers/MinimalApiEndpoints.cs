@@ -47,13 +47,13 @@ namespace Declarative.Auth.Analyzers
                 return;
             if (FactsOf(invocation, model, ct) is not { } facts)
                 return;
-            if (Declares(facts.Levels) || FallbackTargetDeclared(invocation))
+            if (Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation))
                 return;
-            var handler = Handler(invocation, model, ct);
+            var handler = Analysis.Handler.Of(invocation, model, ct);
             if (JudgeAtCallSites(context, invocation, facts, handler, at: null))
                 return;
             // Not a Map* of ASP.NET Core (a wrapper's call, MapHub, a library's producer): what it returns can be declared.
-            var chain = !map && invocation.Type is { } returned && IsConventionBuilder(returned) ? EndpointText.ChainOnResult : null;
+            var chain = !map && invocation.Type is { } returned && EndpointRules.Implements(returned, "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder") ? EndpointText.ChainOnResult : null;
             Report(context, NameLocation(syntax), handler, Methods(invocation, facts), facts.Route ?? facts.Pattern ?? "/{?}",
                 library ? method.Name : null, library && StringArgument(invocation, "pattern") is null, chain);
         }
@@ -79,13 +79,6 @@ namespace Declarative.Auth.Analyzers
         private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?> _facts =
             new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?>();
 
-        /// <summary>Any level declares: a key, AllowAnonymous, RequireAuthorization (workspace scoping and [OrAuthorization] alone do not).</summary>
-        internal static bool Declares(IEnumerable<LevelModel> levels)
-            => levels.Any(l => l.Items.Any(i => i.Kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization)));
-
-        private static Handler Handler(IInvocationOperation invocation, SemanticModel model, CancellationToken ct)
-            => Analysis.Handler.Resolve((Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value, model, ct);
-
         private static string Methods(IInvocationOperation invocation, EndpointModel? facts)
             => facts is { HttpMethods.Count: > 0 } ? string.Join(",", facts.HttpMethods)
                 : EndpointRules.MapMethods.TryGetValue((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name, out var implied) && implied is not null ? implied
@@ -104,11 +97,6 @@ namespace Declarative.Auth.Analyzers
             context.ReportDiagnostic(EndpointText.Undeclared(location, handler.FixTarget(context.CancellationToken), endpoint, httpMethods,
                 EndpointText.GuessScope(route), library, chain));
         }
-
-        private static bool IsConventionBuilder(ITypeSymbol type)
-            => type.ToDisplayString() == ConventionBuilder || type.AllInterfaces.Any(i => i.ToDisplayString() == ConventionBuilder);
-
-        private const string ConventionBuilder = "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder";
 
         /// <summary>
         /// <c>MapFallbackToController(action, controller)</c> reaches an action: its (or its controller's)
