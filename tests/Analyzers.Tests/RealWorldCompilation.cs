@@ -42,17 +42,18 @@ internal static class RealWorldCompilation
     /// DAUTH001's diagnostics on RealWorld/<paramref name="directory"/>, as "path(line): Endpoint 'METHOD /route'".
     /// Asserts that every endpoint-producing call binds to the framework's method (no endpoint hidden by an error).
     /// <paramref name="edit"/> (path, text) → text changes a file before compiling: a test removing a declaration
-    /// proves the analyzer sees that endpoint at all.
+    /// proves the analyzer sees that endpoint at all. <paramref name="implicitUsings"/>: the project has ImplicitUsings on.
     /// </summary>
     public static async Task<IReadOnlyList<string>> AnalyseAsync(ITestOutputHelper output, string directory, string project, OutputKind kind,
-        string? sourceStubs = null, string? referenceStubs = null, Func<string, string, string>? edit = null)
+        string? sourceStubs = null, string? referenceStubs = null, Func<string, string, string>? edit = null, bool implicitUsings = true)
     {
         var dir = Path.Combine(Root, directory);
         var files = Directory.GetFiles(dir, "*.cs.txt", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList();
         var trees = files.Select(f => (Path: project + "/" + Path.GetRelativePath(dir, f)[..^".txt".Length].Replace('\\', '/'), Text: File.ReadAllText(f)))
             .Select(f => CSharpSyntaxTree.ParseText(edit is null ? f.Text : edit(f.Path, f.Text), TestCompilation.ParseOptions, path: f.Path))
-            .Append(CSharpSyntaxTree.ParseText(WebImplicitUsings, TestCompilation.ParseOptions, path: "ImplicitUsings.g.cs"))
             .ToList();
+        if (implicitUsings)
+            trees.Add(CSharpSyntaxTree.ParseText(WebImplicitUsings, TestCompilation.ParseOptions, path: "ImplicitUsings.g.cs"));
         if (sourceStubs is not null)
             trees.Add(CSharpSyntaxTree.ParseText(File.ReadAllText(Path.Combine(Root, sourceStubs)), TestCompilation.ParseOptions, path: "Stubs.cs"));
         var references = References.All.ToList();
