@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using Declarative.Auth.Rules;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -63,7 +61,7 @@ namespace Declarative.Auth.Analysis
                 : method.Name == "MapMethods" && HttpMethodsArgument(operation) is { } given ? given.Distinct().OrderBy(m => m, System.StringComparer.Ordinal).ToArray()
                 : System.Array.Empty<string>();
 
-            var handler = producer ? new Handler(method.Name, null, null) : Handler.Of(operation, model, cancellationToken);
+            var handler = producer ? new Handler(method.Name, null) : Handler.Of(operation, model, cancellationToken);
             // MapHub<THub> copies the hub class's attributes to its endpoints, ahead of the caller's conventions.
             var hubLevel = method.Name == "MapHub" && operation.TargetMethod.TypeArguments.FirstOrDefault() is INamedTypeSymbol hub
                 ? Declarations.OfClass(hub)

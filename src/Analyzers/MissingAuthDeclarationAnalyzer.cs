@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using Declarative.Auth.Analysis;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
