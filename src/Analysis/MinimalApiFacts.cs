@@ -34,23 +34,14 @@ namespace Declarative.Auth.Analysis
             if (!producer && callSitesAreRows && WrapperOf(operation, model, cancellationToken) is not null)
                 return null;
 
-            // Pattern.
-            string? pattern;
-            var patternKnown = true;
-            if (Argument(operation, "pattern") is { } patternArgument)
-            {
-                pattern = patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
-                patternKnown = pattern is not null;
-            }
-            else
-            {
-                pattern = method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
-                    : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
-                    : null;
-                patternKnown = pattern is not null;
-            }
+            // Pattern: null when not a constant.
+            var pattern = Argument(operation, "pattern") is { } patternArgument
+                ? patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null
+                : method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
+                : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
+                : null;
             var expansion = IsIdentityApi(method) ? ProducerExpansion.IdentityApi
-                : method.Name == "MapHub" && patternKnown ? ProducerExpansion.Hub
+                : method.Name == "MapHub" && pattern is not null ? ProducerExpansion.Hub
                 : ProducerExpansion.None;
 
             // HTTP methods.
@@ -67,7 +58,7 @@ namespace Declarative.Auth.Analysis
                 ? Declarations.OfClass(hub)
                 : Declarations.Level.None;
             var endpointLevel = FluentAfter(invocation, operation.Type, model, cancellationToken);
-            return Endpoint(httpMethods, patternKnown ? pattern : null, ResolveGroups(receiver, model, cancellationToken), handler, hubLevel, endpointLevel, invocation)
+            return Endpoint(httpMethods, pattern, ResolveGroups(receiver, model, cancellationToken), handler, hubLevel, endpointLevel, invocation)
                 with { Expansion = expansion };
         }
 
@@ -185,9 +176,8 @@ namespace Declarative.Auth.Analysis
                         : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(declared, reach));
                 }).Distinct();
             }
-            if (helper is null)
-                return new[] { row with { ReturnedGroupLevel = null } };
-            return Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(row with { ReturnedGroupLevel = null }, reach)).Distinct();
+            var plain = row with { ReturnedGroupLevel = null };
+            return helper is null ? new[] { plain } : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(plain, reach)).Distinct();
         }
 
         /// <summary>The row with what one path of callers passes in for its builder parameter: their levels first, their prefix.</summary>
@@ -214,8 +204,7 @@ namespace Declarative.Auth.Analysis
             var endpointLevel = new Declarations.Level();
             // Only when the pattern is the wrapper's parameter: otherwise the Map call inside is the row (call sites give its prefix).
             if (WrappedMap(wrapper, model, endpointLevel, cancellationToken) is not { } map
-                || Unwrap(Argument(map, "pattern")?.Value) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
-                || !SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, wrapper))
+                || ParameterOf(Argument(map, "pattern")?.Value, wrapper) is null)
                 return null;
             var bindings = Bind(operation, new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default));
             var mapMethod = map.TargetMethod.ReducedFrom ?? map.TargetMethod;
@@ -243,9 +232,7 @@ namespace Declarative.Auth.Analysis
                 || (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).ContainingType?.ToDisplayString() != "Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions")
                 return null;
             var levels = GroupLevels(ResolveGroups(Receiver(operation), model, cancellationToken));
-            var own = new Declarations.Level();
-            CollectFluentUpwards(invocation, operation.Type, model, own, cancellationToken);
-            levels.Add(own.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+            levels.Add(FluentAfter(invocation, operation.Type, model, cancellationToken).ToModel(isMethod: false, DeclarationLevel.Endpoint));
             return new ControllerConventionsModel(levels.ToEquatableArray());
         }
 
@@ -658,9 +645,7 @@ namespace Declarative.Auth.Analysis
         /// </summary>
         internal static bool ReturnsParameter(IMethodSymbol method, int ordinal, SemanticModel model, CancellationToken cancellationToken)
             => !method.ReturnsVoid && ReturnedBuilder(method, model, cancellationToken) is { } returned
-               && Origin(returned, out _) is IParameterReferenceOperation { Parameter: var parameter }
-               && parameter.Ordinal == ordinal
-               && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition);
+               && ParameterOf(Origin(returned, out _), method)?.Ordinal == ordinal;
 
         /// <summary><c>app.UseEndpoints(endpoints => ...)</c>: the callback's builder is the application's.</summary>
         private static bool IsUseEndpointsCallback(IParameterSymbol parameter, CancellationToken cancellationToken)

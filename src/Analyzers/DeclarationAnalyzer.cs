@@ -107,7 +107,7 @@ namespace Declarative.Auth.Analyzers
                 else if (type.ToDisplayString() == PermissionScopes.AttributeName && positional.Count > 0)
                 {
                     var first = positional[0];
-                    if (Constant(first.Expression, First()) is { HasValue: true, Value: var value } && !ScopeText.IsValid(value as string))
+                    if (Constant(first.Expression, First()) is { HasValue: true, Value: var value } && !Rules.PermissionText.IsValidScope(value as string))
                         ReportMalformed(context.ReportDiagnostic, first.Expression, value as string ?? string.Empty);
                 }
             }
@@ -297,7 +297,7 @@ namespace Declarative.Auth.Analyzers
                 }
                 if (!scope.HasValue || scope.Value is not string value)
                     return;
-                if (!ScopeText.IsValid(value))
+                if (!Rules.PermissionText.IsValidScope(value))
                 {
                     ReportMalformed(report, declaration.ScopeSyntax!, value);
                     return;

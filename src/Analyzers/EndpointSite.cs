@@ -121,13 +121,10 @@ namespace Declarative.Auth.Analyzers
         /// </summary>
         public Location? DeclarationOf(CancellationToken ct, params DeclarationItemKind[] kinds)
         {
-            if (Handler is not null)
+            for (var method = Handler; method is not null; method = method.OverriddenMethod)
             {
-                for (var method = Handler; method is not null; method = method.OverriddenMethod)
-                {
-                    if (AttributeOf(method.GetAttributes(), kinds, ct) is { } attribute)
-                        return attribute;
-                }
+                if (AttributeOf(method.GetAttributes(), kinds, ct) is { } attribute)
+                    return attribute;
             }
             if (Invocation is not null)
             {
@@ -148,14 +145,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         private static Location? AttributeOf(IEnumerable<AttributeData> attributes, DeclarationItemKind[] kinds, CancellationToken ct)
-        {
-            foreach (var attribute in attributes)
-            {
-                if (EndpointRules.KindOf(attribute.AttributeClass) is { } kind && Array.IndexOf(kinds, kind) >= 0
-                    && attribute.ApplicationSyntaxReference?.GetSyntax(ct) is { } syntax)
-                    return syntax.GetLocation();
-            }
-            return null;
-        }
+            => attributes.Where(a => EndpointRules.KindOf(a.AttributeClass) is { } kind && Array.IndexOf(kinds, kind) >= 0)
+                .Select(a => a.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation()).FirstOrDefault(l => l is not null);
     }
 }

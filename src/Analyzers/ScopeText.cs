@@ -13,8 +13,6 @@ namespace Declarative.Auth.Analyzers
         /// <summary>Diagnostic property: the scope a code fix writes instead.</summary>
         public const string SuggestionProperty = "Suggestion";
 
-        public static bool IsValid(string? scope) => Rules.PermissionText.IsValidScope(scope);
-
         /// <summary>
         /// A valid scope close to <paramref name="text"/>: lowercased, other characters as '-', leading non-letters dropped;
         /// <paramref name="whenEmpty"/> when nothing is left.
