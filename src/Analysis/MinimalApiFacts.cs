@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using Declarative.Auth.Rules;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -36,23 +34,14 @@ namespace Declarative.Auth.Analysis
             if (!producer && callSitesAreRows && WrapperOf(operation, model, cancellationToken) is not null)
                 return null;
 
-            // Pattern.
-            string? pattern;
-            var patternKnown = true;
-            if (Argument(operation, "pattern") is { } patternArgument)
-            {
-                pattern = patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
-                patternKnown = pattern is not null;
-            }
-            else
-            {
-                pattern = method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
-                    : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
-                    : null;
-                patternKnown = pattern is not null;
-            }
+            // Pattern: null when not a constant.
+            var pattern = Argument(operation, "pattern") is { } patternArgument
+                ? patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null
+                : method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
+                : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
+                : null;
             var expansion = IsIdentityApi(method) ? ProducerExpansion.IdentityApi
-                : method.Name == "MapHub" && patternKnown ? ProducerExpansion.Hub
+                : method.Name == "MapHub" && pattern is not null ? ProducerExpansion.Hub
                 : ProducerExpansion.None;
 
             // HTTP methods.
@@ -63,13 +52,13 @@ namespace Declarative.Auth.Analysis
                 : method.Name == "MapMethods" && HttpMethodsArgument(operation) is { } given ? given.Distinct().OrderBy(m => m, System.StringComparer.Ordinal).ToArray()
                 : System.Array.Empty<string>();
 
-            var handler = producer ? new Handler(method.Name, null, null) : Handler.Of(operation, model, cancellationToken);
+            var handler = producer ? new Handler(method.Name, null) : Handler.Of(operation, model, cancellationToken);
             // MapHub<THub> copies the hub class's attributes to its endpoints, ahead of the caller's conventions.
             var hubLevel = method.Name == "MapHub" && operation.TargetMethod.TypeArguments.FirstOrDefault() is INamedTypeSymbol hub
                 ? Declarations.OfClass(hub)
                 : Declarations.Level.None;
             var endpointLevel = FluentAfter(invocation, operation.Type, model, cancellationToken);
-            return Endpoint(httpMethods, patternKnown ? pattern : null, ResolveGroups(receiver, model, cancellationToken), handler, hubLevel, endpointLevel, invocation)
+            return Endpoint(httpMethods, pattern, ResolveGroups(receiver, model, cancellationToken), handler, hubLevel, endpointLevel, invocation)
                 with { Expansion = expansion };
         }
 
@@ -187,9 +176,8 @@ namespace Declarative.Auth.Analysis
                         : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(declared, reach));
                 }).Distinct();
             }
-            if (helper is null)
-                return new[] { row with { ReturnedGroupLevel = null } };
-            return Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(row with { ReturnedGroupLevel = null }, reach)).Distinct();
+            var plain = row with { ReturnedGroupLevel = null };
+            return helper is null ? new[] { plain } : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(plain, reach)).Distinct();
         }
 
         /// <summary>The row with what one path of callers passes in for its builder parameter: their levels first, their prefix.</summary>
@@ -216,8 +204,7 @@ namespace Declarative.Auth.Analysis
             var endpointLevel = new Declarations.Level();
             // Only when the pattern is the wrapper's parameter: otherwise the Map call inside is the row (call sites give its prefix).
             if (WrappedMap(wrapper, model, endpointLevel, cancellationToken) is not { } map
-                || Unwrap(Argument(map, "pattern")?.Value) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
-                || !SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, wrapper))
+                || ParameterOf(Argument(map, "pattern")?.Value, wrapper) is null)
                 return null;
             var bindings = Bind(operation, new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default));
             var mapMethod = map.TargetMethod.ReducedFrom ?? map.TargetMethod;
@@ -245,9 +232,7 @@ namespace Declarative.Auth.Analysis
                 || (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).ContainingType?.ToDisplayString() != "Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions")
                 return null;
             var levels = GroupLevels(ResolveGroups(Receiver(operation), model, cancellationToken));
-            var own = new Declarations.Level();
-            CollectFluentUpwards(invocation, operation.Type, model, own, cancellationToken);
-            levels.Add(own.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+            levels.Add(FluentAfter(invocation, operation.Type, model, cancellationToken).ToModel(isMethod: false, DeclarationLevel.Endpoint));
             return new ControllerConventionsModel(levels.ToEquatableArray());
         }
 
@@ -662,9 +647,7 @@ namespace Declarative.Auth.Analysis
         /// </summary>
         internal static bool ReturnsParameter(IMethodSymbol method, int ordinal, SemanticModel model, CancellationToken cancellationToken)
             => !method.ReturnsVoid && ReturnedBuilder(method, model, cancellationToken) is { } returned
-               && Origin(returned, out _) is IParameterReferenceOperation { Parameter: var parameter }
-               && parameter.Ordinal == ordinal
-               && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition);
+               && ParameterOf(Origin(returned, out _), method)?.Ordinal == ordinal;
 
         /// <summary><c>app.UseEndpoints(endpoints => ...)</c>: the callback's builder is the application's.</summary>
         private static bool IsUseEndpointsCallback(IParameterSymbol parameter, CancellationToken cancellationToken)

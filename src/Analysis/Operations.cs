@@ -33,6 +33,19 @@ namespace Declarative.Auth.Analysis
             }
         }
 
+        /// <summary>The operation with the conversions and parentheses around it: the value its parent uses.</summary>
+        public static IOperation Outermost(IOperation operation)
+        {
+            while (operation.Parent is IConversionOperation or IParenthesizedOperation)
+                operation = operation.Parent;
+            return operation;
+        }
+
+        /// <summary>The parameter of <paramref name="method"/> (its definition) that <paramref name="value"/> reads; null otherwise.</summary>
+        public static IParameterSymbol? ParameterOf(IOperation? value, IMethodSymbol method)
+            => Unwrap(value) is IParameterReferenceOperation { Parameter: var parameter }
+               && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition) ? parameter : null;
+
         /// <summary>The builder an extension (or instance) call is made on.</summary>
         public static IOperation? Receiver(IInvocationOperation invocation)
         {
@@ -54,6 +67,10 @@ namespace Declarative.Auth.Analysis
             => call.Arguments.FirstOrDefault(a => a.Parameter is not null
                 && SymbolEqualityComparer.Default.Equals(a.Parameter.OriginalDefinition, parameter.OriginalDefinition));
 
+        /// <summary>The value an attribute gives its named argument (<c>[X(Name = "...")]</c>); null when not given.</summary>
+        public static object? NamedArgument(AttributeData attribute, string name)
+            => attribute.NamedArguments.FirstOrDefault(n => n.Key == name).Value.Value;
+
         /// <summary>The handler a Map call is given (MapGet's <c>handler</c>, Map's <c>requestDelegate</c>).</summary>
         public static IOperation? HandlerArgument(IInvocationOperation invocation)
             => (Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value;
@@ -68,12 +85,8 @@ namespace Declarative.Auth.Analysis
             var current = start;
             for (var i = 0; i < 64; i++)
             {
+                current = Outermost(current);
                 var parent = current.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
                 IInvocationOperation? next = parent switch
                 {
                     IArgumentOperation argument when argument.Parent is IInvocationOperation call && IsReceiverArgument(call, argument) => call,

@@ -96,42 +96,16 @@ namespace Declarative.Auth.Analysis
             return new ParameterBinding(parameter, BindingSource.Body, parameter.Name);
         }
 
-        private static string? NameOf(AttributeData attribute)
-        {
-            foreach (var named in attribute.NamedArguments)
-            {
-                if (named.Key == "Name" && named.Value.Value is string name && name.Length > 0)
-                    return name;
-            }
-            return null;
-        }
+        private static string? NameOf(AttributeData attribute) => Operations.NamedArgument(attribute, "Name") is string { Length: > 0 } name ? name : null;
 
         /// <summary>A type minimal APIs and MVC bind from one string: primitives, string, enums, and types with a static TryParse.</summary>
         public static bool IsSimple(ITypeSymbol type)
         {
             if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
                 type = nullable.TypeArguments[0];
-            if (type.TypeKind == TypeKind.Enum)
+            // System_Boolean .. System_String: bool, char, the integer types, decimal, float, double and string.
+            if (type.TypeKind == TypeKind.Enum || type.SpecialType is (>= SpecialType.System_Boolean and <= SpecialType.System_String) or SpecialType.System_DateTime)
                 return true;
-            switch (type.SpecialType)
-            {
-                case SpecialType.System_String:
-                case SpecialType.System_Boolean:
-                case SpecialType.System_Char:
-                case SpecialType.System_Byte:
-                case SpecialType.System_SByte:
-                case SpecialType.System_Int16:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_Single:
-                case SpecialType.System_Double:
-                case SpecialType.System_Decimal:
-                case SpecialType.System_DateTime:
-                    return true;
-            }
             return type.ToDisplayString() == "System.Uri" || HasStaticMethod(type, "TryParse");
         }
 

@@ -141,36 +141,25 @@ namespace Declarative.Auth.Analyzers
                 if (DeclarationOf(call) != DeclarationKind.AllowAnonymous)
                     continue;
                 Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call), "on the same builder",
-                    later.Contains(call) ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time", "call");
+                    Effect(anonymousLater: later.Contains(call)), "call");
                 return;
             }
 
             // The same builder through a local: group.RequireKey(...); ... group.AllowAnonymous();
             // or var group = app.MapGroup("/x").RequireKey(...); ... group.AllowAnonymous();
-            ILocalSymbol? holder = (root as ILocalReferenceOperation)?.Local;
-            if (holder is null)
-            {
-                IOperation end = later.Count > 0 ? later[later.Count - 1] : invocation;
-                var parent = end.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                    parent = parent.Parent;
-                if (parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
-                    holder = declarator.Symbol;
-            }
+            var holder = (root as ILocalReferenceOperation)?.Local
+                ?? (Operations.Outermost(later.Count > 0 ? later[later.Count - 1] : invocation).Parent
+                    is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null);
             if (holder is not null)
             {
-                var local = holder;
-                foreach (var other in UsesOf(local, model, ct))
+                foreach (var other in UsesOf(holder, model, ct))
                 {
                     foreach (var call in Operations.Downstream(other).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)))
                     {
                         if (DeclarationOf(call) != DeclarationKind.AllowAnonymous)
                             continue;
-                        var laterInSource = call.Syntax.SpanStart > invocation.Syntax.SpanStart;
                         Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call),
-                            $"on the same builder '{local.Name}'",
-                            laterInSource ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time",
-                            "call");
+                            $"on the same builder '{holder.Name}'", Effect(anonymousLater: call.Syntax.SpanStart > invocation.Syntax.SpanStart), "call");
                         return;
                     }
                 }
@@ -235,6 +224,9 @@ namespace Declarative.Auth.Analyzers
                 _ => DeclarationKind.RequiresKey,
             }).FirstOrDefault();
         }
+
+        private static string Effect(bool anonymousLater)
+            => anonymousLater ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time";
 
         private static string DescribeCall(IInvocationOperation invocation)
         {

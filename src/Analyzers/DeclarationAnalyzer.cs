@@ -46,7 +46,7 @@ namespace Declarative.Auth.Analyzers
                 var types = new KnownTypes(start.Compilation);
                 var catalog = ScopeText.Catalog(start.Compilation);
                 var names = AttributeNameFilter.For(start.Compilation,
-                    new[] { EndpointRules.RequiresKeyAttribute, ScopeText.PermissionScopeAttribute }, start.CancellationToken);
+                    new[] { EndpointRules.RequiresKeyAttribute, PermissionScopes.AttributeName }, start.CancellationToken);
                 var state = new State(types, catalog, names);
                 if (types.RequiresKeyAttribute is not null)
                 {
@@ -104,10 +104,10 @@ namespace Declarative.Auth.Analyzers
                     var constant = scope is null ? default : Constant(scope, named is { Key: not null } n ? n.Value : null);
                     Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope, syntax.GetLocation(), Fluent: false));
                 }
-                else if (type.ToDisplayString() == ScopeText.PermissionScopeAttribute && positional.Count > 0)
+                else if (type.ToDisplayString() == PermissionScopes.AttributeName && positional.Count > 0)
                 {
                     var first = positional[0];
-                    if (Constant(first.Expression, First()) is { HasValue: true, Value: var value } && !ScopeText.IsValid(value as string))
+                    if (Constant(first.Expression, First()) is { HasValue: true, Value: var value } && !Rules.PermissionText.IsValidScope(value as string))
                         ReportMalformed(context.ReportDiagnostic, first.Expression, value as string ?? string.Empty);
                 }
             }
@@ -297,7 +297,7 @@ namespace Declarative.Auth.Analyzers
                 }
                 if (!scope.HasValue || scope.Value is not string value)
                     return;
-                if (!ScopeText.IsValid(value))
+                if (!Rules.PermissionText.IsValidScope(value))
                 {
                     ReportMalformed(report, declaration.ScopeSyntax!, value);
                     return;

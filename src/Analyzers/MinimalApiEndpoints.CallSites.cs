@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using Declarative.Auth.Analysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -59,8 +57,7 @@ namespace Declarative.Auth.Analyzers
                 return false;
             var builderKey = Enumerable.Range(0, helper.Parameters.Length).Select(i => MinimalApiFacts.ParameterKey(helper, i))
                 .FirstOrDefault(k => k == facts.ReceiverParameter);
-            var handlerParameter = Unwrap(HandlerArgument(invocation)) is IParameterReferenceOperation p
-                && SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol.OriginalDefinition, helper) ? p.Parameter : null;
+            var handlerParameter = ParameterOf(HandlerArgument(invocation), helper);
             // The endpoint's builder, or the group it is mapped on, is what the helper returns (decided by MinimalApiFacts,
             // as for the table's rows): what a caller chains on the result declares it.
             var returned = !helper.ReturnsVoid && (FlowsToReturn(invocation) || facts.ReturnedGroupLevel is not null
@@ -82,7 +79,7 @@ namespace Declarative.Auth.Analyzers
                 if (handlerParameter is not null && ArgumentFor(call, handlerParameter) is { } passed)
                 {
                     var passedHandler = Analysis.Handler.Resolve(passed.Value, siteModel, ct);
-                    if (passedHandler.Method is not null && Declarations.Declares(new[] { Declarations.OfMethod(passedHandler.Method).ToModel(true, DeclarationLevel.Handler) }))
+                    if (passedHandler.Method is { } passedMethod && Declarations.OfMethod(passedMethod).Items.Any(i => Declarations.Declares(i.Kind)))
                         continue;
                     if (call.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree)
                         siteHandler = passedHandler;
@@ -124,22 +121,13 @@ namespace Declarative.Auth.Analyzers
                     return false;
                 last = call;
             }
-            var parent = last.Parent;
-            while (parent is IConversionOperation or IParenthesizedOperation)
-            {
-                last = parent;
-                parent = parent.Parent;
-            }
-            return parent is IReturnOperation returned && ReferenceEquals(returned.ReturnedValue, last);
+            last = Outermost(last);
+            return last.Parent is IReturnOperation returned && ReferenceEquals(returned.ReturnedValue, last);
         }
 
         /// <summary>The caller's constant for the route pattern when the helper passes its own parameter on.</summary>
         private static string? StringParameterAt(IInvocationOperation invocation, IInvocationOperation call, IMethodSymbol helper)
-        {
-            if (Unwrap(Argument(invocation, "pattern")?.Value) is not IParameterReferenceOperation parameter
-                || !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, helper))
-                return null;
-            return ArgumentFor(call, parameter.Parameter)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
-        }
+            => ParameterOf(Argument(invocation, "pattern")?.Value, helper) is { } parameter
+               && ArgumentFor(call, parameter)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
     }
 }

@@ -1,10 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Declarative.Auth.Analysis;
-using Declarative.Auth.Rules;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -36,14 +34,15 @@ namespace Declarative.Auth.Analyzers
                 return;
             var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
             var map = EndpointRules.IsMapEndpointMethod(method);
-            var library = !map && !EndpointRules.IsOtherEndpointMethod(method) && EndpointRules.IsLibraryProducer(method);
+            var other = !map && EndpointRules.IsOtherEndpointMethod(method);
+            var library = !map && !other && EndpointRules.IsLibraryProducer(method);
             // A source wrapper returning a Map call's builder is judged at each of its calls (its facts are that call's row).
-            if (!map && !library && !EndpointRules.IsOtherEndpointMethod(method) && method.DeclaringSyntaxReferences.IsEmpty)
+            if (!map && !library && !other && method.DeclaringSyntaxReferences.IsEmpty)
                 return;
             var ct = context.CancellationToken;
             if (!map && !method.DeclaringSyntaxReferences.IsEmpty)
                 AnalyzeCallSite(context, invocation, method.OriginalDefinition);
-            if (!map && !library && !EndpointRules.IsOtherEndpointMethod(method) && !method.Name.StartsWith("Map", StringComparison.Ordinal))
+            if (!map && !library && !other && !method.Name.StartsWith("Map", StringComparison.Ordinal))
                 return;
             if (FactsOf(invocation, model, ct) is not { } facts)
                 return;
@@ -120,12 +119,9 @@ namespace Declarative.Auth.Analyzers
                     return true;
                 for (var current = type; current is not null; current = current.BaseType)
                 {
-                    foreach (var member in current.GetMembers())
-                    {
-                        if (member is IMethodSymbol m && string.Equals(m.Name, action, StringComparison.OrdinalIgnoreCase)
-                            && EndpointRules.DeclarationOf(m) != DeclarationKind.None)
-                            return true;
-                    }
+                    if (current.GetMembers().OfType<IMethodSymbol>().Any(m => string.Equals(m.Name, action, StringComparison.OrdinalIgnoreCase)
+                            && EndpointRules.DeclarationOf(m) != DeclarationKind.None))
+                        return true;
                 }
             }
             return false;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using Declarative.Auth.Analysis;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
@@ -82,22 +81,20 @@ namespace Declarative.Auth.Analyzers
     {
         public KnownTypes(Compilation compilation)
         {
-            EndpointRouteBuilder = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
-            ControllerBase = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase");
+            HasRouting = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder") is not null;
+            HasMvc = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase") is not null;
             RequiresKeyAttribute = compilation.GetTypeByMetadataName(EndpointRules.RequiresKeyAttribute);
         }
 
-        public INamedTypeSymbol? EndpointRouteBuilder { get; }
-        public INamedTypeSymbol? ControllerBase { get; }
         public INamedTypeSymbol? RequiresKeyAttribute { get; }
 
         /// <summary>Minimal APIs are possible: ASP.NET Core routing is referenced.</summary>
-        public bool HasRouting => EndpointRouteBuilder is not null;
+        public bool HasRouting { get; }
 
         /// <summary>
         /// Controllers are possible: MVC is referenced. Without it a class that merely ends in "Controller" is
         /// no endpoint, and reporting its methods would be a false positive.
         /// </summary>
-        public bool HasMvc => ControllerBase is not null;
+        public bool HasMvc { get; }
     }
 }
