@@ -20,18 +20,7 @@ namespace Declarative.Auth.Analysis
         private const int MaxDepth = 16;
 
         /// <summary>What reaches a parameter along one path of calls: the full prefix (null when not known) and the levels, outer → inner.</summary>
-        internal sealed class Reach
-        {
-            public Reach(string? prefix, IEnumerable<LevelModel> levels)
-            {
-                Prefix = prefix;
-                Levels = levels.ToList();
-            }
-
-            public string? Prefix { get; }
-
-            public IReadOnlyList<LevelModel> Levels { get; }
-        }
+        internal sealed record Reach(string? Prefix, IReadOnlyList<LevelModel> Levels);
 
         /// <summary>The source method (or local function) a node sits in, through lambdas; null outside one.</summary>
         public static IMethodSymbol? Enclosing(SyntaxNode node, SemanticModel model, CancellationToken ct)
@@ -85,7 +74,7 @@ namespace Declarative.Auth.Analysis
             {
                 return Reaching(caller, parent, model, ct).Select(outer => new Reach(
                     outer.Prefix is null || !site.PrefixConstant ? null : Routes.CombineGroup(outer.Prefix, site.Prefix),
-                    outer.Levels.Concat(site.Levels)));
+                    outer.Levels.Concat(site.Levels).ToList()));
             }
             return new[] { new Reach(null, site.Levels) };
         }

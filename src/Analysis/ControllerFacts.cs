@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Declarative.Auth.Shared;
@@ -162,18 +163,8 @@ namespace Declarative.Auth.Analysis
             {
                 foreach (var attribute in type.GetAttributes())
                 {
-                    if (attribute.AttributeClass?.ToDisplayString() != "System.AttributeUsageAttribute")
-                        continue;
-                    var inherited = true;
-                    var allowMultiple = false;
-                    foreach (var named in attribute.NamedArguments)
-                    {
-                        if (named.Key == "Inherited" && named.Value.Value is bool i)
-                            inherited = i;
-                        else if (named.Key == "AllowMultiple" && named.Value.Value is bool m)
-                            allowMultiple = m;
-                    }
-                    return (inherited, allowMultiple);
+                    if (attribute.AttributeClass?.ToDisplayString() == "System.AttributeUsageAttribute")
+                        return (Operations.NamedArgument(attribute, "Inherited") as bool? ?? true, Operations.NamedArgument(attribute, "AllowMultiple") as bool? ?? false);
                 }
             }
             return (true, false);
@@ -274,19 +265,13 @@ namespace Declarative.Auth.Analysis
                     }
                     if (name == "Microsoft.AspNetCore.Mvc.AcceptVerbsAttribute")
                     {
+                        // AcceptVerbs(string method) or AcceptVerbs(params string[] methods).
                         foreach (var argument in attribute.ConstructorArguments)
                         {
-                            if (argument.Kind == TypedConstantKind.Array)
+                            foreach (var value in argument.Kind == TypedConstantKind.Array ? argument.Values : ImmutableArray.Create(argument))
                             {
-                                foreach (var value in argument.Values)
-                                {
-                                    if (value.Value is string verb)
-                                        methods.Add(verb.ToUpperInvariant());
-                                }
-                            }
-                            else if (argument.Value is string verb)
-                            {
-                                methods.Add(verb.ToUpperInvariant());
+                                if (value.Value is string verb)
+                                    methods.Add(verb.ToUpperInvariant());
                             }
                         }
                         break;
@@ -303,12 +288,9 @@ namespace Declarative.Auth.Analysis
         /// <summary>The template given to the attribute's constructor parameter named <c>template</c>.</summary>
         private static Template TemplateOf(AttributeData attribute)
         {
-            foreach (var named in attribute.NamedArguments)
-            {
-                // [AcceptVerbs("GET", Route = "...")] names its template with a property.
-                if (named.Key == "Route" && named.Value.Value is string route)
-                    return new Template(route, Known: true);
-            }
+            // [AcceptVerbs("GET", Route = "...")] names its template with a property.
+            if (Operations.NamedArgument(attribute, "Route") is string route)
+                return new Template(route, Known: true);
             var constructor = attribute.AttributeConstructor;
             if (constructor is null)
                 return new Template(null, Known: false);

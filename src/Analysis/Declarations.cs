@@ -52,6 +52,12 @@ namespace Declarative.Auth.Analysis
                 => new LevelModel(_items.Select(i => new ItemModel(i.Kind, i.Value)).ToEquatableArray(), isMethod, where);
         }
 
+        /// <summary>A key, AllowAnonymous or RequireAuthorization declares an endpoint; workspace scoping and [OrAuthorization] alone do not.</summary>
+        public static bool Declares(DeclarationItemKind kind) => kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+
+        /// <summary>Any level declares (<see cref="Declares(DeclarationItemKind)"/>).</summary>
+        public static bool Declares(IEnumerable<LevelModel> levels) => levels.Any(l => l.Items.Any(i => Declares(i.Kind)));
+
         /// <summary>The shared precedence rule (<see cref="DeclarationPrecedence"/>) over an endpoint's levels, outer → inner.</summary>
         public static ResolvedDeclaration Resolve(IEnumerable<LevelModel> levels)
             => DeclarationPrecedence.Resolve(levels.Select(l => new DeclarationLevelItems(l.Items.Select(i => new DeclarationItem(i.Kind, i.Value)).ToList(), l.IsMethod)).ToList());
@@ -67,7 +73,7 @@ namespace Declarative.Auth.Analysis
             if (FluentItem(call, original) is { } fluent)
             {
                 level.Add(fluent);
-                return fluent.Kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+                return Declares(fluent.Kind);
             }
             if (original.Name != "WithMetadata" || !EndpointRules.HasFullName(original.ContainingNamespace, "Microsoft.AspNetCore.Builder"))
                 return false;
@@ -85,11 +91,41 @@ namespace Declarative.Auth.Analysis
                     if (EndpointRules.KindOf(item?.Type) is not { } itemKind)
                         continue;
                     level.Add(new DeclarationItem(itemKind, itemKind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
-                    declared |= itemKind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+                    declared |= Declares(itemKind);
                 }
             }
             return declared;
         }
+
+        /// <summary>
+        /// A convention adding auth metadata, <c>builder.Add(e => e.Metadata.Add(new AuthorizeAttribute { Policy = p }))</c>:
+        /// what RequireAuthorization does inside, written by hand (flowsynx/flowsynx's RequirePermissions).
+        /// </summary>
+        /// <returns>True when the convention declares something.</returns>
+        public static bool AddConvention(IInvocationOperation call, Level level)
+        {
+            if (call.TargetMethod.Name != "Add" || call.Instance is null || call.Arguments.Length != 1
+                || call.TargetMethod.Parameters[0].Type is not INamedTypeSymbol { Name: "Action", TypeArguments.Length: 1 } action
+                || !EndpointRules.HasFullName(action.TypeArguments[0], EndpointBuilder)
+                || Unwrap(call.Arguments[0].Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation convention })
+                return false;
+            var declared = false;
+            foreach (var add in convention.Body.Descendants().OfType<IInvocationOperation>())
+            {
+                if (add.TargetMethod.Name != "Add" || add.Arguments.Length != 1
+                    || add.Instance is not IPropertyReferenceOperation { Property.Name: "Metadata" } metadata
+                    || !EndpointRules.HasFullName(metadata.Property.ContainingType, EndpointBuilder))
+                    continue;
+                var item = Unwrap(add.Arguments[0].Value);
+                if (EndpointRules.KindOf(item.Type) is not { } kind)
+                    continue;
+                level.Add(new DeclarationItem(kind, kind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
+                declared |= kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+            }
+            return declared;
+        }
+
+        private const string EndpointBuilder = "Microsoft.AspNetCore.Builder.EndpointBuilder";
 
         /// <summary>Our fluent declarations and ASP.NET Core's RequireAuthorization/AllowAnonymous, as declaration items.</summary>
         private static DeclarationItem? FluentItem(IInvocationOperation call, IMethodSymbol original)

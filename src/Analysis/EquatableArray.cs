@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 
 namespace Declarative.Auth.Analysis
 {
@@ -26,20 +27,7 @@ namespace Declarative.Auth.Analysis
 
         public T this[int index] => AsImmutableArray()[index];
 
-        public bool Equals(EquatableArray<T> other)
-        {
-            var left = AsImmutableArray();
-            var right = other.AsImmutableArray();
-            if (left.Length != right.Length)
-                return false;
-            var comparer = EqualityComparer<T>.Default;
-            for (var i = 0; i < left.Length; i++)
-            {
-                if (!comparer.Equals(left[i], right[i]))
-                    return false;
-            }
-            return true;
-        }
+        public bool Equals(EquatableArray<T> other) => AsImmutableArray().SequenceEqual(other.AsImmutableArray());
 
         public override bool Equals(object? obj) => obj is EquatableArray<T> other && Equals(other);
 

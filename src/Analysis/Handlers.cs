@@ -6,23 +6,10 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Declarative.Auth.Analysis
 {
     /// <summary>An endpoint's handler: its display name and, when it is a lambda or method, the method (its attributes declare).</summary>
-    internal readonly struct Handler
+    internal readonly record struct Handler(string Name, IMethodSymbol? Method, SyntaxNode? Lambda = null)
     {
         public const string TargetLambda = "lambda";
         public const string TargetMethod = "method";
-
-        public Handler(string name, IMethodSymbol? method, SyntaxNode? lambda)
-        {
-            Name = name;
-            Method = method;
-            Lambda = lambda;
-        }
-
-        public string Name { get; }
-
-        public IMethodSymbol? Method { get; }
-
-        private SyntaxNode? Lambda { get; }
 
         /// <summary>The handler's method, lambda, or a local holding one (<paramref name="value"/> is the handler argument).</summary>
         public static Handler Resolve(IOperation? value, SemanticModel model, CancellationToken ct)
@@ -48,16 +35,20 @@ namespace Declarative.Auth.Analysis
                         value = Operations.InitializerOf(local.Local, model, ct);
                         continue;
                     case IParameterReferenceOperation parameter when depth == 0:
-                        return new Handler(parameter.Parameter.Name, null, null);
+                        return new Handler(parameter.Parameter.Name, null);
                     case IFieldReferenceOperation field when depth == 0:
-                        return new Handler(field.Field.ContainingType.Name + "." + field.Field.Name, null, null);
+                        return new Handler(field.Field.ContainingType.Name + "." + field.Field.Name, null);
                     case IPropertyReferenceOperation property when depth == 0:
-                        return new Handler(property.Property.ContainingType.Name + "." + property.Property.Name, null, null);
+                        return new Handler(property.Property.ContainingType.Name + "." + property.Property.Name, null);
                 }
                 break;
             }
-            return new Handler(name, null, null);
+            return new Handler(name, null);
         }
+
+        /// <summary>The handler of a Map call.</summary>
+        public static Handler Of(IInvocationOperation map, SemanticModel model, CancellationToken ct)
+            => Resolve(Operations.HandlerArgument(map), model, ct);
 
         /// <summary>Where a code fix puts the attribute (a lambda, or the method's name) and which of the two; null when it cannot carry one.</summary>
         public (Location Location, string Kind)? FixTarget(CancellationToken ct)

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using Declarative.Auth.Rules;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -36,23 +34,14 @@ namespace Declarative.Auth.Analysis
             if (!producer && callSitesAreRows && WrapperOf(operation, model, cancellationToken) is not null)
                 return null;
 
-            // Pattern.
-            string? pattern;
-            var patternKnown = true;
-            if (Argument(operation, "pattern") is { } patternArgument)
-            {
-                pattern = patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
-                patternKnown = pattern is not null;
-            }
-            else
-            {
-                pattern = method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
-                    : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
-                    : null;
-                patternKnown = pattern is not null;
-            }
+            // Pattern: null when not a constant.
+            var pattern = Argument(operation, "pattern") is { } patternArgument
+                ? patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null
+                : method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
+                : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
+                : null;
             var expansion = IsIdentityApi(method) ? ProducerExpansion.IdentityApi
-                : method.Name == "MapHub" && patternKnown ? ProducerExpansion.Hub
+                : method.Name == "MapHub" && pattern is not null ? ProducerExpansion.Hub
                 : ProducerExpansion.None;
 
             // HTTP methods.
@@ -63,50 +52,32 @@ namespace Declarative.Auth.Analysis
                 : method.Name == "MapMethods" && HttpMethodsArgument(operation) is { } given ? given.Distinct().OrderBy(m => m, System.StringComparer.Ordinal).ToArray()
                 : System.Array.Empty<string>();
 
-            // Handler and its own attributes.
-            var handlerArgument = Argument(operation, "handler") ?? Argument(operation, "requestDelegate");
-            var handler = producer ? new Handler(method.Name, null, null) : Handler.Resolve(handlerArgument?.Value, model, cancellationToken);
-            var (handlerName, handlerSymbol) = (handler.Name, handler.Method);
-            var handlerLevel = handlerSymbol is null ? Declarations.Level.None : Declarations.OfMethod(handlerSymbol);
+            var handler = producer ? new Handler(method.Name, null) : Handler.Of(operation, model, cancellationToken);
             // MapHub<THub> copies the hub class's attributes to its endpoints, ahead of the caller's conventions.
             var hubLevel = method.Name == "MapHub" && operation.TargetMethod.TypeArguments.FirstOrDefault() is INamedTypeSymbol hub
                 ? Declarations.OfClass(hub)
                 : Declarations.Level.None;
-
-            // The endpoint's own fluent chain.
-            var endpointLevel = new Declarations.Level();
-            CollectFluentUpwards(invocation, operation.Type, model, endpointLevel, cancellationToken);
-
-            // Enclosing groups.
-            var groups = ResolveGroups(receiver, model, cancellationToken);
-
-            // Outer → inner, as the metadata runs: groups, the handler's attributes, the endpoint's conventions.
-            var levels = GroupLevels(groups);
-            levels.Add(handlerLevel.ToModel(isMethod: true, DeclarationLevel.Handler));
-            if (hubLevel.Declares)
-                levels.Add(hubLevel.ToModel(isMethod: false, DeclarationLevel.Controller));
-            levels.Add(endpointLevel.ToModel(isMethod: false, DeclarationLevel.Endpoint));
-
-            return Endpoint(httpMethods, patternKnown ? pattern : null, groups, levels, handlerName, invocation) with { Expansion = expansion };
+            var endpointLevel = FluentAfter(invocation, operation.Type, model, cancellationToken);
+            return Endpoint(httpMethods, pattern, ResolveGroups(receiver, model, cancellationToken), handler, hubLevel, endpointLevel, invocation)
+                with { Expansion = expansion };
         }
 
         /// <summary>
-        /// The endpoint's facts: its route (the groups' prefixes, outer first, then the pattern; <see cref="RouteKind"/> says
-        /// how much is known) and, when mapped on a method's parameter, that parameter (its call sites give the prefix
+        /// The endpoint's facts: its levels (outer → inner, as the metadata runs: groups, the handler's attributes, a hub's,
+        /// the endpoint's own chain), its route (the groups' prefixes, outer first, then the pattern; <see cref="RouteKind"/>
+        /// says how much is known) and, when mapped on a method's parameter, that parameter (its call sites give the prefix
         /// and their groups' declarations).
         /// </summary>
-        private static EndpointModel Endpoint(IEnumerable<string> httpMethods, string? pattern, GroupChain groups, List<LevelModel> levels,
-            string handler, InvocationExpressionSyntax invocation)
+        private static EndpointModel Endpoint(IEnumerable<string> httpMethods, string? pattern, GroupChain groups, Handler handler,
+            Declarations.Level hubLevel, Declarations.Level endpointLevel, InvocationExpressionSyntax invocation)
         {
-            var combined = pattern ?? string.Empty;
-            var constant = pattern is not null;
-            foreach (var group in groups.Groups)
-            {
-                if (group.Prefix is null)
-                    constant = false;
-                else
-                    combined = Routes.CombineGroup(group.Prefix, combined);
-            }
+            var levels = GroupLevels(groups);
+            levels.Add((handler.Method is null ? Declarations.Level.None : Declarations.OfMethod(handler.Method)).ToModel(isMethod: true, DeclarationLevel.Handler));
+            if (hubLevel.Declares)
+                levels.Add(hubLevel.ToModel(isMethod: false, DeclarationLevel.Controller));
+            levels.Add(endpointLevel.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+            var combined = groups.Under(pattern ?? string.Empty, out var constant);
+            constant &= pattern is not null;
             var kind = !constant ? RouteKind.NotConstant : !groups.RootKnown ? RouteKind.PrefixUnknown : RouteKind.Constant;
             var nameToken = NameToken(invocation.Expression) ?? invocation.GetFirstToken();
             var returned = groups.Groups.FindIndex(g => g.ReturnedToCaller);
@@ -116,7 +87,7 @@ namespace Declarative.Auth.Analysis
                 pattern is null ? null : Routes.Rooted(combined),
                 kind,
                 levels.ToEquatableArray(),
-                handler,
+                handler.Name,
                 invocation.SyntaxTree.FilePath,
                 nameToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1)
             {
@@ -136,7 +107,7 @@ namespace Declarative.Auth.Analysis
                 if (current is ILocalReferenceOperation { Local: var local } && current.SemanticModel is { } own
                     && InitializerOf(local, own, cancellationToken) is { } initializer)
                 {
-                    UsesOf(local, local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), local.Type, own, cancellationToken).ReplayInto(level);
+                    UsesOf(local, own, cancellationToken)?.ReplayInto(level);
                     current = Unwrap(initializer);
                     continue;
                 }
@@ -205,9 +176,8 @@ namespace Declarative.Auth.Analysis
                         : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(declared, reach));
                 }).Distinct();
             }
-            if (helper is null)
-                return new[] { row with { ReturnedGroupLevel = null } };
-            return Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(row with { ReturnedGroupLevel = null }, reach)).Distinct();
+            var plain = row with { ReturnedGroupLevel = null };
+            return helper is null ? new[] { plain } : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(plain, reach)).Distinct();
         }
 
         /// <summary>The row with what one path of callers passes in for its builder parameter: their levels first, their prefix.</summary>
@@ -234,34 +204,21 @@ namespace Declarative.Auth.Analysis
             var endpointLevel = new Declarations.Level();
             // Only when the pattern is the wrapper's parameter: otherwise the Map call inside is the row (call sites give its prefix).
             if (WrappedMap(wrapper, model, endpointLevel, cancellationToken) is not { } map
-                || Unwrap(Argument(map, "pattern")?.Value) is not IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
-                || !SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, wrapper))
+                || ParameterOf(Argument(map, "pattern")?.Value, wrapper) is null)
                 return null;
-            var bindings = new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
-            foreach (var argument in operation.Arguments)
-            {
-                if (argument.Parameter is { } parameter)
-                    bindings[parameter.OriginalDefinition] = argument.Value;
-            }
+            var bindings = Bind(operation, new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default));
             var mapMethod = map.TargetMethod.ReducedFrom ?? map.TargetMethod;
             var pattern = ConstantString(Argument(map, "pattern")?.Value, bindings);
             var httpMethods = EndpointRules.MapMethods.TryGetValue(mapMethod.Name, out var implied) && implied is not null
                 ? new[] { implied }
                 : System.Array.Empty<string>();
-            var handlerValue = (Argument(map, "handler") ?? Argument(map, "requestDelegate"))?.Value;
+            var handlerValue = HandlerArgument(map);
             if (Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
                 && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
                 handlerValue = boundHandler;
-            var handler = Handler.Resolve(handlerValue, model, cancellationToken);
-            var (handlerName, handlerSymbol) = (handler.Name, handler.Method);
-            var handlerLevel = handlerSymbol is null ? Declarations.Level.None : Declarations.OfMethod(handlerSymbol);
             CollectFluentUpwards(invocation, operation.Type, model, endpointLevel, cancellationToken);
-            var groups = ResolveGroups(Receiver(map), model, cancellationToken, bindings);
-
-            var levels = GroupLevels(groups);
-            levels.Add(handlerLevel.ToModel(isMethod: true, DeclarationLevel.Handler));
-            levels.Add(endpointLevel.ToModel(isMethod: false, DeclarationLevel.Endpoint));
-            return Endpoint(httpMethods, pattern, groups, levels, handlerName, invocation);
+            return Endpoint(httpMethods, pattern, ResolveGroups(Receiver(map), model, cancellationToken, bindings), Handler.Resolve(handlerValue, model, cancellationToken),
+                Declarations.Level.None, endpointLevel, invocation);
         }
 
         private static bool IsIdentityApi(IMethodSymbol method)
@@ -275,29 +232,18 @@ namespace Declarative.Auth.Analysis
                 || (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).ContainingType?.ToDisplayString() != "Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions")
                 return null;
             var levels = GroupLevels(ResolveGroups(Receiver(operation), model, cancellationToken));
-            var own = new Declarations.Level();
-            CollectFluentUpwards(invocation, operation.Type, model, own, cancellationToken);
-            levels.Add(own.ToModel(isMethod: false, DeclarationLevel.Endpoint));
+            levels.Add(FluentAfter(invocation, operation.Type, model, cancellationToken).ToModel(isMethod: false, DeclarationLevel.Endpoint));
             return new ControllerConventionsModel(levels.ToEquatableArray());
         }
 
         /// <summary>What a call of a source helper passes for its route-builder <paramref name="parameter"/>: the prefix the builder carries there, its levels.</summary>
         public static CallSiteModel? CallSite(IInvocationOperation call, IParameterSymbol parameter, SemanticModel model, CancellationToken cancellationToken)
         {
-            var argument = call.Arguments.FirstOrDefault(a => a.Parameter is not null
-                && SymbolEqualityComparer.Default.Equals(a.Parameter.OriginalDefinition, parameter.OriginalDefinition));
+            var argument = ArgumentFor(call, parameter);
             if (argument is null || !IsRouteBuilder(parameter.Type))
                 return null;
             var chain = ResolveGroups(argument.Value, model, cancellationToken);
-            var prefix = string.Empty;
-            var constant = true;
-            foreach (var group in chain.Groups)
-            {
-                if (group.Prefix is null)
-                    constant = false;
-                else
-                    prefix = Routes.CombineGroup(group.Prefix, prefix);
-            }
+            var prefix = chain.Under(string.Empty, out var constant);
             var levels = GroupLevels(chain);
             // The helper hands the builder back: what the caller chains on the result declares it too.
             if (call.Syntax is InvocationExpressionSyntax node && ReturnsParameter(call.TargetMethod.ReducedFrom ?? call.TargetMethod, parameter.Ordinal, model, cancellationToken))
@@ -331,18 +277,13 @@ namespace Declarative.Auth.Analysis
             Declarations.Level level, CancellationToken cancellationToken)
         {
             var top = WalkUp(start, builderType, model, level, cancellationToken);
-            if (top.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
-                && model.GetDeclaredSymbol(declarator, cancellationToken) is ILocalSymbol local)
-            {
-                UsesOf(local, declarator, local.Type, model, cancellationToken).ReplayInto(level);
-            }
-            // RouteHandlerBuilder assigned; assigned = app.MapGet(...); assigned.RequireAuthorization();
-            else if (top.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } assignment && assignment.Right == top
-                     && model.GetSymbolInfo(name, cancellationToken).Symbol is ILocalSymbol assigned
-                     && assigned.DeclaringSyntaxReferences.Length == 1)
-            {
-                UsesOf(assigned, assigned.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), assigned.Type, model, cancellationToken).ReplayInto(level);
-            }
+            // `var endpoint = app.MapGet(...)`, or `RouteHandlerBuilder assigned; assigned = app.MapGet(...); assigned.RequireAuthorization();`
+            var local = top.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } ? model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol
+                : top.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } assignment && assignment.Right == top
+                    ? model.GetSymbolInfo(name, cancellationToken).Symbol as ILocalSymbol
+                : null;
+            if (local is not null)
+                UsesOf(local, model, cancellationToken)?.ReplayInto(level);
         }
 
         /// <summary>What the fluent calls on a call's result (and on a local it initializes) declare.</summary>
@@ -356,13 +297,18 @@ namespace Declarative.Auth.Analysis
         /// <summary>
         /// What is done with a local or parameter holding a builder: the fluent declarations made on it anywhere in
         /// its body, and whether it is assigned again. Computed once per symbol and semantic model: a Program.cs
-        /// with hundreds of endpoints on one group would otherwise rescan its body for every endpoint.
+        /// with hundreds of endpoints on one group would otherwise rescan its body for every endpoint. Null when the symbol
+        /// is not declared once in the model's tree.
         /// </summary>
-        private static Uses UsesOf(ISymbol symbol, SyntaxNode declaration, ITypeSymbol? builderType, SemanticModel model, CancellationToken cancellationToken)
+        private static Uses? UsesOf(ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
         {
+            if (symbol.DeclaringSyntaxReferences.Length != 1 || symbol.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not { } declaration
+                || declaration.SyntaxTree != model.SyntaxTree)
+                return null;
             var cache = s_uses.GetValue(model, static _ => new ConcurrentDictionary<ISymbol, Uses>(SymbolEqualityComparer.Default));
             if (cache.TryGetValue(symbol, out var cached))
                 return cached;
+            var builderType = symbol is ILocalSymbol local ? local.Type : ((IParameterSymbol)symbol).Type;
             var uses = new Uses();
             foreach (var reference in References(symbol, declaration, model, cancellationToken))
             {
@@ -408,9 +354,9 @@ namespace Declarative.Auth.Analysis
             t_helpers.Add(helper);
             try
             {
-                var uses = UsesOf(helper.Parameters[0], declaration, helper.Parameters[0].Type, helperModel, cancellationToken);
-                uses.ReplayInto(level);
-                return uses.Level.Declares;
+                var uses = UsesOf(helper.Parameters[0], helperModel, cancellationToken);
+                uses?.ReplayInto(level);
+                return uses is { Level.Declares: true };
             }
             finally
             {
@@ -428,9 +374,11 @@ namespace Declarative.Auth.Analysis
         {
             while (node.Parent is MemberAccessExpressionSyntax member && member.Expression == node
                    && member.Parent is InvocationExpressionSyntax outer && outer.Expression == member
-                   && model.GetOperation(outer, cancellationToken) is IInvocationOperation call
-                   && SymbolEqualityComparer.Default.Equals(call.Type, builderType) && !IsMapGroup(call.TargetMethod))
+                   && model.GetOperation(outer, cancellationToken) is IInvocationOperation call)
             {
+                // builder.Add(e => e.Metadata.Add(...)) returns void: a convention ends the chain.
+                if (Declarations.AddConvention(call, level) || !SymbolEqualityComparer.Default.Equals(call.Type, builderType) || IsMapGroup(call.TargetMethod))
+                    break;
                 AddFluentOrHelper(call, level, model, cancellationToken);
                 node = outer;
             }
@@ -453,26 +401,27 @@ namespace Declarative.Auth.Analysis
             }
         }
 
-        internal sealed class Group
-        {
-            public Group(string? prefix, Declarations.Level level)
-            {
-                Prefix = prefix;
-                Level = level;
-            }
-
-            /// <summary>The constant prefix; null when not constant.</summary>
-            public string? Prefix { get; }
-
-            public Declarations.Level Level { get; }
-
-            /// <summary>The method the endpoint is mapped in hands this group back: its callers' chains on the result declare it.</summary>
-            public bool ReturnedToCaller { get; set; }
-        }
+        /// <param name="Prefix">The constant prefix; null when not constant.</param>
+        /// <param name="ReturnedToCaller">The method the endpoint is mapped in hands this group back: its callers' chains on the result declare it.</param>
+        internal sealed record Group(string? Prefix, Declarations.Level Level, bool ReturnedToCaller = false);
 
         internal sealed class GroupChain
         {
             public List<Group> Groups { get; } = new List<Group>();
+
+            /// <summary><paramref name="pattern"/> under the groups' prefixes (inner first); <paramref name="constant"/> is false when one is not a constant (left out).</summary>
+            public string Under(string pattern, out bool constant)
+            {
+                constant = true;
+                foreach (var group in Groups)
+                {
+                    if (group.Prefix is null)
+                        constant = false;
+                    else
+                        pattern = Routes.CombineGroup(group.Prefix, pattern);
+                }
+                return pattern;
+            }
 
             /// <summary>True when the chain ends at the application itself, so the prefixes are complete.</summary>
             public bool RootKnown { get; set; }
@@ -521,7 +470,7 @@ namespace Declarative.Auth.Analysis
                         if (IsMapGroup(method))
                         {
                             var prefix = ConstantString(Argument(call, "prefix")?.Value, bindings);
-                            chain.Groups.Add(new Group(prefix, pending) { ReturnedToCaller = ownMethod && IsReturned(call, model, cancellationToken) });
+                            chain.Groups.Add(new Group(prefix, pending, ownMethod && IsReturned(call, model, cancellationToken)));
                             pending = new Declarations.Level();
                             current = next;
                             continue;
@@ -537,11 +486,7 @@ namespace Declarative.Auth.Analysis
                         if (call.Type is { } returnedType && IsRouteBuilder(returnedType) && visited.Add(method)
                             && ReturnedBuilder(method, model, cancellationToken) is { } returned)
                         {
-                            foreach (var argument in call.Arguments)
-                            {
-                                if (argument.Parameter is { } bound)
-                                    bindings[bound.OriginalDefinition] = argument.Value;
-                            }
+                            Bind(call, bindings);
                             ownMethod = false;
                             current = returned;
                             continue;
@@ -550,16 +495,13 @@ namespace Declarative.Auth.Analysis
                     }
                     case ILocalReferenceOperation localReference:
                     {
+                        // Assigned more than once: the prefix is not certain.
                         var local = localReference.Local;
-                        if (!visited.Add(local) || local.DeclaringSyntaxReferences.Length != 1
-                            || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer: { } initializer } declarator
-                            || declarator.SyntaxTree != model.SyntaxTree)
+                        if (!visited.Add(local) || InitializerOf(local, model, cancellationToken) is not { } initializer
+                            || UsesOf(local, model, cancellationToken) is not { Reassigned: false } uses)
                             return chain;
-                        var uses = UsesOf(local, declarator, local.Type, model, cancellationToken);
-                        if (uses.Reassigned)
-                            return chain; // assigned more than once: the prefix is not certain
                         uses.ReplayInto(pending);
-                        current = model.GetOperation(initializer.Value, cancellationToken);
+                        current = initializer;
                         continue;
                     }
                     case IParameterReferenceOperation parameterReference
@@ -573,12 +515,7 @@ namespace Declarative.Auth.Analysis
                         if (!chain.RootKnown && parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } owner)
                             chain.UnresolvedParameter = ParameterKey(owner, parameter.Ordinal);
                         // Fluent calls on the parameter inside its method declare what it holds (prefix unknown).
-                        if (parameter.DeclaringSyntaxReferences.Length == 1
-                            && parameter.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is { } declaration
-                            && declaration.SyntaxTree == model.SyntaxTree)
-                        {
-                            UsesOf(parameter, declaration, parameter.Type, model, cancellationToken).ReplayInto(pending);
-                        }
+                        UsesOf(parameter, model, cancellationToken)?.ReplayInto(pending);
                         if (pending.Declares)
                             chain.Groups.Add(new Group(string.Empty, pending));
                         return chain;
@@ -606,9 +543,7 @@ namespace Declarative.Auth.Analysis
                 var origin = Origin(value, out _);
                 for (var depth = 0; depth < MaxDepth && origin is ILocalReferenceOperation { Local: var local }; depth++)
                 {
-                    if (local.DeclaringSyntaxReferences.Length != 1 || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not { } declarator
-                        || declarator.SyntaxTree != model.SyntaxTree || UsesOf(local, declarator, local.Type, model, cancellationToken).Reassigned
-                        || InitializerOf(local, model, cancellationToken) is not { } initializer)
+                    if (UsesOf(local, model, cancellationToken) is not { Reassigned: false } || InitializerOf(local, model, cancellationToken) is not { } initializer)
                         break;
                     origin = Origin(initializer, out _);
                 }
@@ -619,6 +554,17 @@ namespace Declarative.Auth.Analysis
 
         private static readonly ConditionalWeakTable<SemanticModel, ConcurrentDictionary<SyntaxNode, bool>> s_returned =
             new ConditionalWeakTable<SemanticModel, ConcurrentDictionary<SyntaxNode, bool>>();
+
+        /// <summary>Adds what <paramref name="call"/> passes for each parameter of its method (defaults included) to <paramref name="bindings"/>.</summary>
+        private static Dictionary<IParameterSymbol, IOperation> Bind(IInvocationOperation call, Dictionary<IParameterSymbol, IOperation> bindings)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is { } parameter)
+                    bindings[parameter.OriginalDefinition] = argument.Value;
+            }
+            return bindings;
+        }
 
         /// <summary>A constant string, through helper parameters bound to constant arguments; null otherwise.</summary>
         private static string? ConstantString(IOperation? value, Dictionary<IParameterSymbol, IOperation> bindings)
@@ -701,9 +647,7 @@ namespace Declarative.Auth.Analysis
         /// </summary>
         internal static bool ReturnsParameter(IMethodSymbol method, int ordinal, SemanticModel model, CancellationToken cancellationToken)
             => !method.ReturnsVoid && ReturnedBuilder(method, model, cancellationToken) is { } returned
-               && Origin(returned, out _) is IParameterReferenceOperation { Parameter: var parameter }
-               && parameter.Ordinal == ordinal
-               && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition);
+               && ParameterOf(Origin(returned, out _), method)?.Ordinal == ordinal;
 
         /// <summary><c>app.UseEndpoints(endpoints => ...)</c>: the callback's builder is the application's.</summary>
         private static bool IsUseEndpointsCallback(IParameterSymbol parameter, CancellationToken cancellationToken)

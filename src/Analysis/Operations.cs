@@ -33,6 +33,19 @@ namespace Declarative.Auth.Analysis
             }
         }
 
+        /// <summary>The operation with the conversions and parentheses around it: the value its parent uses.</summary>
+        public static IOperation Outermost(IOperation operation)
+        {
+            while (operation.Parent is IConversionOperation or IParenthesizedOperation)
+                operation = operation.Parent;
+            return operation;
+        }
+
+        /// <summary>The parameter of <paramref name="method"/> (its definition) that <paramref name="value"/> reads; null otherwise.</summary>
+        public static IParameterSymbol? ParameterOf(IOperation? value, IMethodSymbol method)
+            => Unwrap(value) is IParameterReferenceOperation { Parameter: var parameter }
+               && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition) ? parameter : null;
+
         /// <summary>The builder an extension (or instance) call is made on.</summary>
         public static IOperation? Receiver(IInvocationOperation invocation)
         {
@@ -49,6 +62,19 @@ namespace Declarative.Auth.Analysis
         public static IArgumentOperation? Argument(IInvocationOperation invocation, string parameterName)
             => invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameterName);
 
+        /// <summary>The argument <paramref name="call"/> passes for <paramref name="parameter"/> (of its method's definition).</summary>
+        public static IArgumentOperation? ArgumentFor(IInvocationOperation call, IParameterSymbol parameter)
+            => call.Arguments.FirstOrDefault(a => a.Parameter is not null
+                && SymbolEqualityComparer.Default.Equals(a.Parameter.OriginalDefinition, parameter.OriginalDefinition));
+
+        /// <summary>The value an attribute gives its named argument (<c>[X(Name = "...")]</c>); null when not given.</summary>
+        public static object? NamedArgument(AttributeData attribute, string name)
+            => attribute.NamedArguments.FirstOrDefault(n => n.Key == name).Value.Value;
+
+        /// <summary>The handler a Map call is given (MapGet's <c>handler</c>, Map's <c>requestDelegate</c>).</summary>
+        public static IOperation? HandlerArgument(IInvocationOperation invocation)
+            => (Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value;
+
         /// <summary>The constant string passed for <paramref name="parameterName"/>; null when absent or not constant.</summary>
         public static string? StringArgument(IInvocationOperation invocation, string parameterName)
             => Argument(invocation, parameterName)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
@@ -59,12 +85,8 @@ namespace Declarative.Auth.Analysis
             var current = start;
             for (var i = 0; i < 64; i++)
             {
+                current = Outermost(current);
                 var parent = current.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = parent;
-                    parent = parent.Parent;
-                }
                 IInvocationOperation? next = parent switch
                 {
                     IArgumentOperation argument when argument.Parent is IInvocationOperation call && IsReceiverArgument(call, argument) => call,
@@ -130,16 +152,14 @@ namespace Declarative.Auth.Analysis
             return !original.IsStatic && SymbolEqualityComparer.Default.Equals(original.ReturnType, original.ContainingType);
         }
 
-        public static bool IsRouteBuilder(ITypeSymbol type)
-            => EndpointRules.HasFullName(type, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder")
-               || type.AllInterfaces.Any(i => EndpointRules.HasFullName(i, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder"));
+        public static bool IsRouteBuilder(ITypeSymbol type) => EndpointRules.Implements(type, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
 
         /// <summary>A route group (it can carry a declaration), as opposed to the app or another route builder.</summary>
         public static bool IsGroup(ITypeSymbol? type) => DerivesFrom(type, "Microsoft.AspNetCore.Routing.RouteGroupBuilder");
 
         public static bool IsApplication(ITypeSymbol? type) => DerivesFrom(type, "Microsoft.AspNetCore.Builder.WebApplication");
 
-        private static bool DerivesFrom(ITypeSymbol? type, string name)
+        public static bool DerivesFrom(ITypeSymbol? type, string name)
         {
             for (var current = type; current is not null; current = current.BaseType)
             {

@@ -22,25 +22,7 @@ namespace Declarative.Auth.Analysis
     }
 
     /// <summary>One parameter's binding: its source and the name it is read under (the attribute's Name, else its own).</summary>
-    internal readonly struct ParameterBinding
-    {
-        public ParameterBinding(IParameterSymbol parameter, BindingSource source, string name, AttributeData? attribute)
-        {
-            Parameter = parameter;
-            Source = source;
-            Name = name;
-            Attribute = attribute;
-        }
-
-        public IParameterSymbol Parameter { get; }
-
-        public BindingSource Source { get; }
-
-        public string Name { get; }
-
-        /// <summary>The [FromX] attribute that decided, or null when inferred.</summary>
-        public AttributeData? Attribute { get; }
-    }
+    internal readonly record struct ParameterBinding(IParameterSymbol Parameter, BindingSource Source, string Name);
 
     /// <summary>
     /// Handler and action parameter binding as ASP.NET Core infers it: an explicit [FromRoute]/[FromQuery]/[FromHeader]/
@@ -92,64 +74,38 @@ namespace Declarative.Auth.Analysis
                 if (type is null)
                     continue;
                 if (type.ToDisplayString() == "Microsoft.AspNetCore.Http.AsParametersAttribute")
-                    return new ParameterBinding(parameter, BindingSource.Unknown, parameter.Name, attribute);
+                    return new ParameterBinding(parameter, BindingSource.Unknown, parameter.Name);
                 foreach (var iface in type.AllInterfaces)
                 {
                     if (s_metadata.TryGetValue(iface.ToDisplayString(), out var source))
-                        return new ParameterBinding(parameter, source, NameOf(attribute) ?? parameter.Name, attribute);
+                        return new ParameterBinding(parameter, source, NameOf(attribute) ?? parameter.Name);
                 }
             }
             var parameterType = parameter.Type;
             if (s_special.Contains(parameterType.OriginalDefinition.ToDisplayString()))
-                return new ParameterBinding(parameter, BindingSource.Special, parameter.Name, null);
+                return new ParameterBinding(parameter, BindingSource.Special, parameter.Name);
             if (IsSimple(parameterType) || (parameterType is IArrayTypeSymbol array && IsSimple(array.ElementType)))
             {
                 var fromRoute = parameterType is not IArrayTypeSymbol && RouteParameters.Has(route, parameter.Name);
-                return new ParameterBinding(parameter, fromRoute ? BindingSource.Route : BindingSource.Query, parameter.Name, null);
+                return new ParameterBinding(parameter, fromRoute ? BindingSource.Route : BindingSource.Query, parameter.Name);
             }
             if (controller)
-                return new ParameterBinding(parameter, apiController ? BindingSource.Body : BindingSource.Unknown, parameter.Name, null);
+                return new ParameterBinding(parameter, apiController ? BindingSource.Body : BindingSource.Unknown, parameter.Name);
             if (parameterType.TypeKind == TypeKind.Interface || parameterType.IsAbstract || HasStaticMethod(parameterType, "BindAsync"))
-                return new ParameterBinding(parameter, parameterType.TypeKind == TypeKind.Interface ? BindingSource.Services : BindingSource.Unknown, parameter.Name, null);
-            return new ParameterBinding(parameter, BindingSource.Body, parameter.Name, null);
+                return new ParameterBinding(parameter, parameterType.TypeKind == TypeKind.Interface ? BindingSource.Services : BindingSource.Unknown, parameter.Name);
+            return new ParameterBinding(parameter, BindingSource.Body, parameter.Name);
         }
 
-        private static string? NameOf(AttributeData attribute)
-        {
-            foreach (var named in attribute.NamedArguments)
-            {
-                if (named.Key == "Name" && named.Value.Value is string name && name.Length > 0)
-                    return name;
-            }
-            return null;
-        }
+        private static string? NameOf(AttributeData attribute) => Operations.NamedArgument(attribute, "Name") is string { Length: > 0 } name ? name : null;
 
         /// <summary>A type minimal APIs and MVC bind from one string: primitives, string, enums, and types with a static TryParse.</summary>
         public static bool IsSimple(ITypeSymbol type)
         {
             if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
                 type = nullable.TypeArguments[0];
-            if (type.TypeKind == TypeKind.Enum)
+            // System_Boolean .. System_String: bool, char, the integer types, decimal, float, double and string.
+            if (type.TypeKind == TypeKind.Enum || type.SpecialType is (>= SpecialType.System_Boolean and <= SpecialType.System_String) or SpecialType.System_DateTime)
                 return true;
-            switch (type.SpecialType)
-            {
-                case SpecialType.System_String:
-                case SpecialType.System_Boolean:
-                case SpecialType.System_Char:
-                case SpecialType.System_Byte:
-                case SpecialType.System_SByte:
-                case SpecialType.System_Int16:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_Single:
-                case SpecialType.System_Double:
-                case SpecialType.System_Decimal:
-                case SpecialType.System_DateTime:
-                    return true;
-            }
             return type.ToDisplayString() == "System.Uri" || HasStaticMethod(type, "TryParse");
         }
 

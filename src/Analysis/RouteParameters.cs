@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Declarative.Auth.Analysis
 {
@@ -40,13 +41,6 @@ namespace Declarative.Auth.Analysis
 
         /// <summary>Whether <paramref name="template"/> has a parameter named <paramref name="name"/> (case-insensitive, as route values are).</summary>
         public static bool Has(string? template, string name)
-        {
-            foreach (var parameter in Names(template))
-            {
-                if (string.Equals(parameter, name, StringComparison.OrdinalIgnoreCase))
-                    return true;
-            }
-            return false;
-        }
+            => Names(template).Any(parameter => string.Equals(parameter, name, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -67,6 +67,7 @@ namespace Declarative.Auth.Analysis
         /// <summary>
         /// Replaces <c>[controller]</c>, <c>[action]</c>, <c>[area]</c> (case-insensitive) and unescapes <c>[[</c>/<c>]]</c>;
         /// null when the template names an unknown token or is malformed (MVC refuses it at start-up).
+        /// <paramref name="values"/> compares its keys ignoring case.
         /// </summary>
         public static string? ReplaceTokens(string template, IReadOnlyDictionary<string, string> values)
         {
@@ -85,14 +86,7 @@ namespace Declarative.Auth.Analysis
                     var end = template.IndexOf(']', i + 1);
                     if (end < 0)
                         return null;
-                    var token = template.Substring(i + 1, end - i - 1);
-                    string? value = null;
-                    foreach (var pair in values)
-                    {
-                        if (string.Equals(pair.Key, token, StringComparison.OrdinalIgnoreCase))
-                            value = pair.Value;
-                    }
-                    if (value is null)
+                    if (!values.TryGetValue(template.Substring(i + 1, end - i - 1), out var value))
                         return null;
                     builder.Append(value);
                     i = end;

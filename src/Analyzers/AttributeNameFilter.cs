@@ -41,19 +41,24 @@ namespace Declarative.Auth.Analyzers
         /// where binding the syntax again (GetSymbolInfo) binds it anew for each analyzer and attribute. Null when the
         /// owner is not a symbol read here (a return or field target...): the caller then binds the syntax.
         /// </summary>
-        public static AttributeData? Bound(AttributeSyntax syntax, SemanticModel model, CancellationToken ct)
+        public static AttributeData? Bound(AttributeSyntax syntax, SemanticModel model, CancellationToken ct) => Bound(syntax, Owner(syntax, model, ct));
+
+        public static AttributeData? Bound(AttributeSyntax syntax, ISymbol? owner)
+            => owner?.GetAttributes().FirstOrDefault(a => a.ApplicationSyntaxReference is { } reference
+                && reference.SyntaxTree == syntax.SyntaxTree && reference.Span == syntax.Span);
+
+        /// <summary>The symbol an attribute is written on (a lambda, member, local function, assembly...); null for a return, field, property or param target.</summary>
+        public static ISymbol? Owner(AttributeSyntax syntax, SemanticModel model, CancellationToken ct)
         {
             if (syntax.Parent is not AttributeListSyntax list || list.Target?.Identifier.ValueText is "return" or "field" or "property" or "param")
                 return null;
-            ISymbol? owner = list.Parent switch
+            return list.Parent switch
             {
                 LambdaExpressionSyntax lambda => model.GetSymbolInfo(lambda, ct).Symbol,
                 CompilationUnitSyntax => list.Target?.Identifier.ValueText == "module" ? model.Compilation.SourceModule : model.Compilation.Assembly,
                 { } other => model.GetDeclaredSymbol(other, ct),
                 _ => null,
             };
-            return owner?.GetAttributes().FirstOrDefault(a => a.ApplicationSyntaxReference is { } reference
-                && reference.SyntaxTree == syntax.SyntaxTree && reference.Span == syntax.Span);
         }
 
         private static string RightmostName(NameSyntax name) => name switch

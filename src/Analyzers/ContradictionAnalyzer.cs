@@ -64,17 +64,9 @@ namespace Declarative.Auth.Analyzers
                 return;
             var model = context.SemanticModel;
             var ct = context.CancellationToken;
-            var type = AttributeNameFilter.Bound(syntax, model, ct)?.AttributeClass ?? (model.GetSymbolInfo(syntax, ct).Symbol as IMethodSymbol)?.ContainingType;
-            if (type is null || !IsKeyAttribute(type))
-                return;
-            var owner = list.Parent;
-            ISymbol? symbol = owner switch
-            {
-                LambdaExpressionSyntax lambda => model.GetSymbolInfo(lambda, ct).Symbol,
-                MemberDeclarationSyntax or LocalFunctionStatementSyntax => model.GetDeclaredSymbol(owner!, ct),
-                _ => null,
-            };
-            if (symbol is null)
+            var symbol = AttributeNameFilter.Owner(syntax, model, ct);
+            var type = AttributeNameFilter.Bound(syntax, symbol)?.AttributeClass ?? (model.GetSymbolInfo(syntax, ct).Symbol as IMethodSymbol)?.ContainingType;
+            if (type is null || !IsKeyAttribute(type) || symbol is null)
                 return;
             foreach (var attribute in symbol.GetAttributes())
             {
@@ -144,52 +136,30 @@ namespace Declarative.Auth.Analyzers
                 break;
             }
             var later = Operations.Downstream(invocation).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)).ToList();
-
-            foreach (var call in later)
+            foreach (var call in later.Concat(earlier))
             {
-                if (DeclarationOf(call) == DeclarationKind.AllowAnonymous)
-                {
-                    Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call),
-                        "on the same builder", "the later AllowAnonymous applies at run time and the endpoint is public", "call");
-                    return;
-                }
-            }
-            foreach (var call in earlier)
-            {
-                if (DeclarationOf(call) == DeclarationKind.AllowAnonymous)
-                {
-                    Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call),
-                        "on the same builder", "the later key requirement applies at run time", "call");
-                    return;
-                }
+                if (DeclarationOf(call) != DeclarationKind.AllowAnonymous)
+                    continue;
+                Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call), "on the same builder",
+                    Effect(anonymousLater: later.Contains(call)), "call");
+                return;
             }
 
             // The same builder through a local: group.RequireKey(...); ... group.AllowAnonymous();
             // or var group = app.MapGroup("/x").RequireKey(...); ... group.AllowAnonymous();
-            ILocalSymbol? holder = (root as ILocalReferenceOperation)?.Local;
-            if (holder is null)
-            {
-                IOperation end = later.Count > 0 ? later[later.Count - 1] : invocation;
-                var parent = end.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                    parent = parent.Parent;
-                if (parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
-                    holder = declarator.Symbol;
-            }
+            var holder = (root as ILocalReferenceOperation)?.Local
+                ?? (Operations.Outermost(later.Count > 0 ? later[later.Count - 1] : invocation).Parent
+                    is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null);
             if (holder is not null)
             {
-                var local = holder;
-                foreach (var other in UsesOf(local, model, ct))
+                foreach (var other in UsesOf(holder, model, ct))
                 {
                     foreach (var call in Operations.Downstream(other).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)))
                     {
                         if (DeclarationOf(call) != DeclarationKind.AllowAnonymous)
                             continue;
-                        var laterInSource = call.Syntax.SpanStart > invocation.Syntax.SpanStart;
                         Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call),
-                            $"on the same builder '{local.Name}'",
-                            laterInSource ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time",
-                            "call");
+                            $"on the same builder '{holder.Name}'", Effect(anonymousLater: call.Syntax.SpanStart > invocation.Syntax.SpanStart), "call");
                         return;
                     }
                 }
@@ -198,7 +168,7 @@ namespace Declarative.Auth.Analyzers
             // The endpoint's own chain against its handler's own [AllowAnonymous]: the handler attribute wins.
             if (root is IInvocationOperation endpoint && EndpointRules.IsMapEndpointMethod(endpoint.TargetMethod))
             {
-                var handler = Handler.Resolve((Operations.Argument(endpoint, "handler") ?? Operations.Argument(endpoint, "requestDelegate"))?.Value, model, ct);
+                var handler = Handler.Of(endpoint, model, ct);
                 if (handler.Method is null || handler.Method.GetAttributes().Any(a => EndpointRules.Classify(a) == DeclarationKind.RequiresKey))
                     return;
                 foreach (var attribute in handler.Method.GetAttributes())
@@ -247,22 +217,16 @@ namespace Declarative.Auth.Analyzers
         {
             var level = new Declarations.Level();
             Declarations.AddFluent(invocation, level);
-            foreach (var item in level.Items)
+            return level.Items.Where(i => Declarations.Declares(i.Kind)).Select(i => i.Kind switch
             {
-                switch (item.Kind)
-                {
-                    case DeclarationItemKind.AllowAnonymous:
-                        return DeclarationKind.AllowAnonymous;
-                    case DeclarationItemKind.Authorize:
-                        return DeclarationKind.Authorize;
-                    case DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization:
-                        continue;
-                    default:
-                        return DeclarationKind.RequiresKey;
-                }
-            }
-            return DeclarationKind.None;
+                DeclarationItemKind.AllowAnonymous => DeclarationKind.AllowAnonymous,
+                DeclarationItemKind.Authorize => DeclarationKind.Authorize,
+                _ => DeclarationKind.RequiresKey,
+            }).FirstOrDefault();
         }
+
+        private static string Effect(bool anonymousLater)
+            => anonymousLater ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time";
 
         private static string DescribeCall(IInvocationOperation invocation)
         {

@@ -46,7 +46,7 @@ namespace Declarative.Auth.Analyzers
                 var types = new KnownTypes(start.Compilation);
                 var catalog = ScopeText.Catalog(start.Compilation);
                 var names = AttributeNameFilter.For(start.Compilation,
-                    new[] { EndpointRules.RequiresKeyAttribute, ScopeText.PermissionScopeAttribute }, start.CancellationToken);
+                    new[] { EndpointRules.RequiresKeyAttribute, PermissionScopes.AttributeName }, start.CancellationToken);
                 var state = new State(types, catalog, names);
                 if (types.RequiresKeyAttribute is not null)
                 {
@@ -61,25 +61,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>One key declaration, reduced to constants and where to report.</summary>
-        private readonly struct KeyDeclaration
-        {
-            public KeyDeclaration(int? keyType, bool scopeGiven, Optional<object?> scope, SyntaxNode? scopeSyntax, Location whole, bool fluent)
-            {
-                KeyType = keyType;
-                ScopeGiven = scopeGiven;
-                Scope = scope;
-                ScopeSyntax = scopeSyntax;
-                Whole = whole;
-                Fluent = fluent;
-            }
-
-            public int? KeyType { get; }
-            public bool ScopeGiven { get; }
-            public Optional<object?> Scope { get; }
-            public SyntaxNode? ScopeSyntax { get; }
-            public Location Whole { get; }
-            public bool Fluent { get; }
-        }
+        private readonly record struct KeyDeclaration(int? KeyType, bool ScopeGiven, Optional<object?> Scope, SyntaxNode? ScopeSyntax, Location Whole, bool Fluent);
 
         private sealed class State
         {
@@ -120,12 +102,12 @@ namespace Declarative.Auth.Analyzers
                     var keyType = positional.Count > 0 && Constant(positional[0].Expression, First()) is { HasValue: true, Value: int value } ? value : (int?)null;
                     var named = bound?.NamedArguments.FirstOrDefault(n => n.Key == "Scope");
                     var constant = scope is null ? default : Constant(scope, named is { Key: not null } n ? n.Value : null);
-                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope, syntax.GetLocation(), fluent: false));
+                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope, syntax.GetLocation(), Fluent: false));
                 }
-                else if (type.ToDisplayString() == ScopeText.PermissionScopeAttribute && positional.Count > 0)
+                else if (type.ToDisplayString() == PermissionScopes.AttributeName && positional.Count > 0)
                 {
                     var first = positional[0];
-                    if (Constant(first.Expression, First()) is { HasValue: true, Value: var value } && !ScopeText.IsValid(value as string))
+                    if (Constant(first.Expression, First()) is { HasValue: true, Value: var value } && !Rules.PermissionText.IsValidScope(value as string))
                         ReportMalformed(context.ReportDiagnostic, first.Expression, value as string ?? string.Empty);
                 }
             }
@@ -146,7 +128,7 @@ namespace Declarative.Auth.Analyzers
                         scope = assignment.Value;
                 }
                 var constant = scope is null ? default : Operations.Unwrap(scope).ConstantValue;
-                Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope?.Syntax, creation.Syntax.GetLocation(), fluent: false));
+                Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope?.Syntax, creation.Syntax.GetLocation(), Fluent: false));
             }
 
             // ---- RequireKey(type, scope); Map* endpoints: DAUTH006 and DAUTH008 ----
@@ -157,22 +139,13 @@ namespace Declarative.Auth.Analyzers
                 var method = invocation.TargetMethod;
                 var original = method.ReducedFrom ?? method;
 
-                if (original.Name == EndpointRules.RequireKeyMethod && original.IsExtensionMethod
-                    && original.ContainingNamespace?.ToDisplayString() == "Declarative.Auth")
+                if (IsRequireKey(original))
                 {
-                    int? keyType = null;
-                    IArgumentOperation? scope = null;
-                    foreach (var argument in invocation.Arguments)
-                    {
-                        if (argument.Parameter?.Name == "type" && Operations.Unwrap(argument.Value).ConstantValue is { HasValue: true, Value: int value })
-                            keyType = value;
-                        else if (argument.Parameter?.Name == "scope")
-                            scope = argument;
-                    }
+                    var scope = Operations.Argument(invocation, "scope");
                     var given = scope is not null && scope.ArgumentKind != ArgumentKind.DefaultValue;
                     var constant = given ? Operations.Unwrap(scope!.Value).ConstantValue : default;
-                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, given, constant, given ? scope!.Value.Syntax : null,
-                        Operations.NameLocation(invocation.Syntax), fluent: true));
+                    Check(context.ReportDiagnostic, new KeyDeclaration(KeyTypeOf(invocation)?.Value, given, constant, given ? scope!.Value.Syntax : null,
+                        Operations.NameLocation(invocation.Syntax), Fluent: true));
                     return;
                 }
 
@@ -202,7 +175,7 @@ namespace Declarative.Auth.Analyzers
                 var expected = ExpectedKeyType(httpMethods);
                 if (expected is null)
                     return;
-                var handler = Handler.Resolve((Operations.Argument(invocation, "handler") ?? Operations.Argument(invocation, "requestDelegate"))?.Value, model, context.CancellationToken);
+                var handler = Handler.Of(invocation, model, context.CancellationToken);
                 var found = new List<(int KeyType, Location Location)>();
                 if (handler.Method is not null)
                     found.AddRange(AttributeKeyTypes(handler.Method, context.CancellationToken));
@@ -210,13 +183,8 @@ namespace Declarative.Auth.Analyzers
                 {
                     foreach (var call in Operations.Downstream(invocation))
                     {
-                        var target = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
-                        if (target.Name == EndpointRules.RequireKeyMethod && target.IsExtensionMethod && target.ContainingNamespace?.ToDisplayString() == "Declarative.Auth")
-                        {
-                            var type = call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "type");
-                            if (type is not null && Operations.Unwrap(type.Value).ConstantValue is { HasValue: true, Value: int value })
-                                found.Add((value, type.Value.Syntax.GetLocation()));
-                        }
+                        if (IsRequireKey(call.TargetMethod.ReducedFrom ?? call.TargetMethod) && KeyTypeOf(call) is { } type)
+                            found.Add((type.Value, type.Location));
                     }
                 }
                 if (found.Count == 0)
@@ -237,7 +205,7 @@ namespace Declarative.Auth.Analyzers
                 var type = method.ContainingType;
                 if (type is null || method.MethodKind != MethodKind.Ordinary || !EndpointRules.IsAction(method))
                     return;
-                if (!EndpointRules.IsController(type) && !(type.IsAbstract && DerivesFrom(type, _types.ControllerBase)))
+                if (!EndpointRules.IsController(type) && !(type.IsAbstract && Operations.DerivesFrom(type.BaseType, "Microsoft.AspNetCore.Mvc.ControllerBase")))
                     return;
                 var verbs = ControllerFacts.HttpMethods(method);
                 var expected = ExpectedKeyType(verbs);
@@ -250,15 +218,14 @@ namespace Declarative.Auth.Analyzers
                 ReportMismatches(context.ReportDiagnostic, display, verbs!, expected.Value, found);
             }
 
-            private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
-            {
-                for (var current = type.BaseType; current is not null; current = current.BaseType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
-                        return true;
-                }
-                return false;
-            }
+            private static bool IsRequireKey(IMethodSymbol original)
+                => original.Name == EndpointRules.RequireKeyMethod && original.IsExtensionMethod && original.ContainingNamespace?.ToDisplayString() == "Declarative.Auth";
+
+            /// <summary>The constant key type a <c>RequireKey(type, ...)</c> call passes, and where; null when not constant.</summary>
+            private static (int Value, Location Location)? KeyTypeOf(IInvocationOperation call)
+                => Operations.Argument(call, "type") is { } type && Operations.Unwrap(type.Value).ConstantValue is { HasValue: true, Value: int value }
+                    ? (value, type.Value.Syntax.GetLocation())
+                    : null;
 
             /// <summary>Read for GET/HEAD-only endpoints, Delete for DELETE-only ones, otherwise no expectation.</summary>
             private static int? ExpectedKeyType(string? httpMethods)
@@ -330,7 +297,7 @@ namespace Declarative.Auth.Analyzers
                 }
                 if (!scope.HasValue || scope.Value is not string value)
                     return;
-                if (!ScopeText.IsValid(value))
+                if (!Rules.PermissionText.IsValidScope(value))
                 {
                     ReportMalformed(report, declaration.ScopeSyntax!, value);
                     return;

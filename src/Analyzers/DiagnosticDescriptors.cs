@@ -20,17 +20,11 @@ namespace Declarative.Auth.Analyzers
         public const string AdminWithScopeId = "DAUTH004";
         public const string MalformedScopeId = "DAUTH005";
         public const string KeyTypeDoesNotFitMethodId = "DAUTH006";
-        public const string ConflictingDuplicateRouteId = "DAUTH007";
-        public const string RouteNotConstantId = "DAUTH008";
-        public const string MissingScopeId = "DAUTH009";
-        public const string OrAuthorizationWithoutKeyId = "DAUTH010";
         public const string WorkspaceRouteNotScopedId = "DAUTH011";
         public const string WorkspaceFromUncheckedSourceId = "DAUTH012";
-        public const string WorkspaceFromBodyId = "DAUTH013";
         public const string EventIngestionOnReadOrDeleteId = "DAUTH014";
         public const string EventIngestionWithAdminId = "DAUTH015";
         public const string OrganizationsKeyWithKeyId = "DAUTH016";
-        public const string AdminWorkspaceUnnameableId = "DAUTH017";
 
         /// <summary>DAUTH001: an endpoint that nothing declares as keyed, authorized or anonymous.</summary>
         public static readonly DiagnosticDescriptor EndpointHasNoAuthDeclaration = new(
@@ -54,7 +48,7 @@ namespace Declarative.Auth.Analyzers
 
         /// <summary>DAUTH010: [OrAuthorization] with no key requirement it could be an alternative to.</summary>
         public static readonly DiagnosticDescriptor OrAuthorizationWithoutKey = new(
-            id: OrAuthorizationWithoutKeyId,
+            id: "DAUTH010",
             title: "OrAuthorization has no key requirement",
             messageFormat: "'{0}' declares OrAuthorization but no key requirement applies to it, so the endpoint stays {1}; add [RequiresKey(...)] (or .RequireKey(...)) next to it, or use [Authorize] if a login alone is meant",
             category: SecurityCategory,
@@ -120,7 +114,7 @@ namespace Declarative.Auth.Analyzers
 
         /// <summary>DAUTH007: one route and HTTP method declared twice with different requirements.</summary>
         public static readonly DiagnosticDescriptor ConflictingDuplicateRoute = new(
-            id: ConflictingDuplicateRouteId,
+            id: "DAUTH007",
             title: "Same route and method mapped twice with different auth requirements; keep one endpoint",
             messageFormat: "Endpoint '{0}' is also mapped at {1} with a different requirement ({2} here, {3} there); keep one endpoint with one requirement",
             category: SecurityCategory,
@@ -132,7 +126,7 @@ namespace Declarative.Auth.Analyzers
 
         /// <summary>DAUTH008: a route or group prefix that is not a compile-time constant.</summary>
         public static readonly DiagnosticDescriptor RouteNotConstant = new(
-            id: RouteNotConstantId,
+            id: "DAUTH008",
             title: "Route is not a constant; it is enforced but missing from the permission table and docs; use a const string",
             messageFormat: "The route of '{0}' is not a compile-time constant; the endpoint is still enforced, but it cannot enter the generated permission table or docs; use a string literal or const",
             category: DocumentationCategory,
@@ -143,7 +137,7 @@ namespace Declarative.Auth.Analyzers
 
         /// <summary>DAUTH009: a Read, Write or Delete requirement with no scope (the runtime throws at start-up).</summary>
         public static readonly DiagnosticDescriptor MissingScope = new(
-            id: MissingScopeId,
+            id: "DAUTH009",
             title: "KeyType.Read, Write and Delete need a scope; add Scope = \"...\"",
             messageFormat: "KeyType.{0} needs a scope; write {1}",
             category: UsageCategory,
@@ -175,7 +169,7 @@ namespace Declarative.Auth.Analyzers
 
         /// <summary>DAUTH013: a workspace-scoped endpoint takes a workspace id from the request body.</summary>
         public static readonly DiagnosticDescriptor WorkspaceFromBody = new(
-            id: WorkspaceFromBodyId,
+            id: "DAUTH013",
             title: "Workspace-scoped endpoint takes a workspace id from the request body",
             messageFormat: "Endpoint '{0}' is workspace-scoped but reads '{1}' from the request body (parameter '{2}'); the verifier never checks the body, so a key restricted to one workspace can name another there; use HttpContext.GetWorkspace() and drop '{1}' from the body",
             category: SecurityCategory,
@@ -219,7 +213,7 @@ namespace Declarative.Auth.Analyzers
 
         /// <summary>DAUTH017: an admin, workspace-scoped endpoint no request can name a workspace for.</summary>
         public static readonly DiagnosticDescriptor AdminWorkspaceUnnameable = new(
-            id: AdminWorkspaceUnnameableId,
+            id: "DAUTH017",
             title: "Admin endpoint is workspace-scoped but no request can name a workspace; only restricted admin keys can call it",
             messageFormat: "Endpoint '{0}' requires admin and a workspace, but its route has none of the places the verifier reads a workspace from ({1}); an admin key restricted to a workspace works in its own, every unrestricted admin key is refused with 400 WORKSPACE_REQUIRED; add the workspace to the route, configure a header or query source, or remove [RequiresWorkspace]",
             category: SecurityCategory,

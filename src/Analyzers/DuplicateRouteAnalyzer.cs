@@ -43,23 +43,7 @@ namespace Declarative.Auth.Analyzers
             });
         }
 
-        private sealed class Endpoint
-        {
-            public Endpoint(string display, string routeKey, string[] methods, string requirement, Location location)
-            {
-                Display = display;
-                RouteKey = routeKey;
-                Methods = methods;
-                Requirement = requirement;
-                Location = location;
-            }
-
-            public string Display { get; }
-            public string RouteKey { get; }
-            public string[] Methods { get; }
-            public string Requirement { get; }
-            public Location Location { get; }
-        }
+        private sealed record Endpoint(string Display, string RouteKey, string[] Methods, string Requirement, Location Location);
 
         private static void Collect(OperationAnalysisContext context, ConcurrentBag<Endpoint> endpoints)
         {
@@ -100,7 +84,7 @@ namespace Declarative.Auth.Analyzers
             foreach (var where in order)
             {
                 var items = levels.Where(l => l.Where == where).SelectMany(l => l.Items)
-                    .Where(i => i.Kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization)).ToList();
+                    .Where(i => Declarations.Declares(i.Kind)).ToList();
                 if (items.Count == 0)
                     continue;
                 var keys = items.Where(i => i.Kind == DeclarationItemKind.Key).Select(i => i.Value).ToList();

@@ -17,38 +17,13 @@ namespace Declarative.Auth.Analyzers
     /// (<see cref="MinimalApiFacts"/>, <see cref="ControllerFacts"/>), resolved by the shared precedence rule, plus what
     /// a diagnostic and its fix need in source — the handler method, where to report, and where declarations are written.
     /// </summary>
-    internal sealed class EndpointSite
+    /// <param name="Handler">The lambda's, method's or action's symbol; null when not visible (a delegate parameter...).</param>
+    /// <param name="Location">The Map call's name, or the action's name (the controller's when the action is inherited).</param>
+    /// <param name="FixTarget">Where an attribute for the handler goes (<see cref="Analysis.Handler.FixTarget"/>).</param>
+    /// <param name="Invocation">The Map call, for its fluent chain; null for controller actions.</param>
+    internal sealed record EndpointSite(EndpointModel Facts, ResolvedDeclaration Resolved, IMethodSymbol? Handler, Location Location,
+        (Location Location, string Kind)? FixTarget, IInvocationOperation? Invocation, INamedTypeSymbol? Controller)
     {
-        private EndpointSite(EndpointModel facts, ResolvedDeclaration resolved, IMethodSymbol? handler, Location location,
-            (Location Location, string Kind)? fixTarget, IInvocationOperation? invocation, INamedTypeSymbol? controller)
-        {
-            Facts = facts;
-            Resolved = resolved;
-            Handler = handler;
-            Location = location;
-            FixTarget = fixTarget;
-            Invocation = invocation;
-            Controller = controller;
-        }
-
-        public EndpointModel Facts { get; }
-
-        public ResolvedDeclaration Resolved { get; }
-
-        /// <summary>The lambda's, method's or action's symbol; null when not visible (a delegate parameter...).</summary>
-        public IMethodSymbol? Handler { get; }
-
-        /// <summary>The Map call's name, or the action's name (the controller's when the action is inherited).</summary>
-        public Location Location { get; }
-
-        /// <summary>Where an attribute for the handler goes (<see cref="Analysis.Handler.FixTarget"/>).</summary>
-        public (Location Location, string Kind)? FixTarget { get; }
-
-        /// <summary>The Map call, for its fluent chain; null for controller actions.</summary>
-        public IInvocationOperation? Invocation { get; }
-
-        public INamedTypeSymbol? Controller { get; }
-
         public bool ApiController => Controller is not null && EndpointRules.HasAttribute(Controller, "Microsoft.AspNetCore.Mvc.ApiControllerAttribute", inherit: true);
 
         /// <summary>The route as far as the build knows it (the pattern alone when a prefix is unknown).</summary>
@@ -70,7 +45,7 @@ namespace Declarative.Auth.Analyzers
             {
                 if (index.Facts(invocation, model, ct) is not { } facts)
                     return null;
-                var handler = Analysis.Handler.Resolve((Operations.Argument(invocation, "handler") ?? Operations.Argument(invocation, "requestDelegate"))?.Value, model, ct);
+                var handler = Analysis.Handler.Of(invocation, model, ct);
                 return new EndpointSite(facts, Declarations.Resolve(facts.Levels), handler.Method, Operations.NameLocation(syntax), handler.FixTarget(ct), invocation, null);
             });
         }
@@ -107,8 +82,8 @@ namespace Declarative.Auth.Analyzers
         /// </summary>
         public static void RegisterSites(CompilationStartAnalysisContext start, Action<EndpointSite, Action<Diagnostic>, CancellationToken> check)
         {
-            var compilation = start.Compilation;
-            if (compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder") is not null)
+            var types = new KnownTypes(start.Compilation);
+            if (types.HasRouting)
             {
                 start.RegisterOperationAction(c =>
                 {
@@ -116,9 +91,9 @@ namespace Declarative.Auth.Analyzers
                         check(site, c.ReportDiagnostic, c.CancellationToken);
                 }, OperationKind.Invocation);
             }
-            if (compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase") is not null)
+            if (types.HasMvc)
             {
-                var index = EndpointIndex.For(compilation);
+                var index = EndpointIndex.For(start.Compilation);
                 start.RegisterSymbolAction(c =>
                 {
                     var seen = new HashSet<(string, Location)>();
@@ -146,13 +121,10 @@ namespace Declarative.Auth.Analyzers
         /// </summary>
         public Location? DeclarationOf(CancellationToken ct, params DeclarationItemKind[] kinds)
         {
-            if (Handler is not null)
+            for (var method = Handler; method is not null; method = method.OverriddenMethod)
             {
-                for (var method = Handler; method is not null; method = method.OverriddenMethod)
-                {
-                    if (AttributeOf(method.GetAttributes(), kinds, ct) is { } attribute)
-                        return attribute;
-                }
+                if (AttributeOf(method.GetAttributes(), kinds, ct) is { } attribute)
+                    return attribute;
             }
             if (Invocation is not null)
             {
@@ -173,14 +145,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         private static Location? AttributeOf(IEnumerable<AttributeData> attributes, DeclarationItemKind[] kinds, CancellationToken ct)
-        {
-            foreach (var attribute in attributes)
-            {
-                if (EndpointRules.KindOf(attribute.AttributeClass) is { } kind && Array.IndexOf(kinds, kind) >= 0
-                    && attribute.ApplicationSyntaxReference?.GetSyntax(ct) is { } syntax)
-                    return syntax.GetLocation();
-            }
-            return null;
-        }
+            => attributes.Where(a => EndpointRules.KindOf(a.AttributeClass) is { } kind && Array.IndexOf(kinds, kind) >= 0)
+                .Select(a => a.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation()).FirstOrDefault(l => l is not null);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Declarative.Auth.Analyzers
@@ -55,24 +56,12 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>GET/HEAD → Read; POST/PUT/PATCH → Write; DELETE → Delete; anything else → Read.</summary>
-        public static string GuessKeyType(string httpMethods)
+        public static string GuessKeyType(string httpMethods) => httpMethods.Split(',')[0].Trim().ToUpperInvariant() switch
         {
-            var first = httpMethods;
-            var comma = first.IndexOf(',');
-            if (comma >= 0)
-                first = first.Substring(0, comma);
-            switch (first.Trim().ToUpperInvariant())
-            {
-                case "POST":
-                case "PUT":
-                case "PATCH":
-                    return "Write";
-                case "DELETE":
-                    return "Delete";
-                default:
-                    return "Read";
-            }
-        }
+            "POST" or "PUT" or "PATCH" => "Write",
+            "DELETE" => "Delete",
+            _ => "Read",
+        };
 
         /// <summary>
         /// The route's first literal segment after a version segment (<c>/v1/events</c> → <c>events</c>), or the
@@ -81,35 +70,13 @@ namespace Declarative.Auth.Analyzers
         /// </summary>
         public static string GuessScope(string? route, string? fallback = null)
         {
-            string? candidate = null;
-            if (route is not null)
-            {
-                var segments = route.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
-                var start = 0;
-                for (var i = 0; i < segments.Length; i++)
-                {
-                    if (IsVersionSegment(segments[i]))
-                        start = i + 1;
-                }
-                for (var i = start; i < segments.Length && candidate is null; i++)
-                {
-                    var segment = segments[i];
-                    if (segment.IndexOf('{') >= 0 || segment.IndexOf('[') >= 0 || IsVersionSegment(segment))
-                        continue;
-                    if (start == 0 && string.Equals(segment, "api", StringComparison.OrdinalIgnoreCase))
-                        continue;
-                    var cleaned = ScopeText.Repair(segment, whenEmpty: string.Empty);
-                    if (cleaned.Length > 0)
-                        candidate = cleaned;
-                }
-            }
-            if (candidate is null && fallback is not null)
-            {
-                var cleaned = ScopeText.Repair(fallback, whenEmpty: string.Empty);
-                if (cleaned.Length > 0)
-                    candidate = cleaned;
-            }
-            return candidate ?? FallbackScope;
+            var segments = route?.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries) ?? Array.Empty<string>();
+            var start = Array.FindLastIndex(segments, IsVersionSegment) + 1;
+            return segments.Skip(start)
+                .Where(s => s.IndexOf('{') < 0 && s.IndexOf('[') < 0 && !(start == 0 && string.Equals(s, "api", StringComparison.OrdinalIgnoreCase)))
+                .Concat(fallback is null ? Array.Empty<string>() : new[] { fallback })
+                .Select(s => ScopeText.Repair(s, whenEmpty: string.Empty))
+                .FirstOrDefault(s => s.Length > 0) ?? FallbackScope;
         }
 
         private static bool IsVersionSegment(string segment)

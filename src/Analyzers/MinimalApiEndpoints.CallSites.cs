@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using Declarative.Auth.Analysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,8 +20,6 @@ namespace Declarative.Auth.Analyzers
     /// </summary>
     internal sealed partial class MinimalApiEndpoints
     {
-        private const int MaxDepth = 16;
-
         /// <summary>
         /// A call of a source helper: the undeclared endpoints it maps whose verdict is its callers', judged and reported
         /// here, while this call's own code is analyzed (so the host offers the fix at this call, in this file).
@@ -42,9 +38,9 @@ namespace Declarative.Auth.Analyzers
                     if (NameToken(syntax.Expression) is not { } name || !name.ValueText.StartsWith("Map", StringComparison.Ordinal)
                         || model.GetOperation(syntax, ct) is not IInvocationOperation invocation
                         || !SymbolEqualityComparer.Default.Equals(Callers.Enclosing(syntax, model, ct), helper)
-                        || FactsOf(invocation, model, ct) is not { } facts || Declares(facts.Levels) || FallbackTargetDeclared(invocation))
+                        || FactsOf(invocation, model, ct) is not { } facts || Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation))
                         continue;
-                    JudgeAtCallSites(context, invocation, facts, Handler(invocation, model, ct), at: call);
+                    JudgeAtCallSites(context, invocation, facts, Analysis.Handler.Of(invocation, model, ct), at: call);
                 }
             }
         }
@@ -61,9 +57,11 @@ namespace Declarative.Auth.Analyzers
                 return false;
             var builderKey = Enumerable.Range(0, helper.Parameters.Length).Select(i => MinimalApiFacts.ParameterKey(helper, i))
                 .FirstOrDefault(k => k == facts.ReceiverParameter);
-            var handlerParameter = Unwrap((Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value) is IParameterReferenceOperation p
-                && SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol.OriginalDefinition, helper) ? p.Parameter : null;
-            var returned = Returned(invocation, helper, model, ct);
+            var handlerParameter = ParameterOf(HandlerArgument(invocation), helper);
+            // The endpoint's builder, or the group it is mapped on, is what the helper returns (decided by MinimalApiFacts,
+            // as for the table's rows): what a caller chains on the result declares it.
+            var returned = !helper.ReturnsVoid && (FlowsToReturn(invocation) || facts.ReturnedGroupLevel is not null
+                || (builderKey is not null && MinimalApiFacts.ReturnsParameter(helper, Callers.Ordinal(builderKey), model, ct)));
             if (builderKey is null && handlerParameter is null && !returned)
                 return false;
             var sites = Callers.Of(helper, model, ct);
@@ -81,7 +79,7 @@ namespace Declarative.Auth.Analyzers
                 if (handlerParameter is not null && ArgumentFor(call, handlerParameter) is { } passed)
                 {
                     var passedHandler = Analysis.Handler.Resolve(passed.Value, siteModel, ct);
-                    if (passedHandler.Method is not null && Declares(new[] { Declarations.OfMethod(passedHandler.Method).ToModel(true, DeclarationLevel.Handler) }))
+                    if (passedHandler.Method is { } passedMethod && Declarations.OfMethod(passedMethod).Items.Any(i => Declarations.Declares(i.Kind)))
                         continue;
                     if (call.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree)
                         siteHandler = passedHandler;
@@ -92,7 +90,7 @@ namespace Declarative.Auth.Analyzers
                 var builder = builderKey is null ? null : helper.Parameters[Callers.Ordinal(builderKey)];
                 var site = builder is null ? null : MinimalApiFacts.CallSite(call, builder, siteModel, ct);
                 // Declared when every path of callers reaching this call declares (its own groups, or its callers' when it passes a parameter on).
-                if (site is not null && Callers.FromSite(call, siteModel, builder!, ct).All(r => Declares(r.Levels)))
+                if (site is not null && Callers.FromSite(call, siteModel, builder!, ct).All(r => Declarations.Declares(r.Levels)))
                     continue;
                 var passedBuilder = builder is null ? null : ArgumentFor(call, builder);
                 if (!returned && handlerParameter is null && !IsGroup(passedBuilder is null ? null : Unwrap(passedBuilder.Value).Type))
@@ -113,41 +111,6 @@ namespace Declarative.Auth.Analyzers
             return !reportInside;
         }
 
-        /// <summary>The endpoint builder, or the group it is mapped on, is what the helper returns.</summary>
-        private static bool Returned(IInvocationOperation invocation, IMethodSymbol helper, SemanticModel model, CancellationToken ct)
-        {
-            if (helper.ReturnsVoid)
-                return false;
-            if (FlowsToReturn(invocation))
-                return true;
-            if (MinimalApiFacts.ReturnedBuilder(helper, model, ct) is not { } returned)
-                return false;
-            var target = Origin(returned, model, ct);
-            for (var (current, depth) = (Receiver(invocation), 0); current is not null && depth < MaxDepth; depth++)
-            {
-                var origin = Origin(current, model, ct);
-                if (origin is null)
-                    return false;
-                if (target is not null && origin.Syntax == target.Syntax)
-                    return true;
-                // A helper that maps on the builder it is given and returns that parameter (MapSettings(this RouteGroupBuilder g) { g.MapGet(…); return g; }).
-                if (target is IParameterReferenceOperation given && origin is IParameterReferenceOperation mappedOn
-                    && SymbolEqualityComparer.Default.Equals(given.Parameter, mappedOn.Parameter))
-                    return true;
-                current = origin is IInvocationOperation call && (IsMapGroup(call.TargetMethod) || IsPassThrough(call.TargetMethod)) ? Receiver(call) : null;
-            }
-            return false;
-        }
-
-        /// <summary>A builder expression through locals to the call that made it.</summary>
-        private static IOperation? Origin(IOperation builder, SemanticModel model, CancellationToken ct)
-        {
-            var current = Unwrap(builder);
-            for (var depth = 0; current is ILocalReferenceOperation local && depth < MaxDepth; depth++)
-                current = Unwrap(InitializerOf(local.Local, model, ct));
-            return current;
-        }
-
         /// <summary>The endpoint builder, through pass-through calls, is what its method returns.</summary>
         private static bool FlowsToReturn(IOperation operation)
         {
@@ -158,26 +121,13 @@ namespace Declarative.Auth.Analyzers
                     return false;
                 last = call;
             }
-            var parent = last.Parent;
-            while (parent is IConversionOperation or IParenthesizedOperation)
-            {
-                last = parent;
-                parent = parent.Parent;
-            }
-            return parent is IReturnOperation returned && ReferenceEquals(returned.ReturnedValue, last);
+            last = Outermost(last);
+            return last.Parent is IReturnOperation returned && ReferenceEquals(returned.ReturnedValue, last);
         }
-
-        private static IArgumentOperation? ArgumentFor(IInvocationOperation call, IParameterSymbol parameter)
-            => call.Arguments.FirstOrDefault(a => a.Parameter is not null
-                && SymbolEqualityComparer.Default.Equals(a.Parameter.OriginalDefinition, parameter.OriginalDefinition));
 
         /// <summary>The caller's constant for the route pattern when the helper passes its own parameter on.</summary>
         private static string? StringParameterAt(IInvocationOperation invocation, IInvocationOperation call, IMethodSymbol helper)
-        {
-            if (Unwrap(Argument(invocation, "pattern")?.Value) is not IParameterReferenceOperation parameter
-                || !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, helper))
-                return null;
-            return ArgumentFor(call, parameter.Parameter)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
-        }
+            => ParameterOf(Argument(invocation, "pattern")?.Value, helper) is { } parameter
+               && ArgumentFor(call, parameter)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
     }
 }

@@ -1,10 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Declarative.Auth.Analysis;
-using Declarative.Auth.Rules;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -36,24 +34,25 @@ namespace Declarative.Auth.Analyzers
                 return;
             var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
             var map = EndpointRules.IsMapEndpointMethod(method);
-            var library = !map && !EndpointRules.IsOtherEndpointMethod(method) && EndpointRules.IsLibraryProducer(method);
+            var other = !map && EndpointRules.IsOtherEndpointMethod(method);
+            var library = !map && !other && EndpointRules.IsLibraryProducer(method);
             // A source wrapper returning a Map call's builder is judged at each of its calls (its facts are that call's row).
-            if (!map && !library && !EndpointRules.IsOtherEndpointMethod(method) && method.DeclaringSyntaxReferences.IsEmpty)
+            if (!map && !library && !other && method.DeclaringSyntaxReferences.IsEmpty)
                 return;
             var ct = context.CancellationToken;
             if (!map && !method.DeclaringSyntaxReferences.IsEmpty)
                 AnalyzeCallSite(context, invocation, method.OriginalDefinition);
-            if (!map && !library && !EndpointRules.IsOtherEndpointMethod(method) && !method.Name.StartsWith("Map", StringComparison.Ordinal))
+            if (!map && !library && !other && !method.Name.StartsWith("Map", StringComparison.Ordinal))
                 return;
             if (FactsOf(invocation, model, ct) is not { } facts)
                 return;
-            if (Declares(facts.Levels) || FallbackTargetDeclared(invocation))
+            if (Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation))
                 return;
-            var handler = Handler(invocation, model, ct);
+            var handler = Analysis.Handler.Of(invocation, model, ct);
             if (JudgeAtCallSites(context, invocation, facts, handler, at: null))
                 return;
             // Not a Map* of ASP.NET Core (a wrapper's call, MapHub, a library's producer): what it returns can be declared.
-            var chain = !map && invocation.Type is { } returned && IsConventionBuilder(returned) ? EndpointText.ChainOnResult : null;
+            var chain = !map && invocation.Type is { } returned && EndpointRules.Implements(returned, "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder") ? EndpointText.ChainOnResult : null;
             Report(context, NameLocation(syntax), handler, Methods(invocation, facts), facts.Route ?? facts.Pattern ?? "/{?}",
                 library ? method.Name : null, library && StringArgument(invocation, "pattern") is null, chain);
         }
@@ -79,13 +78,6 @@ namespace Declarative.Auth.Analyzers
         private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?> _facts =
             new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?>();
 
-        /// <summary>Any level declares: a key, AllowAnonymous, RequireAuthorization (workspace scoping and [OrAuthorization] alone do not).</summary>
-        internal static bool Declares(IEnumerable<LevelModel> levels)
-            => levels.Any(l => l.Items.Any(i => i.Kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization)));
-
-        private static Handler Handler(IInvocationOperation invocation, SemanticModel model, CancellationToken ct)
-            => Analysis.Handler.Resolve((Argument(invocation, "handler") ?? Argument(invocation, "requestDelegate"))?.Value, model, ct);
-
         private static string Methods(IInvocationOperation invocation, EndpointModel? facts)
             => facts is { HttpMethods.Count: > 0 } ? string.Join(",", facts.HttpMethods)
                 : EndpointRules.MapMethods.TryGetValue((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name, out var implied) && implied is not null ? implied
@@ -104,11 +96,6 @@ namespace Declarative.Auth.Analyzers
             context.ReportDiagnostic(EndpointText.Undeclared(location, handler.FixTarget(context.CancellationToken), endpoint, httpMethods,
                 EndpointText.GuessScope(route), library, chain));
         }
-
-        private static bool IsConventionBuilder(ITypeSymbol type)
-            => type.ToDisplayString() == ConventionBuilder || type.AllInterfaces.Any(i => i.ToDisplayString() == ConventionBuilder);
-
-        private const string ConventionBuilder = "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder";
 
         /// <summary>
         /// <c>MapFallbackToController(action, controller)</c> reaches an action: its (or its controller's)
@@ -132,12 +119,9 @@ namespace Declarative.Auth.Analyzers
                     return true;
                 for (var current = type; current is not null; current = current.BaseType)
                 {
-                    foreach (var member in current.GetMembers())
-                    {
-                        if (member is IMethodSymbol m && string.Equals(m.Name, action, StringComparison.OrdinalIgnoreCase)
-                            && EndpointRules.DeclarationOf(m) != DeclarationKind.None)
-                            return true;
-                    }
+                    if (current.GetMembers().OfType<IMethodSymbol>().Any(m => string.Equals(m.Name, action, StringComparison.OrdinalIgnoreCase)
+                            && EndpointRules.DeclarationOf(m) != DeclarationKind.None))
+                        return true;
                 }
             }
             return false;

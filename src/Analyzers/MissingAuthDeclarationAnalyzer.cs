@@ -1,8 +1,10 @@
+using System;
 using System.Collections.Immutable;
+using System.Linq;
+using Declarative.Auth.Analysis;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace Declarative.Auth.Analyzers
 {
@@ -30,10 +32,47 @@ namespace Declarative.Auth.Analyzers
                 }
                 if (types.HasMvc)
                 {
-                    var controllers = new ControllerEndpoints(start.Compilation);
-                    start.RegisterSymbolAction(controllers.AnalyzeType, SymbolKind.NamedType);
+                    var index = EndpointIndex.For(start.Compilation);
+                    start.RegisterSymbolAction(c => AnalyzeController(c, index), SymbolKind.NamedType);
                 }
             });
+        }
+
+        private static readonly string[] s_conventionalRoutes = { "MapControllerRoute", "MapAreaControllerRoute", "MapDefaultControllerRoute" };
+
+        /// <summary>
+        /// DAUTH001 for controllers, a view of <see cref="ControllerFacts"/>. A controller (MVC's rule) is declared as a
+        /// whole by an auth attribute on it or on any base class; otherwise each action (MVC's rule, inherited actions
+        /// included) must carry one itself (or on the base method it overrides). An undeclared action declared in the
+        /// controller is reported on its name; one inherited from a base class is reported on the derived controller's
+        /// name, once per action, because the base class alone is not an endpoint and another controller deriving
+        /// from it may well be declared. A declaration on <c>app.MapControllers()</c> covers every controller.
+        /// </summary>
+        private static void AnalyzeController(SymbolAnalysisContext context, EndpointIndex index)
+        {
+            var type = (INamedTypeSymbol)context.Symbol;
+            var ct = context.CancellationToken;
+            // app.MapControllers().RequireAuthorization() / .RequireKey(...) covers every controller (its fluent calls, inline or on a local, and its groups).
+            if (!EndpointRules.IsController(type) || EndpointRules.DeclarationOf(type) != DeclarationKind.None
+                || index.Conventions(ct).Any(c => c.Method == EndpointRules.MapControllersMethod && Declarations.Declares(c.Conventions.Levels)))
+                return;
+            var controllerName = type.Name.EndsWith("Controller", StringComparison.OrdinalIgnoreCase)
+                ? type.Name.Substring(0, type.Name.Length - "Controller".Length)
+                : type.Name;
+
+            // One diagnostic per action (its first route, MVC's first selector), even when several land on the class's name.
+            foreach (var site in EndpointSite.OfController(type, index, ct))
+            {
+                var endpoint = site.Facts;
+                // No attribute route: reached only through conventional routes, which are covered when every one of them declares.
+                if (Declarations.Declares(endpoint.Levels) || (endpoint.RouteKind == RouteKind.Conventional
+                    && index.Conventions(ct).Where(c => Array.IndexOf(s_conventionalRoutes, c.Method) >= 0).ToList() is { Count: > 0 } routes
+                    && routes.All(c => Declarations.Declares(c.Conventions.Levels))))
+                    continue;
+                var httpMethods = endpoint.HttpMethods.Count == 0 ? EndpointText.AnyMethod : string.Join(",", endpoint.HttpMethods);
+                var display = endpoint.Route is null ? httpMethods + " " + endpoint.Handler : httpMethods + " " + endpoint.Route + " (" + endpoint.Handler + ")";
+                context.ReportDiagnostic(EndpointText.Undeclared(site.Location, site.FixTarget, display, httpMethods, EndpointText.GuessScope(endpoint.Route, controllerName)));
+            }
         }
     }
 
@@ -42,22 +81,20 @@ namespace Declarative.Auth.Analyzers
     {
         public KnownTypes(Compilation compilation)
         {
-            EndpointRouteBuilder = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
-            ControllerBase = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase");
+            HasRouting = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Routing.IEndpointRouteBuilder") is not null;
+            HasMvc = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Mvc.ControllerBase") is not null;
             RequiresKeyAttribute = compilation.GetTypeByMetadataName(EndpointRules.RequiresKeyAttribute);
         }
 
-        public INamedTypeSymbol? EndpointRouteBuilder { get; }
-        public INamedTypeSymbol? ControllerBase { get; }
         public INamedTypeSymbol? RequiresKeyAttribute { get; }
 
         /// <summary>Minimal APIs are possible: ASP.NET Core routing is referenced.</summary>
-        public bool HasRouting => EndpointRouteBuilder is not null;
+        public bool HasRouting { get; }
 
         /// <summary>
         /// Controllers are possible: MVC is referenced. Without it a class that merely ends in "Controller" is
         /// no endpoint, and reporting its methods would be a false positive.
         /// </summary>
-        public bool HasMvc => ControllerBase is not null;
+        public bool HasMvc { get; }
     }
 }

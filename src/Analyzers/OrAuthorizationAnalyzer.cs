@@ -40,12 +40,7 @@ namespace Declarative.Auth.Analyzers
                 return;
             var levels = new List<DeclarationLevelItems>();
             if (method.ContainingType is { } type && EndpointRules.IsController(type))
-            {
-                var items = new List<DeclarationItem>();
-                for (var current = type; current is not null; current = current.BaseType)
-                    items.AddRange(EndpointRules.ItemsOf(current.GetAttributes()));
-                levels.Add(new DeclarationLevelItems(items, isMethod: false));
-            }
+                levels.Add(new DeclarationLevelItems(Declarations.OfClass(type).Items, isMethod: false));
             else if (method.MethodKind != MethodKind.LambdaMethod && !EndpointRules.IsAction(method))
             {
                 return; // a minimal-API handler method: its groups may declare the key; not judged here

@@ -10,12 +10,8 @@ namespace Declarative.Auth.Analyzers
     /// <summary>Scope rules (the runtime's <c>PermissionName.IsValidScope</c>), the catalog, and suggestions.</summary>
     internal static class ScopeText
     {
-        public const string PermissionScopeAttribute = "Declarative.Auth.PermissionScopeAttribute";
-
         /// <summary>Diagnostic property: the scope a code fix writes instead.</summary>
         public const string SuggestionProperty = "Suggestion";
-
-        public static bool IsValid(string? scope) => Rules.PermissionText.IsValidScope(scope);
 
         /// <summary>
         /// A valid scope close to <paramref name="text"/>: lowercased, other characters as '-', leading non-letters dropped;
@@ -40,17 +36,7 @@ namespace Declarative.Auth.Analyzers
 
         /// <summary>The scopes of every <c>[assembly: PermissionScope("…", "…")]</c> of the compilation, in declaration order.</summary>
         public static ImmutableArray<string> Catalog(Compilation compilation)
-        {
-            var builder = ImmutableArray.CreateBuilder<string>();
-            foreach (var attribute in compilation.Assembly.GetAttributes())
-            {
-                if (attribute.AttributeClass?.ToDisplayString() != PermissionScopeAttribute || attribute.ConstructorArguments.Length == 0)
-                    continue;
-                if (attribute.ConstructorArguments[0].Value is string scope && !builder.Contains(scope))
-                    builder.Add(scope);
-            }
-            return builder.ToImmutable();
-        }
+            => Analysis.PermissionScopes.Of(compilation).Select(s => s.Scope).Distinct().ToImmutableArray();
 
         /// <summary>The declared scope closest to <paramref name="scope"/> (edit distance ≤ 2 and less than half its length, or equal ignoring case), else null.</summary>
         public static string? Closest(string scope, IEnumerable<string> catalog)

@@ -98,26 +98,9 @@ namespace Declarative.Auth.Analyzers
         {
             // The fix is clear when the route has a segment the verifier reads (bind from it), or the verifier reads the
             // same kind of place under another name (bind under that name); otherwise the handler should read GetWorkspace().
-            (BindingSource Kind, string Name)? target = null;
-            foreach (var source in sources.Sources)
-            {
-                if (source.Kind == BindingSource.Route && RouteParameters.Has(site.Route, source.Name))
-                {
-                    target = source;
-                    break;
-                }
-            }
-            if (target is null)
-            {
-                foreach (var source in sources.Sources)
-                {
-                    if (source.Kind == binding.Source)
-                    {
-                        target = source;
-                        break;
-                    }
-                }
-            }
+            var target = sources.Sources.Where(s => s.Kind == BindingSource.Route && RouteParameters.Has(site.Route, s.Name))
+                .Concat(sources.Sources.Where(s => s.Kind == binding.Source))
+                .Select(s => ((BindingSource Kind, string Name)?)s).FirstOrDefault();
             var properties = ImmutableDictionary<string, string?>.Empty;
             string advice;
             if (target is { } t)
@@ -154,14 +137,7 @@ namespace Declarative.Auth.Analyzers
         }
 
         private static string? JsonName(IPropertySymbol property)
-        {
-            foreach (var attribute in property.GetAttributes())
-            {
-                if (attribute.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonPropertyNameAttribute"
-                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
-                    return name;
-            }
-            return null;
-        }
+            => property.GetAttributes().Select(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonPropertyNameAttribute"
+                && a.ConstructorArguments.Length == 1 ? a.ConstructorArguments[0].Value as string : null).FirstOrDefault(name => name is not null);
     }
 }

@@ -24,11 +24,10 @@ namespace Declarative.Auth.Analyzers
 
         private static readonly string[] s_methods = { "FromHeader", "FromQuery", "FromRoute" };
 
-        private WorkspaceSources(ImmutableArray<(BindingSource Kind, string Name)> sources, bool complete, bool configured)
+        private WorkspaceSources(ImmutableArray<(BindingSource Kind, string Name)> sources, bool complete)
         {
             Sources = sources;
             Complete = complete;
-            Configured = configured;
         }
 
         public ImmutableArray<(BindingSource Kind, string Name)> Sources { get; }
@@ -36,12 +35,9 @@ namespace Declarative.Auth.Analyzers
         /// <summary>False when a source is configured in a way the build cannot read.</summary>
         public bool Complete { get; }
 
-        /// <summary>The app configures its sources (else the defaults apply).</summary>
-        public bool Configured { get; }
-
         public static readonly WorkspaceSources Defaults = new WorkspaceSources(
             ImmutableArray.Create((BindingSource.Header, "Workspace"), (BindingSource.Query, DefaultRouteName), (BindingSource.Route, DefaultRouteName)),
-            complete: true, configured: false);
+            complete: true);
 
         /// <summary>Whether the verifier reads a workspace from <paramref name="source"/> under <paramref name="name"/> (headers, query keys and route values are case-insensitive).</summary>
         public bool Checks(BindingSource source, string name)
@@ -115,7 +111,7 @@ namespace Declarative.Auth.Analyzers
             }
             return found.Count == 0 && complete
                 ? Defaults
-                : new WorkspaceSources(found.Distinct().ToImmutableArray(), complete, configured: true);
+                : new WorkspaceSources(found.Distinct().ToImmutableArray(), complete);
         }
     }
 }

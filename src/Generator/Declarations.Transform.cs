@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Declarative.Auth.Rules;
@@ -17,8 +16,7 @@ namespace Declarative.Auth.Generator
             cancellationToken.ThrowIfCancellationRequested();
             var permissions = context.Attributes
                 .Select(EndpointRules.PermissionOf)
-                .Where(p => p is not null)
-                .Select(p => p!)
+                .OfType<string>()
                 .Distinct()
                 .OrderBy(p => p, System.StringComparer.Ordinal);
             return new DeclaredSymbolModel(permissions.ToEquatableArray());

@@ -29,15 +29,10 @@ namespace Declarative.Auth.Generator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var attribute in compilation.Assembly.GetAttributes())
+            foreach (var (scope, description) in PermissionScopes.Of(compilation))
             {
-                if (attribute.AttributeClass?.ToDisplayString() != "Declarative.Auth.PermissionScopeAttribute"
-                    || attribute.ConstructorArguments.Length != 2
-                    || attribute.ConstructorArguments[0].Value is not string scope
-                    || attribute.ConstructorArguments[1].Value is not string description
-                    || result.ContainsKey(scope))
-                    continue;
-                result.Add(scope, description);
+                if (description is not null && !result.ContainsKey(scope))
+                    result.Add(scope, description);
             }
             return result.Select(p => new ScopeDescriptionModel(p.Key, p.Value)).ToEquatableArray();
         }

@@ -141,7 +141,7 @@ namespace Declarative.Auth.Shared
                    && Implements(original.ReturnType, "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder");
         }
 
-        private static bool Implements(ITypeSymbol type, string name)
+        public static bool Implements(ITypeSymbol type, string name)
             => HasFullName(type.OriginalDefinition, name) || HasInterface(type, name);
 
         /// <summary>Classifies one attribute: ours, or ASP.NET Core's by interface (so subclasses count too).</summary>
