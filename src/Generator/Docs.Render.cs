@@ -31,7 +31,7 @@ namespace Declarative.Auth.Generator
             w.Append("    internal static class DeclarativeAuthDocs\n");
             w.Append("    {\n");
             w.Append("        /// <summary>permissions.json (schemaVersion ").Append(Int(SchemaVersion)).Append(")</summary>\n");
-            w.Append("        public const string Json = ").Append(SymbolDisplay.FormatLiteral(Json(manifest), quote: true)).Append(";\n");
+            w.Append("        public const string Json = ").Append(ManifestRender.Literal(Json(manifest))).Append(";\n");
             w.Append("    }\n");
             w.Append("}\n");
             return w.ToString();

@@ -69,7 +69,33 @@ namespace Declarative.Auth.Generator
             return w.ToString();
         }
 
-        private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+        /// <summary>
+        /// A C# string literal of <paramref name="value"/>. Written here rather than SymbolDisplay.FormatLiteral, which
+        /// took ~20 ms of each build on the docs' ~1 MB of JSON at 2,000 endpoints: line breaks, control characters and
+        /// surrogate halves become escapes (so nothing can end the literal or the line), everything else stays as is.
+        /// </summary>
+        public static string Literal(string value)
+        {
+            var text = new StringBuilder(value.Length + (value.Length >> 3) + 2).Append('"');
+            foreach (var c in value)
+            {
+                switch (c)
+                {
+                    case '"': text.Append("\\\""); break;
+                    case '\\': text.Append("\\\\"); break;
+                    case '\n': text.Append("\\n"); break;
+                    case '\r': text.Append("\\r"); break;
+                    case '\t': text.Append("\\t"); break;
+                    default:
+                        if (char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029')
+                            text.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                        else
+                            text.Append(c);
+                        break;
+                }
+            }
+            return text.Append('"').ToString();
+        }
 
         private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

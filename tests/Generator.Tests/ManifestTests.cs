@@ -70,6 +70,22 @@ public class ManifestTests
     }
 
     [Fact]
+    public void Every_character_survives_the_generated_literals()
+    {
+        // Every UTF-16 unit, lone surrogate halves and line separators included, then a valid pair: the literal the
+        // generator writes must compile to the same string and keep the literal (and the line) closed.
+        var all = new string(Enumerable.Range(0, 0x10000).Select(i => (char)i).ToArray()) + "\"\\\ud83d\ude00\"";
+        var source = "class C { public const string S = " + Generator.ManifestRender.Literal(all) + "; }";
+        var tree = CSharpSyntaxTree.ParseText(source);
+        Assert.Single(tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax>());
+        Assert.Single(tree.GetText().Lines);
+        var compilation = CSharpCompilation.Create("Literal", [tree], Declarative.Auth.TestKit.References.All, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var constant = compilation.GetTypeByMetadataName("C")!.GetMembers("S").OfType<IFieldSymbol>().Single().ConstantValue;
+        Assert.Equal(all, constant);
+    }
+
+    [Fact]
     public void User_strings_are_escaped()
     {
         const string program = """
