@@ -20,7 +20,7 @@ namespace Declarative.Auth.Generator
         /// <summary>The rows of one Map call, read with the tree's one shared model (<see cref="Callers.ModelFor"/>).</summary>
         public static EquatableArray<EndpointModel> Transform(GeneratorSyntaxContext context, CancellationToken cancellationToken)
         {
-            var model = Callers.ModelFor(context.Node.SyntaxTree, context.SemanticModel);
+            var model = Callers.GeneratorModelFor(context.Node.SyntaxTree, context.SemanticModel.Compilation);
             return model.GetOperation(context.Node, cancellationToken) is IInvocationOperation operation
                 ? MinimalApiFacts.Rows((InvocationExpressionSyntax)context.Node, operation, model, cancellationToken).ToEquatableArray()
                 : EquatableArray<EndpointModel>.Empty;
@@ -30,7 +30,7 @@ namespace Declarative.Auth.Generator
             => node is InvocationExpressionSyntax invocation && Operations.NameToken(invocation.Expression) is { ValueText: EndpointRules.MapControllersMethod };
 
         public static ControllerConventionsModel? ControllerConventions(GeneratorSyntaxContext context, CancellationToken cancellationToken)
-            => MinimalApiFacts.ControllerConventions((InvocationExpressionSyntax)context.Node, Callers.ModelFor(context.Node.SyntaxTree, context.SemanticModel), cancellationToken);
+            => MinimalApiFacts.ControllerConventions((InvocationExpressionSyntax)context.Node, Callers.GeneratorModelFor(context.Node.SyntaxTree, context.SemanticModel.Compilation), cancellationToken);
 
     }
 }
