@@ -97,6 +97,36 @@ namespace Declarative.Auth.Analysis
             return declared;
         }
 
+        /// <summary>
+        /// A convention adding auth metadata, <c>builder.Add(e => e.Metadata.Add(new AuthorizeAttribute { Policy = p }))</c>:
+        /// what RequireAuthorization does inside, written by hand (flowsynx/flowsynx's RequirePermissions).
+        /// </summary>
+        /// <returns>True when the convention declares something.</returns>
+        public static bool AddConvention(IInvocationOperation call, Level level)
+        {
+            if (call.TargetMethod.Name != "Add" || call.Instance is null || call.Arguments.Length != 1
+                || call.TargetMethod.Parameters[0].Type is not INamedTypeSymbol { Name: "Action", TypeArguments.Length: 1 } action
+                || !EndpointRules.HasFullName(action.TypeArguments[0], EndpointBuilder)
+                || Unwrap(call.Arguments[0].Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation convention })
+                return false;
+            var declared = false;
+            foreach (var add in convention.Body.Descendants().OfType<IInvocationOperation>())
+            {
+                if (add.TargetMethod.Name != "Add" || add.Arguments.Length != 1
+                    || add.Instance is not IPropertyReferenceOperation { Property.Name: "Metadata" } metadata
+                    || !EndpointRules.HasFullName(metadata.Property.ContainingType, EndpointBuilder))
+                    continue;
+                var item = Unwrap(add.Arguments[0].Value);
+                if (EndpointRules.KindOf(item.Type) is not { } kind)
+                    continue;
+                level.Add(new DeclarationItem(kind, kind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
+                declared |= kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+            }
+            return declared;
+        }
+
+        private const string EndpointBuilder = "Microsoft.AspNetCore.Builder.EndpointBuilder";
+
         /// <summary>Our fluent declarations and ASP.NET Core's RequireAuthorization/AllowAnonymous, as declaration items.</summary>
         private static DeclarationItem? FluentItem(IInvocationOperation call, IMethodSymbol original)
         {

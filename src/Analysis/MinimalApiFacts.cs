@@ -374,9 +374,11 @@ namespace Declarative.Auth.Analysis
         {
             while (node.Parent is MemberAccessExpressionSyntax member && member.Expression == node
                    && member.Parent is InvocationExpressionSyntax outer && outer.Expression == member
-                   && model.GetOperation(outer, cancellationToken) is IInvocationOperation call
-                   && SymbolEqualityComparer.Default.Equals(call.Type, builderType) && !IsMapGroup(call.TargetMethod))
+                   && model.GetOperation(outer, cancellationToken) is IInvocationOperation call)
             {
+                // builder.Add(e => e.Metadata.Add(...)) returns void: a convention ends the chain.
+                if (Declarations.AddConvention(call, level) || !SymbolEqualityComparer.Default.Equals(call.Type, builderType) || IsMapGroup(call.TargetMethod))
+                    break;
                 AddFluentOrHelper(call, level, model, cancellationToken);
                 node = outer;
             }

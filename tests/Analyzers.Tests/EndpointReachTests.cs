@@ -186,6 +186,52 @@ public class EndpointReachTests
             }
             """);
 
+    // flowsynx/flowsynx's RequirePermissions (RealWorld/FlowSynx): a generic helper adding [Authorize(Policy)] metadata
+    // through a convention, as RequireAuthorization itself does. Its 32 endpoints were false positives.
+    [Fact]
+    public Task A_convention_adding_auth_metadata_declares_the_builder_directly_or_in_a_helper()
+        => Verify.ProgramAsync("""
+            var app = WebApplication.Create(args);
+            app.MapGet("/a", () => "a").WithName("A").RequirePolicies("admin", "audits");
+            app.MapGet("/b", () => "b").RequirePolicy("admin");
+            app.MapGroup("/c").RequirePolicies("admin").MapGet("/", () => "c");
+            app.MapGet("/d", () => "d").Public();
+            var e = app.MapGet("/e", () => "e");
+            e.Add(endpoint => endpoint.Metadata.Add(new AuthorizeAttribute()));
+            app.{|DAUTH001:MapGet|}("/f", () => "f").Describe("not auth metadata");
+            app.Run();
+
+            static class Policies
+            {
+                public static TBuilder RequirePolicy<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder
+                    => builder.RequirePolicies(policy);
+
+                public static TBuilder RequirePolicies<TBuilder>(this TBuilder builder, params string[] policies) where TBuilder : IEndpointConventionBuilder
+                {
+                    if (policies.Length == 0)
+                        return builder;
+                    builder.Add(endpoint =>
+                    {
+                        foreach (var policy in policies)
+                            endpoint.Metadata.Add(new AuthorizeAttribute { Policy = policy });
+                    });
+                    return builder;
+                }
+
+                public static TBuilder Public<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+                {
+                    builder.Add(endpoint => endpoint.Metadata.Add(new AllowAnonymousAttribute()));
+                    return builder;
+                }
+
+                public static TBuilder Describe<TBuilder>(this TBuilder builder, string text) where TBuilder : IEndpointConventionBuilder
+                {
+                    builder.Add(endpoint => endpoint.Metadata.Add(new EndpointDescriptionAttribute(text)));
+                    return builder;
+                }
+            }
+            """);
+
     [Fact]
     public Task Declared_conventional_routes_cover_actions_without_attribute_routes_only()
         => Verify.FilesAsync([

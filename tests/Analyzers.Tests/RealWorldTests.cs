@@ -1,10 +1,4 @@
-using System.Collections.Immutable;
-using Declarative.Auth.Shared;
-using Declarative.Auth.TestKit;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit.Abstractions;
 
 namespace Declarative.Auth.Analyzers.Tests;
@@ -28,75 +22,8 @@ public sealed class RealWorldFactAttribute : FactAttribute
 /// </summary>
 public class RealWorldTests(ITestOutputHelper output)
 {
-    private const string Web = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        global using Microsoft.AspNetCore.Builder;
-        global using Microsoft.AspNetCore.Hosting;
-        global using Microsoft.AspNetCore.Http;
-        global using Microsoft.AspNetCore.Routing;
-        global using Microsoft.Extensions.Configuration;
-        global using Microsoft.Extensions.DependencyInjection;
-        global using Microsoft.Extensions.Hosting;
-        global using Microsoft.Extensions.Logging;
-        """;
-
-    private static string Root => Path.Combine(AppContext.BaseDirectory, "RealWorld");
-
-    private async Task<IReadOnlyList<string>> AnalyseAsync(string project, bool stubs, OutputKind kind)
-    {
-        var dir = Path.Combine(Root, "eShop", project);
-        var files = Directory.GetFiles(dir, "*.cs.txt", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList();
-        var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), TestCompilation.ParseOptions,
-                path: project + "/" + Path.GetRelativePath(dir, f)[..^".txt".Length].Replace('\\', '/')))
-            .Append(CSharpSyntaxTree.ParseText(Web, TestCompilation.ParseOptions, path: "ImplicitUsings.g.cs"))
-            .ToList();
-        if (stubs)
-            trees.Add(CSharpSyntaxTree.ParseText(File.ReadAllText(Path.Combine(Root, "Stubs.cs.txt")), TestCompilation.ParseOptions, path: "Stubs.cs"));
-        var compilation = CSharpCompilation.Create(project, trees, References.All,
-            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
-
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
-        output.WriteLine($"{project}: {errors.Length} compile errors (bodies and unstubbed packages), e.g.:");
-        foreach (var error in errors.Take(5))
-            output.WriteLine("  " + error);
-
-        // Every endpoint-producing call binds to ASP.NET Core's method: none is hidden by an error.
-        var mapCalls = 0;
-        foreach (var tree in compilation.SyntaxTrees.Where(t => t.FilePath.StartsWith(project, StringComparison.Ordinal)))
-        {
-            var model = compilation.GetSemanticModel(tree);
-            foreach (var invocation in tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>())
-            {
-                var name = invocation.Expression is MemberAccessExpressionSyntax access ? access.Name.Identifier.ValueText : null;
-                if (name is null || !(EndpointRules.MapMethods.ContainsKey(name) || EndpointRules.OtherEndpointMethods.ContainsKey(name)))
-                    continue;
-                var method = model.GetSymbolInfo(invocation).Symbol as IMethodSymbol;
-                Assert.True(method is not null && (EndpointRules.IsMapEndpointMethod(method) || EndpointRules.IsOtherEndpointMethod(method)),
-                    $"{invocation} does not bind to the framework's {name}: {string.Join("; ", model.GetDiagnostics(invocation.Span))}");
-                mapCalls++;
-            }
-        }
-        output.WriteLine($"{project}: {mapCalls} endpoint-producing calls, all bound");
-
-        var exceptions = new List<Exception>();
-        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), (e, _, _) => { lock (exceptions) exceptions.Add(e); },
-            concurrentAnalysis: true, logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new MissingAuthDeclarationAnalyzer()), options)
-            .GetAnalyzerDiagnosticsAsync();
-        Assert.Empty(exceptions);
-        var reported = AnalyzerRunner.Describe(diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start))
-            .Select(d => $"{d.Path}({d.Line}): {d.Message[..d.Message.IndexOf(" has no", StringComparison.Ordinal)]}")
-            .ToList();
-        foreach (var line in reported)
-            output.WriteLine(line);
-        return reported;
-    }
+    private Task<IReadOnlyList<string>> AnalyseAsync(string project, bool stubs, OutputKind kind)
+        => RealWorldCompilation.AnalyseAsync(output, "eShop/" + project, project, kind, sourceStubs: stubs ? "Stubs.cs.txt" : null);
 
     [RealWorldFact("eShop")]
     public async Task Ordering_API_endpoints_are_declared_by_RequireAuthorization_on_the_group_its_helper_returns()

@@ -10,12 +10,19 @@ public static class ConformanceHost
     /// <summary>The policy named by the <c>[Authorize(Policy)]</c> and <c>[OrAuthorization(Policy)]</c> shapes.</summary>
     public const string StaffPolicy = "staff";
 
+    /// <summary>A policy any authenticated caller meets, for shapes naming a policy by hand (ConventionShapes).</summary>
+    public const string SignedInPolicy = "signed-in";
+
     public static void AddServices(IServiceCollection services)
     {
         services.AddControllers().AddApplicationPart(typeof(ConformanceHost).Assembly);
         services.AddSignalR();
         services.AddHealthChecks();
-        services.AddAuthorization(o => o.AddPolicy(StaffPolicy, p => p.RequireClaim("staff")));
+        services.AddAuthorization(o =>
+        {
+            o.AddPolicy(StaffPolicy, p => p.RequireClaim("staff"));
+            o.AddPolicy(SignedInPolicy, p => p.RequireAuthenticatedUser());
+        });
         services.AddIdentityApiEndpoints<IdentityUser>().AddUserStore<NoUserStore>();
         services.AddDeclarativeAuth().UseInMemoryStore();
     }
@@ -34,6 +41,7 @@ public static class ConformanceHost
         app.MapWrapperShapes();
         app.MapProducerShapes();
         app.MapHubShapes();
+        app.MapConventionShapes();
         app.MapControllers().RequireKey(KeyType.Read, "api"); // [S-controllers]
     }
 }
