@@ -225,19 +225,11 @@ namespace Declarative.Auth.Analysis
             }
             foreach (var provider in routeProviders)
             {
-                var filtered = new List<AttributeData>();
+                // The provider itself and the attributes no other route provider claims; an HTTP-method provider (HttpGet("x"))
+                // brings its own methods, so other method attributes do not join its selector.
                 var providerIsMethod = Implements(provider.AttributeClass, HttpMethodProvider);
-                foreach (var attribute in attributes)
-                {
-                    if (ReferenceEquals(attribute, provider))
-                        filtered.Add(attribute);
-                    else if (routeProviders.Contains(attribute))
-                        continue;
-                    else if (providerIsMethod && Implements(attribute.AttributeClass, HttpMethodProvider))
-                        continue;
-                    else
-                        filtered.Add(attribute);
-                }
+                var filtered = attributes.Where(a => ReferenceEquals(a, provider)
+                    || (!routeProviders.Contains(a) && !(providerIsMethod && Implements(a.AttributeClass, HttpMethodProvider))));
                 selectors.Add(new Selector(TemplateOf(provider), Methods(filtered)));
             }
             if (silent)

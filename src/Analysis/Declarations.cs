@@ -87,14 +87,18 @@ namespace Declarative.Auth.Analysis
                     ? initializer.ElementValues.Select(e => Unwrap(e))
                     : new[] { value };
                 foreach (var item in items)
-                {
-                    if (EndpointRules.KindOf(item?.Type) is not { } itemKind)
-                        continue;
-                    level.Add(new DeclarationItem(itemKind, itemKind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
-                    declared |= Declares(itemKind);
-                }
+                    declared |= AddMetadata(item, level);
             }
             return declared;
+        }
+
+        /// <summary>A metadata object added to an endpoint (<c>new RequiresKeyAttribute(...)</c>, <c>new AuthorizeAttribute()</c>...): its item, and whether it declares.</summary>
+        private static bool AddMetadata(IOperation? item, Level level)
+        {
+            if (EndpointRules.KindOf(item?.Type) is not { } kind)
+                return false;
+            level.Add(new DeclarationItem(kind, kind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
+            return Declares(kind);
         }
 
         /// <summary>
@@ -116,11 +120,7 @@ namespace Declarative.Auth.Analysis
                     || add.Instance is not IPropertyReferenceOperation { Property.Name: "Metadata" } metadata
                     || !EndpointRules.HasFullName(metadata.Property.ContainingType, EndpointBuilder))
                     continue;
-                var item = Unwrap(add.Arguments[0].Value);
-                if (EndpointRules.KindOf(item.Type) is not { } kind)
-                    continue;
-                level.Add(new DeclarationItem(kind, kind == DeclarationItemKind.Key ? CreatedPermission(item) : null));
-                declared |= kind is not (DeclarationItemKind.Workspace or DeclarationItemKind.OrAuthorization);
+                declared |= AddMetadata(Unwrap(add.Arguments[0].Value), level);
             }
             return declared;
         }

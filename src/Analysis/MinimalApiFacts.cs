@@ -302,12 +302,12 @@ namespace Declarative.Auth.Analysis
         /// </summary>
         private static Uses? UsesOf(ISymbol symbol, SemanticModel model, CancellationToken cancellationToken)
         {
-            if (symbol.DeclaringSyntaxReferences.Length != 1 || symbol.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not { } declaration
-                || declaration.SyntaxTree != model.SyntaxTree)
-                return null;
             var cache = s_uses.GetValue(model, static _ => new ConcurrentDictionary<ISymbol, Uses>(SymbolEqualityComparer.Default));
             if (cache.TryGetValue(symbol, out var cached))
                 return cached;
+            if (symbol.DeclaringSyntaxReferences.Length != 1 || symbol.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not { } declaration
+                || declaration.SyntaxTree != model.SyntaxTree)
+                return null;
             var builderType = symbol is ILocalSymbol local ? local.Type : ((IParameterSymbol)symbol).Type;
             var uses = new Uses();
             foreach (var reference in References(symbol, declaration, model, cancellationToken))

@@ -120,20 +120,13 @@ namespace Declarative.Auth.Analyzers
             var keyText = DescribeCall(invocation);
 
             // Calls on the same builder before this one (up the chain to the call that made the builder).
-            IOperation? root = null;
             var earlier = new List<IInvocationOperation>();
-            for (var current = Operations.Receiver(invocation); current is not null;)
+            var root = Operations.Unwrap(Operations.Receiver(invocation));
+            while (root is IInvocationOperation call && !Operations.IsMapGroup(call.TargetMethod)
+                   && !EndpointRules.IsMapEndpointMethod(call.TargetMethod) && Operations.IsPassThrough(call.TargetMethod))
             {
-                var unwrapped = Operations.Unwrap(current);
-                if (unwrapped is IInvocationOperation call && !Operations.IsMapGroup(call.TargetMethod)
-                    && !EndpointRules.IsMapEndpointMethod(call.TargetMethod) && Operations.IsPassThrough(call.TargetMethod))
-                {
-                    earlier.Add(call);
-                    current = Operations.Receiver(call);
-                    continue;
-                }
-                root = unwrapped;
-                break;
+                earlier.Add(call);
+                root = Operations.Unwrap(Operations.Receiver(call));
             }
             var later = Operations.Downstream(invocation).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)).ToList();
             foreach (var call in later.Concat(earlier))
@@ -204,10 +197,7 @@ namespace Declarative.Auth.Analyzers
                      && !Operations.IsMapGroup(call.TargetMethod) && !EndpointRules.IsMapEndpointMethod(call.TargetMethod);)
                 {
                     yield return call;
-                    var receiver = Operations.Receiver(call);
-                    if (receiver is null)
-                        break;
-                    current = Operations.Unwrap(receiver);
+                    current = Operations.Unwrap(Operations.Receiver(call));
                 }
             }
         }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using Declarative.Auth.Analysis;
 using Declarative.Auth.Rules;
 using Microsoft.CodeAnalysis;
@@ -43,11 +42,11 @@ namespace Declarative.Auth.Analyzers
                 if (compilation.GetTypeByMetadataName("Declarative.Auth.RequiresWorkspaceAttribute") is null)
                     return;
                 var index = EndpointIndex.For(compilation);
-                EndpointSite.RegisterSites(start, (site, report, ct) => Check(site, index.WorkspaceSources(ct), report, ct));
+                EndpointSite.RegisterSites(start, (site, report, ct) => Check(site, index.WorkspaceSources(ct), report));
             });
         }
 
-        private static void Check(EndpointSite site, WorkspaceSources sources, Action<Diagnostic> report, CancellationToken ct)
+        private static void Check(EndpointSite site, WorkspaceSources sources, Action<Diagnostic> report)
         {
             // Public, [Authorize], organizations-key and undeclared endpoints never reach the workspace check.
             if (site.Resolved.Access != ResolvedAccess.Key)
