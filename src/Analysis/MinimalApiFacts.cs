@@ -155,6 +155,27 @@ namespace Declarative.Auth.Analysis
             var helper = row.ReceiverParameter is { } key ? Callers.Enclosing(at, model, cancellationToken) : null;
             while (helper is not null && !Enumerable.Range(0, helper.Parameters.Length).Any(i => ParameterKey(helper, i) == row.ReceiverParameter))
                 helper = helper.ContainingSymbol as IMethodSymbol; // a local function mapping on its outer method's parameter
+            // `MapThing(this IEndpointRouteBuilder b, Delegate h) => b.MapGet("/thing", h)` called as
+            // `app.MapThing(Handlers.Get).RequireKey(...)`: the builder it returns and the handler it is handed are the
+            // caller's, so each call declares its endpoint (DAUTH001 judges these calls the same way).
+            if (row.ReturnedGroupLevel is null && Callers.Enclosing(at, model, cancellationToken) is { } mapper
+                && model.GetOperation(at, cancellationToken) is IInvocationOperation map)
+            {
+                var returnsEndpoint = !mapper.ReturnsVoid && WrappedMap(mapper, model, new Declarations.Level(), cancellationToken)?.Syntax == at;
+                var handlerParameter = ParameterOf(HandlerArgument(map), mapper);
+                if ((returnsEndpoint || handlerParameter is not null) && Callers.Of(mapper, model, cancellationToken) is { Count: > 0 } calls)
+                {
+                    return calls.SelectMany(site =>
+                    {
+                        var declared = AtCall(row, site.Call, site.Model, returnsEndpoint, handlerParameter, cancellationToken);
+                        if (helper is null)
+                            return new[] { declared };
+                        return SymbolEqualityComparer.Default.Equals(helper, mapper)
+                            ? Callers.FromSite(site.Call, site.Model, helper.Parameters[Callers.Ordinal(row.ReceiverParameter!)], cancellationToken).Select(reach => Reached(declared, reach))
+                            : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(declared, reach));
+                    }).Distinct();
+                }
+            }
             // `var g = routes.MapGroup("/own"); g.MapGet(...); return g;` called as `app.MapOwnGroup().RequireKey(...)`: the
             // caller's chain declares that group (only it: what is mapped on `routes` itself stays as its callers declare it).
             if (row.ReturnedGroupLevel is { } index && Callers.Enclosing(at, model, cancellationToken) is { } owner
@@ -178,6 +199,38 @@ namespace Declarative.Auth.Analysis
             }
             var plain = row with { ReturnedGroupLevel = null };
             return helper is null ? new[] { plain } : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(plain, reach)).Distinct();
+        }
+
+        /// <summary>
+        /// The row as one call of its helper maps it: what the call chains on the endpoint builder the helper returns joins
+        /// the endpoint's own level (it is the same builder), and a handler handed in replaces the helper's parameter.
+        /// </summary>
+        private static EndpointModel AtCall(EndpointModel row, IInvocationOperation call, SemanticModel model, bool returnsEndpoint,
+            IParameterSymbol? handlerParameter, CancellationToken cancellationToken)
+        {
+            var levels = row.Levels.AsImmutableArray().ToList();
+            if (returnsEndpoint && call.Syntax is InvocationExpressionSyntax node
+                && FluentAfter(node, call.Type, model, cancellationToken).ToModel(isMethod: false, DeclarationLevel.Endpoint) is { Items.Count: > 0 } chained)
+            {
+                var endpoint = levels.FindLastIndex(l => l.Where == DeclarationLevel.Endpoint);
+                if (endpoint < 0)
+                    levels.Add(chained);
+                else
+                    levels[endpoint] = levels[endpoint] with { Items = levels[endpoint].Items.Concat(chained.Items).ToEquatableArray() };
+            }
+            var handler = row.Handler;
+            if (handlerParameter is not null && ArgumentFor(call, handlerParameter) is { } passed
+                && Handler.Resolve(passed.Value, model, cancellationToken) is { Method: { } method } resolved)
+            {
+                var at = levels.FindIndex(l => l.Where == DeclarationLevel.Handler);
+                var passedLevel = Declarations.OfMethod(method).ToModel(isMethod: true, DeclarationLevel.Handler);
+                if (at < 0)
+                    levels.Add(passedLevel);
+                else
+                    levels[at] = passedLevel;
+                handler = resolved.Name;
+            }
+            return row with { Levels = levels.ToEquatableArray(), Handler = handler };
         }
 
         /// <summary>The row with what one path of callers passes in for its builder parameter: their levels first, their prefix.</summary>

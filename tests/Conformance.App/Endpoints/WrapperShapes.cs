@@ -17,6 +17,10 @@ public static class WrapperShapes
         app.PostNamed(() => "ok", "/w/plain-name").RequireKey(KeyType.Write, "plain"); //= POST /w/plain-name => key[write:plain]
         app.PostNamed(() => "ok", "/w/plain-undeclared"); //= POST /w/plain-undeclared => undeclared
 
+        // The route is the helper's own; the caller declares what it returns, or hands it a declared handler.
+        app.MapFixed().RequireKey(KeyType.Read, "fixed"); //= GET /w/fixed => key[read:fixed]
+        app.MapFixedHandler(FixedHandlers.Declared); //= GET /w/fixed-handler => key[read:fixed-handler]
+
         var v1 = app.MapGroup("/wv1").RequireKey(KeyType.Read, "versioned");
         v1.MapGetV1("/items", () => "ok"); //= GET /wv1/items => key[read:versioned]
         v1.PostNamed(() => "ok", "/plain-items"); //= POST /wv1/plain-items => key[read:versioned]
@@ -39,6 +43,18 @@ public static class WrapperShapes
         return endpoint.WithTags(tag);
     }
 
+    public static RouteHandlerBuilder MapFixed(this IEndpointRouteBuilder builder)
+        => builder.MapGet("/w/fixed", () => "ok"); //@ GET /w/fixed
+
+    public static RouteHandlerBuilder MapFixedHandler(this IEndpointRouteBuilder builder, Delegate handler)
+        => builder.MapGet("/w/fixed-handler", handler); //@ GET /w/fixed-handler
+
     public static RouteHandlerBuilder MapGetV1(this RouteGroupBuilder group, string pattern, Delegate handler)
         => group.MapGet(pattern, handler).WithTags("v1"); //@ GET /wv1/items; GET /wv1/items-public
+}
+
+public static class FixedHandlers
+{
+    [RequiresKey(KeyType.Read, Scope = "fixed-handler")]
+    public static string Declared() => "ok";
 }
