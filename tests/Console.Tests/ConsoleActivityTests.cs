@@ -77,7 +77,8 @@ public sealed class ConsoleActivityTests(KestrelSample app) : IClassFixture<Kest
         using var browser = OpenConnected();
         Row(browser, "never-used").FindElement(By.XPath(".//button[normalize-space()='Activity']")).Click();
         browser.Until(() => browser.IsOpen("activity-dialog"), "the activity dialog");
-        var summary = browser.Until(() => browser.ById("usage-summary").Text is { Length: > 0 } t ? t : null, "the usage summary");
+        // "Loading…" first, until the usage answer arrives: wait for the answer, not for any text.
+        var summary = browser.Until(() => browser.ById("usage-summary").Text is { Length: > 0 } t && !t.StartsWith("Loading", StringComparison.Ordinal) ? t : null, "the usage summary");
 
         Assert.Equal("No requests in the last 24 hours.", summary);
         Assert.Empty(browser.Driver.FindElements(By.CssSelector("#usage-chart svg g.bin")));
