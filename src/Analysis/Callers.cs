@@ -128,16 +128,14 @@ namespace Declarative.Auth.Analysis
         /// The model of a tree of the compilation, one per tree: a fresh model binds a helper's whole body again for each
         /// question (in the generator that was most of its run). The first model seen for a tree is kept, the caller's
         /// own included, so the generator's transforms and the helpers they follow into that tree share one binding.
-        /// Inside the analyzer driver the compilation's own caching provider already hands out the driver's model.
-        /// For a compilation the generator has claimed (<see cref="GeneratorModelFor"/>) every model is the generator's.
+        /// Inside the analyzer driver the compilation's own caching provider already hands out the driver's model; in
+        /// the generator every model comes from <see cref="GeneratorModelFor"/>, which made the compilation's cache.
         /// </summary>
         public static SemanticModel ModelFor(SyntaxTree tree, SemanticModel current)
         {
-            var cache = s_models.GetValue(current.Compilation, static c => new ModelCache(c));
-            if (cache.Generator)
-                return cache.Models.GetOrAdd(tree, cache.Create);
+            var cache = s_models.GetValue(current.Compilation, static c => new ModelCache(t => c.GetSemanticModel(t)));
             var own = cache.Models.GetOrAdd(current.SyntaxTree, current);
-            return tree == current.SyntaxTree ? own : cache.Models.GetOrAdd(tree, t => current.Compilation.GetSemanticModel(t));
+            return tree == current.SyntaxTree ? own : cache.Models.GetOrAdd(tree, cache.Create);
         }
 
         /// <summary>
@@ -145,64 +143,49 @@ namespace Declarative.Auth.Analysis
         /// shapes, never nullability, and its compilation is never compiled (the app's build binds the output again),
         /// while the driver's models ran the nullable walker over every member they bound: half of the generator's run
         /// at 2,000 endpoints. The analyzers keep the driver's models, whose binding the compiler's own warnings share.
+        /// Every generator transform asks here first, so the compilation's cache makes its other models the same way.
         /// </summary>
         public static SemanticModel GeneratorModelFor(SyntaxTree tree, Compilation compilation)
         {
-            var cache = s_models.GetValue(compilation, static c => new ModelCache(c));
-            cache.Generator = true;
+            var cache = s_models.GetValue(compilation, static c => new ModelCache(t => WithoutNullability(c, t)));
             return cache.Models.GetOrAdd(tree, cache.Create);
         }
 
         private static readonly ConditionalWeakTable<Compilation, ModelCache> s_models = new ConditionalWeakTable<Compilation, ModelCache>();
 
-        private sealed class ModelCache
+        private sealed class ModelCache(Func<SyntaxTree, SemanticModel> create)
         {
-            private readonly Compilation _compilation;
-
-            private static bool s_withoutOptions;
-
-            public ModelCache(Compilation compilation)
-            {
-                _compilation = compilation;
-                Create = tree =>
-                {
-                    if (!Volatile.Read(ref s_withoutOptions))
-                    {
-                        try
-                        {
-                            return WithoutNullability(_compilation, tree);
-                        }
-                        catch (Exception e) when (e is MissingMethodException or TypeLoadException)
-                        {
-                            // A compiler without the (experimental) option: the driver's kind of model, only slower.
-                            Volatile.Write(ref s_withoutOptions, true);
-                        }
-                    }
-                    return _compilation.GetSemanticModel(tree);
-                };
-            }
-
             public ConcurrentDictionary<SyntaxTree, SemanticModel> Models { get; } = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
 
-            /// <summary>Set once the generator claims the compilation; never cleared.</summary>
-            public bool Generator
-            {
-                get => Volatile.Read(ref _generator);
-                set => Volatile.Write(ref _generator, value);
-            }
-
-            public Func<SyntaxTree, SemanticModel> Create { get; }
-
-            private bool _generator;
-
-            // Roslyn marks the option experimental (dotnet/roslyn#70609); it is in 4.14 and in 5.9. Its own method, so a
-            // compiler without it fails this call (caught above), not the JIT of the caller.
-            [MethodImpl(MethodImplOptions.NoInlining)]
-#pragma warning disable RSEXPERIMENTAL001
-            private static SemanticModel WithoutNullability(Compilation compilation, SyntaxTree tree)
-                => compilation.GetSemanticModel(tree, SemanticModelOptions.DisableNullableAnalysis);
-#pragma warning restore RSEXPERIMENTAL001
+            public Func<SyntaxTree, SemanticModel> Create { get; } = create;
         }
+
+        private static bool s_withoutOptions;
+
+        /// <summary>A model without nullable analysis; the driver's kind of model (only slower) on a compiler without the option.</summary>
+        private static SemanticModel WithoutNullability(Compilation compilation, SyntaxTree tree)
+        {
+            if (!Volatile.Read(ref s_withoutOptions))
+            {
+                try
+                {
+                    return WithOptions(compilation, tree);
+                }
+                catch (Exception e) when (e is MissingMethodException or TypeLoadException)
+                {
+                    Volatile.Write(ref s_withoutOptions, true);
+                }
+            }
+            return compilation.GetSemanticModel(tree);
+        }
+
+        // Roslyn marks the option experimental (dotnet/roslyn#70609); it is in 4.14 and in 5.9. Its own method, so a
+        // compiler without it fails this call (caught above), not the JIT of the caller.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+#pragma warning disable RSEXPERIMENTAL001
+        private static SemanticModel WithOptions(Compilation compilation, SyntaxTree tree)
+            => compilation.GetSemanticModel(tree, SemanticModelOptions.DisableNullableAnalysis);
+#pragma warning restore RSEXPERIMENTAL001
 
         private static bool SameMethod(IMethodSymbol symbol, IMethodSymbol method)
             => SymbolEqualityComparer.Default.Equals((symbol.ReducedFrom ?? symbol).OriginalDefinition, (method.ReducedFrom ?? method).OriginalDefinition);

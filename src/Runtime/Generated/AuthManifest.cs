@@ -44,9 +44,11 @@ public sealed class AuthManifest
     /// <exception cref="InvalidOperationException">The table was written by a generator of another format (the message names the assembly and says to rebuild).</exception>
     public IReadOnlyList<EndpointEntry> Endpoints => _endpoints.Value;
 
+    private static readonly string[] AccessNames = Enum.GetNames<EndpointAccess>();
+
     /// <summary>A member's exact name: not a number, not a comma list (both of which Enum.Parse takes).</summary>
     private static EndpointAccess Access(string name)
-        => Enum.GetNames<EndpointAccess>().Contains(name, StringComparer.Ordinal) ? Enum.Parse<EndpointAccess>(name)
+        => AccessNames.Contains(name, StringComparer.Ordinal) ? Enum.Parse<EndpointAccess>(name)
             : throw new FormatException($"\"{name}\" is not an endpoint access this runtime knows");
 
     private static EndpointEntry[] Read(string assemblyName, string text)
