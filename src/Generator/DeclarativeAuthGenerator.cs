@@ -74,17 +74,13 @@ namespace Declarative.Auth.Generator
                     input.Right))
                 .WithTrackingName(TrackingNames.Manifest);
 
+            // The table and the permission docs, from the same model: no second analysis.
             context.RegisterSourceOutput(manifest, static (context, model) =>
             {
-                if (model is not null)
-                    context.AddSource(ManifestRender.HintName, ManifestRender.Render(model));
-            });
-
-            // The permission docs, from the same model: no second analysis.
-            context.RegisterSourceOutput(manifest, static (context, model) =>
-            {
-                if (model is not null)
-                    context.AddSource(DocsRender.HintName, DocsRender.Render(model));
+                if (model is null)
+                    return;
+                context.AddSource(ManifestRender.HintName, ManifestRender.Render(model));
+                context.AddSource(DocsRender.HintName, DocsRender.Render(model));
             });
         }
     }

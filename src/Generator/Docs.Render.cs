@@ -1,9 +1,7 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Text;
 using Declarative.Auth.Analysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Declarative.Auth.Generator
 {
@@ -30,7 +28,7 @@ namespace Declarative.Auth.Generator
             w.Append("    [global::System.CodeDom.Compiler.GeneratedCode(\"Declarative.Auth.Generator\", \"0.1.0\")]\n");
             w.Append("    internal static class DeclarativeAuthDocs\n");
             w.Append("    {\n");
-            w.Append("        /// <summary>permissions.json (schemaVersion ").Append(Int(SchemaVersion)).Append(")</summary>\n");
+            w.Append("        /// <summary>permissions.json (schemaVersion ").Append(ManifestRender.Int(SchemaVersion)).Append(")</summary>\n");
             w.Append("        public const string Json = ").Append(ManifestRender.Literal(Json(manifest))).Append(";\n");
             w.Append("    }\n");
             w.Append("}\n");
@@ -97,7 +95,7 @@ namespace Declarative.Auth.Generator
         {
             var w = new StringBuilder();
             w.Append("{\n");
-            w.Append("  \"schemaVersion\": ").Append(Int(SchemaVersion)).Append(",\n");
+            w.Append("  \"schemaVersion\": ").Append(ManifestRender.Int(SchemaVersion)).Append(",\n");
             w.Append("  \"assembly\": ").Append(JsonString(manifest.AssemblyName)).Append(",\n");
             w.Append("  \"permissions\": [");
             var needing = EndpointsNeeding(manifest);
@@ -173,31 +171,6 @@ namespace Declarative.Auth.Generator
             return list.Count == 0 ? "[]" : "[" + string.Join(", ", list.Select(JsonString)) + "]";
         }
 
-        private static string JsonString(string value)
-        {
-            var builder = new StringBuilder(value.Length + 2);
-            builder.Append('"');
-            foreach (var c in value)
-            {
-                switch (c)
-                {
-                    case '"': builder.Append("\\\""); break;
-                    case '\\': builder.Append("\\\\"); break;
-                    case '\n': builder.Append("\\n"); break;
-                    case '\r': builder.Append("\\r"); break;
-                    case '\t': builder.Append("\\t"); break;
-                    default:
-                        if (c < 0x20 || c is '\u2028' or '\u2029' or '<' or '>' or '&')
-                            builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                        else
-                            builder.Append(c);
-                        break;
-                }
-            }
-            builder.Append('"');
-            return builder.ToString();
-        }
-
-        private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+        private static string JsonString(string value) => ManifestRender.Quoted(value, json: true);
     }
 }

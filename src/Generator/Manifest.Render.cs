@@ -4,7 +4,6 @@ using System.Linq;
 using System.Text;
 using Declarative.Auth.Analysis;
 using Declarative.Auth.Rules;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Declarative.Auth.Generator
 {
@@ -74,7 +73,13 @@ namespace Declarative.Auth.Generator
         /// took ~20 ms of each build on the docs' ~1 MB of JSON at 2,000 endpoints: line breaks, control characters and
         /// surrogate halves become escapes (so nothing can end the literal or the line), everything else stays as is.
         /// </summary>
-        public static string Literal(string value)
+        public static string Literal(string value) => Quoted(value, json: false);
+
+        /// <summary>
+        /// <paramref name="value"/> in double quotes, as a C# literal or (<paramref name="json"/>) a JSON string: both escape
+        /// '"', '\\', \n, \r and \t alike and differ only in which other characters become \u escapes, and the hex's case.
+        /// </summary>
+        public static string Quoted(string value, bool json)
         {
             var text = new StringBuilder(value.Length + (value.Length >> 3) + 2).Append('"');
             foreach (var c in value)
@@ -87,8 +92,8 @@ namespace Declarative.Auth.Generator
                     case '\r': text.Append("\\r"); break;
                     case '\t': text.Append("\\t"); break;
                     default:
-                        if (char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029')
-                            text.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                        if (json ? c < 0x20 || c is '\u2028' or '\u2029' or '<' or '>' or '&' : char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029')
+                            text.Append("\\u").Append(((int)c).ToString(json ? "x4" : "X4", CultureInfo.InvariantCulture));
                         else
                             text.Append(c);
                         break;
@@ -97,7 +102,7 @@ namespace Declarative.Auth.Generator
             return text.Append('"').ToString();
         }
 
-        private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+        internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         private static string StringArray(IEnumerable<string> values)
         {
