@@ -37,12 +37,8 @@ namespace Declarative.Auth.Generator
 
         // ---- facts of an endpoint ----
 
-        private const string ApiKey = "API key";
-        private const string EventWriteKey = "event write key";
-        private const string OrganizationsKey = "organizations key";
-
         /// <summary>Declared endpoints go in the main table; undeclared ones in their own section.</summary>
-        private static bool IsDeclared(EntryModel e) => e.Access != Access.Undeclared || (e.Flags & DeclarationFlags.OrganizationsKey) != 0;
+        private static bool IsDeclared(EntryModel e) => e.Access != Access.Undeclared || IsOrganizations(e);
 
         private static bool IsOrganizations(EntryModel e) => (e.Flags & DeclarationFlags.OrganizationsKey) != 0;
 
@@ -54,7 +50,7 @@ namespace Declarative.Auth.Generator
             var kinds = new List<string>();
             if (IsOrganizations(e))
             {
-                kinds.Add(OrganizationsKey);
+                kinds.Add("organizationsKey");
                 return kinds;
             }
             if (e.Access != Access.Key)
@@ -62,17 +58,14 @@ namespace Declarative.Auth.Generator
             var ingestion = (e.Flags & DeclarationFlags.EventIngestion) != 0;
             // [EventIngestion] alone: event write keys only; with a permission or RequireAnyKey, API keys too.
             if (!ingestion || e.Permissions.Count > 0 || (e.Flags & DeclarationFlags.AnyKey) != 0)
-                kinds.Add(ApiKey);
+                kinds.Add("apiKey");
             if (ingestion)
-                kinds.Add(EventWriteKey);
+                kinds.Add("eventWriteKey");
             return kinds;
         }
 
-        private static string Methods(EntryModel e) => e.HttpMethods.Count == 0 ? "ANY" : string.Join(", ", e.HttpMethods);
-
-        private static string RouteText(EntryModel e) => e.Route ?? e.Pattern ?? "?";
-
-        private static string Reference(EntryModel e) => Methods(e) + " " + RouteText(e);
+        private static string Reference(EntryModel e)
+            => (e.HttpMethods.Count == 0 ? "ANY" : string.Join(", ", e.HttpMethods)) + " " + (e.Route ?? e.Pattern ?? "?");
 
         private static bool IsKeyOrAuthorization(EntryModel e) => e.Access == Access.Key && (e.Flags & DeclarationFlags.OrAuthorization) != 0;
 
@@ -136,7 +129,7 @@ namespace Declarative.Auth.Generator
                 w.Append("      \"routeKind\": ").Append(JsonString(Camel(e.RouteKind.ToString()))).Append(",\n");
                 w.Append("      \"access\": ").Append(JsonString(AccessName(e))).Append(",\n");
                 w.Append("      \"permissions\": ").Append(JsonArray(e.Permissions)).Append(",\n");
-                w.Append("      \"keyKinds\": ").Append(JsonArray(KeyKinds(e).Select(KindName))).Append(",\n");
+                w.Append("      \"keyKinds\": ").Append(JsonArray(KeyKinds(e))).Append(",\n");
                 w.Append("      \"workspaceScoped\": ").Append(Bool((e.Flags & DeclarationFlags.Workspace) != 0)).Append(",\n");
                 w.Append("      \"public\": ").Append(Bool(IsPublic(e))).Append(",\n");
                 w.Append("      \"disabledWithoutOrganizationsKey\": ").Append(Bool(IsOrganizations(e))).Append(",\n");
@@ -152,14 +145,6 @@ namespace Declarative.Auth.Generator
             }
             w.Append(first ? "]" : "\n  ]");
         }
-
-        private static string KindName(string kind) => kind switch
-        {
-            ApiKey => "apiKey",
-            EventWriteKey => "eventWriteKey",
-            OrganizationsKey => "organizationsKey",
-            _ => kind,
-        };
 
         private static string Camel(string value) => value.Length == 0 ? value : char.ToLowerInvariant(value[0]) + value.Substring(1);
 
