@@ -158,35 +158,25 @@ namespace Declarative.Auth.Analysis
             };
         }
 
+        /// <summary>The value <c>new RequiresKeyAttribute(...) { Scope = ... }</c> gives Scope; null when it gives none.</summary>
+        public static IOperation? ScopeAssigned(IObjectCreationOperation creation)
+            => (creation.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty).OfType<ISimpleAssignmentOperation>()
+                .FirstOrDefault(a => a.Target is IPropertyReferenceOperation { Property.Name: "Scope" })?.Value;
+
         /// <summary>The permission of <c>new RequiresKeyAttribute(KeyType.X) { Scope = "y" }</c>; null when not constant.</summary>
         private static string? CreatedPermission(IOperation? operation)
-        {
-            if (operation is not IObjectCreationOperation creation
-                || creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "type")?.Value.ConstantValue is not { HasValue: true, Value: not null } type)
-                return null;
-            string? scope = null;
-            foreach (var initializer in creation.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
-            {
-                if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Scope" } } assignment)
-                {
-                    if (assignment.Value.ConstantValue is not { HasValue: true } constant || constant.Value is not (string or null))
-                        return null;
-                    scope = constant.Value as string;
-                }
-            }
-            return PermissionText.Format(System.Convert.ToInt32(type.Value, System.Globalization.CultureInfo.InvariantCulture), scope);
-        }
+            => operation is IObjectCreationOperation creation
+                ? Permission(creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "type")?.Value.ConstantValue, ScopeAssigned(creation)?.ConstantValue)
+                : null;
 
         /// <summary>The permission of <c>RequireKey(KeyType, scope)</c>; null when its arguments are not constant.</summary>
         private static string? FluentPermission(IInvocationOperation call)
-        {
-            var type = Argument(call, "type")?.Value.ConstantValue;
-            if (type is not { HasValue: true, Value: not null })
-                return null;
-            var scope = Argument(call, "scope")?.Value.ConstantValue;
-            if (scope is { HasValue: true, Value: not string and not null } || scope is { HasValue: false })
-                return null;
-            return PermissionText.Format(System.Convert.ToInt32(type.Value.Value, System.Globalization.CultureInfo.InvariantCulture), scope?.Value as string);
-        }
+            => Permission(Argument(call, "type")?.Value.ConstantValue, Argument(call, "scope")?.Value.ConstantValue);
+
+        /// <summary>The permission of a constant key type and scope (none given: null); null when either is not a constant.</summary>
+        private static string? Permission(Optional<object?>? type, Optional<object?>? scope)
+            => type is { HasValue: true, Value: { } keyType } && scope is not { HasValue: false } && scope?.Value is string or null
+                ? PermissionText.Format(System.Convert.ToInt32(keyType, System.Globalization.CultureInfo.InvariantCulture), scope?.Value as string)
+                : null;
     }
 }

@@ -121,12 +121,7 @@ namespace Declarative.Auth.Analyzers
                 if (!SymbolEqualityComparer.Default.Equals(creation.Type, _types.RequiresKeyAttribute) || creation.Syntax is AttributeSyntax)
                     return;
                 var keyType = creation.Arguments.Length > 0 && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int value } ? value : (int?)null;
-                IOperation? scope = null;
-                foreach (var initializer in creation.Initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
-                {
-                    if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Scope" } } assignment)
-                        scope = assignment.Value;
-                }
+                var scope = Declarations.ScopeAssigned(creation);
                 var constant = scope is null ? default : Operations.Unwrap(scope).ConstantValue;
                 Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope?.Syntax, creation.Syntax.GetLocation(), Fluent: false));
             }
