@@ -66,24 +66,21 @@ namespace Declarative.Auth.Analyzers
             var ct = context.CancellationToken;
             var symbol = AttributeNameFilter.Owner(syntax, model, ct);
             var type = AttributeNameFilter.Bound(syntax, symbol)?.AttributeClass ?? (model.GetSymbolInfo(syntax, ct).Symbol as IMethodSymbol)?.ContainingType;
-            if (type is null || !IsKeyAttribute(type) || symbol is null)
+            if (type is null || !IsKeyAttribute(type) || symbol is null || AnonymousAttribute(symbol, ct) is not { } anonymous)
                 return;
-            foreach (var attribute in symbol.GetAttributes())
+            var (where, effect) = symbol switch
             {
-                if (EndpointRules.Classify(attribute) != DeclarationKind.AllowAnonymous)
-                    continue;
-                if (attribute.ApplicationSyntaxReference?.GetSyntax(ct) is not AttributeSyntax anonymous)
-                    continue;
-                var (where, effect) = symbol switch
-                {
-                    INamedTypeSymbol named => ($"on the same class '{named.Name}'", "which one applies depends on the attributes' order"),
-                    IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } => ("on the same handler", "the key is required at run time (fail closed)"),
-                    _ => ($"on the same method '{symbol.Name}'", "the key is required at run time (fail closed)"),
-                };
-                Report(context.ReportDiagnostic, syntax.GetLocation(), "[" + syntax + "]", anonymous.GetLocation(), "[" + anonymous + "]", where, effect, "attribute");
-                return;
-            }
+                INamedTypeSymbol named => ($"on the same class '{named.Name}'", "which one applies depends on the attributes' order"),
+                IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } => ("on the same handler", "the key is required at run time (fail closed)"),
+                _ => ($"on the same method '{symbol.Name}'", "the key is required at run time (fail closed)"),
+            };
+            Report(context.ReportDiagnostic, syntax.GetLocation(), "[" + syntax + "]", anonymous.GetLocation(), "[" + anonymous + "]", where, effect, "attribute");
         }
+
+        /// <summary>The first attribute written on <paramref name="symbol"/> that makes it anonymous ([AllowAnonymous] and the like); null when none.</summary>
+        private static AttributeSyntax? AnonymousAttribute(ISymbol symbol, CancellationToken ct)
+            => symbol.GetAttributes().Where(a => EndpointRules.Classify(a) == DeclarationKind.AllowAnonymous)
+                .Select(a => a.ApplicationSyntaxReference?.GetSyntax(ct)).OfType<AttributeSyntax>().FirstOrDefault();
 
         /// <summary>
         /// The attribute is the only one its declaration carries (and no other partial part can add one): nothing can
@@ -162,17 +159,11 @@ namespace Declarative.Auth.Analyzers
             if (root is IInvocationOperation endpoint && EndpointRules.IsMapEndpointMethod(endpoint.TargetMethod))
             {
                 var handler = Handler.Of(endpoint, model, ct);
-                if (handler.Method is null || handler.Method.GetAttributes().Any(a => EndpointRules.Classify(a) == DeclarationKind.RequiresKey))
+                if (handler.Method is null || handler.Method.GetAttributes().Any(a => EndpointRules.Classify(a) == DeclarationKind.RequiresKey)
+                    || AnonymousAttribute(handler.Method, ct) is not { } anonymous)
                     return;
-                foreach (var attribute in handler.Method.GetAttributes())
-                {
-                    if (EndpointRules.Classify(attribute) != DeclarationKind.AllowAnonymous
-                        || attribute.ApplicationSyntaxReference?.GetSyntax(ct) is not AttributeSyntax anonymous)
-                        continue;
-                    Report(context.ReportDiagnostic, keyLocation, keyText, anonymous.GetLocation(), "[" + anonymous + "]",
-                        "on the endpoint's handler", "the handler's attribute wins at run time and the endpoint is public", "attribute");
-                    return;
-                }
+                Report(context.ReportDiagnostic, keyLocation, keyText, anonymous.GetLocation(), "[" + anonymous + "]",
+                    "on the endpoint's handler", "the handler's attribute wins at run time and the endpoint is public", "attribute");
             }
         }
 
