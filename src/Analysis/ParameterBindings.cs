@@ -60,12 +60,6 @@ namespace Declarative.Auth.Analysis
         /// <param name="route">The endpoint's route template (its known part), for inferring route values.</param>
         /// <param name="apiController">A controller action under [ApiController]: complex types are the body.</param>
         /// <param name="controller">A controller action (else a minimal-API handler).</param>
-        public static IEnumerable<ParameterBinding> Of(IMethodSymbol method, string? route, bool controller, bool apiController)
-        {
-            foreach (var parameter in method.Parameters)
-                yield return Of(parameter, route, controller, apiController);
-        }
-
         public static ParameterBinding Of(IParameterSymbol parameter, string? route, bool controller, bool apiController)
         {
             foreach (var attribute in parameter.GetAttributes())

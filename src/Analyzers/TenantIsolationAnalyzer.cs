@@ -73,7 +73,7 @@ namespace Declarative.Auth.Analyzers
             }
             if (site.Handler is null)
                 return;
-            foreach (var binding in ParameterBindings.Of(site.Handler, route, site.Controller is not null, site.ApiController))
+            foreach (var binding in site.Handler.Parameters.Select(p => ParameterBindings.Of(p, route, site.Controller is not null, site.ApiController)))
             {
                 var location = binding.Parameter.Locations.FirstOrDefault(l => l.IsInSource);
                 if (location is null)
