@@ -55,23 +55,12 @@ namespace Declarative.Auth.Analysis
                 {
                     foreach (var classTemplate in classTemplates)
                     {
-                        string? route;
-                        RouteKind kind;
-                        if (!classTemplate.Known || !selector.Template.Known)
-                        {
-                            route = null;
-                            kind = RouteKind.NotConstant;
-                        }
-                        else if (Routes.CombineAttributeRoutes(classTemplate.Value, selector.Template.Value) is { } combined)
-                        {
-                            route = Routes.ReplaceTokens(combined, tokens) is { } replaced ? Routes.Rooted(replaced) : null;
-                            kind = route is null ? RouteKind.NotConstant : RouteKind.Constant;
-                        }
-                        else
-                        {
-                            route = null;
-                            kind = RouteKind.Conventional;
-                        }
+                        // Known templates that combine to none: conventional routing decides the route at run time.
+                        var known = classTemplate.Known && selector.Template.Known;
+                        var combined = known ? Routes.CombineAttributeRoutes(classTemplate.Value, selector.Template.Value) : null;
+                        var route = combined is not null && Routes.ReplaceTokens(combined, tokens) is { } replaced ? Routes.Rooted(replaced) : null;
+                        var kind = !known ? RouteKind.NotConstant : combined is null ? RouteKind.Conventional
+                            : route is null ? RouteKind.NotConstant : RouteKind.Constant;
                         endpoints.Add((action, new EndpointModel(
                             selector.Methods,
                             route,
