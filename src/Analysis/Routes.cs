@@ -75,14 +75,13 @@ namespace Declarative.Auth.Analysis
             for (var i = 0; i < template.Length; i++)
             {
                 var c = template[i];
-                if (c == '[')
+                if (c is '[' or ']' && i + 1 < template.Length && template[i + 1] == c)
                 {
-                    if (i + 1 < template.Length && template[i + 1] == '[')
-                    {
-                        builder.Append('[');
-                        i++;
-                        continue;
-                    }
+                    builder.Append(c);
+                    i++;
+                }
+                else if (c == '[')
+                {
                     var end = template.IndexOf(']', i + 1);
                     if (end < 0)
                         return null;
@@ -93,12 +92,6 @@ namespace Declarative.Auth.Analysis
                 }
                 else if (c == ']')
                 {
-                    if (i + 1 < template.Length && template[i + 1] == ']')
-                    {
-                        builder.Append(']');
-                        i++;
-                        continue;
-                    }
                     return null;
                 }
                 else
