@@ -200,11 +200,8 @@ namespace Declarative.Auth.Analysis
                 else
                     routeProviders.Add(attribute);
             }
-            foreach (var provider in routeProviders)
-            {
-                if (!Implements(provider.AttributeClass, HttpMethodProvider))
-                    silent = false;
-            }
+            if (routeProviders.Any(p => !Implements(p.AttributeClass, HttpMethodProvider)))
+                silent = false;
 
             var selectors = new List<Selector>();
             if (routeProviders.Count == 0 && !silent)
