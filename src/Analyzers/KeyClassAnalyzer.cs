@@ -106,9 +106,7 @@ namespace Declarative.Auth.Analyzers
             }
             var properties = ImmutableDictionary<string, string?>.Empty.Add(RemovableProperty, "true");
             var onHandler = site.Invocation is not null;
-            report(onHandler
-                ? Diagnostic.Create(descriptor, site.Location, new[] { declaration }, properties, arguments)
-                : Diagnostic.Create(descriptor, declaration, new[] { declaration }, properties, arguments));
+            report(Diagnostic.Create(descriptor, onHandler ? site.Location : declaration, new[] { declaration }, properties, arguments));
         }
     }
 }
