@@ -30,7 +30,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
         private const string AuthorizationNamespace = "Microsoft.AspNetCore.Authorization";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-            ImmutableArray.Create(DiagnosticDescriptors.EndpointHasNoAuthDeclarationId);
+            ImmutableArray.Create(DiagnosticDescriptors.EndpointHasNoAuthDeclaration.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

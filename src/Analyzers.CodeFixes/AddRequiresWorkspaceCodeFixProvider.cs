@@ -16,7 +16,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
     {
         public const string EquivalenceKey = "DAUTH011.AddRequiresWorkspace";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.WorkspaceRouteNotScopedId);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.WorkspaceRouteNotScoped.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

@@ -23,7 +23,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
 
         private const string MvcNamespace = "Microsoft.AspNetCore.Mvc";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.WorkspaceFromUncheckedSourceId);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.WorkspaceFromUncheckedSource.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

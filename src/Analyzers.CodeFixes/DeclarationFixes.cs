@@ -15,7 +15,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
     {
         public const string EquivalenceKey = "DAUTH004.RemoveScope";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.AdminWithScopeId);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.AdminWithScope.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
@@ -52,7 +52,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
     {
         public const string EquivalenceKey = "DAUTH006.ChangeKeyType";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.KeyTypeDoesNotFitMethodId);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.KeyTypeDoesNotFitMethod.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

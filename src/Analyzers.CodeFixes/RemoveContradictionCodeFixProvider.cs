@@ -25,7 +25,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
         public const string RemoveAnonymousEquivalenceKey = "DAUTH003.RemoveAllowAnonymous";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-            ImmutableArray.Create(DiagnosticDescriptors.ContradictoryDeclarationsId);
+            ImmutableArray.Create(DiagnosticDescriptors.ContradictoryDeclarations.Id);
 
         // Each fix edits one diagnostic's own pair; Fix All would pick one side everywhere, which is a decision per endpoint.
         public override FixAllProvider? GetFixAllProvider() => null;

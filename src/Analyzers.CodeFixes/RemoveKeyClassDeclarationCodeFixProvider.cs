@@ -22,9 +22,9 @@ namespace Declarative.Auth.Analyzers.CodeFixes
         public const string RemoveKeyEquivalenceKey = "DAUTH016.RemoveKeyRequirement";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
-            DiagnosticDescriptors.EventIngestionOnReadOrDeleteId,
-            DiagnosticDescriptors.EventIngestionWithAdminId,
-            DiagnosticDescriptors.OrganizationsKeyWithKeyId);
+            DiagnosticDescriptors.EventIngestionOnReadOrDelete.Id,
+            DiagnosticDescriptors.EventIngestionWithAdmin.Id,
+            DiagnosticDescriptors.OrganizationsKeyWithKey.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
@@ -45,7 +45,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
                     : null;
                 if (what is null)
                     continue;
-                var key = diagnostic.Id == DiagnosticDescriptors.OrganizationsKeyWithKeyId ? RemoveKeyEquivalenceKey : RemoveEventIngestionEquivalenceKey;
+                var key = diagnostic.Id == DiagnosticDescriptors.OrganizationsKeyWithKey.Id ? RemoveKeyEquivalenceKey : RemoveEventIngestionEquivalenceKey;
                 context.RegisterCodeFix(
                     CodeAction.Create("Remove " + what, ct => RemoveAsync(context.Document, span, ct), key),
                     diagnostic);

@@ -19,7 +19,7 @@ namespace Declarative.Auth.Analyzers.CodeFixes
         public const string EquivalenceKey = "DAUTH002.ReplaceScope";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-            ImmutableArray.Create(DiagnosticDescriptors.UnknownScopeId, DiagnosticDescriptors.MalformedScopeId);
+            ImmutableArray.Create(DiagnosticDescriptors.UnknownScope.Id, DiagnosticDescriptors.MalformedScope.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
