@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using Declarative.Auth.Analysis;
 
 namespace Declarative.Auth.Generator
 {

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using Declarative.Auth.Analysis;
 using Declarative.Auth.Rules;
 
 namespace Declarative.Auth.Generator
