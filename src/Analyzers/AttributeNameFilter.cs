@@ -41,8 +41,6 @@ namespace Declarative.Auth.Analyzers
         /// where binding the syntax again (GetSymbolInfo) binds it anew for each analyzer and attribute. Null when the
         /// owner is not a symbol read here (a return or field target...): the caller then binds the syntax.
         /// </summary>
-        public static AttributeData? Bound(AttributeSyntax syntax, SemanticModel model, CancellationToken ct) => Bound(syntax, Owner(syntax, model, ct));
-
         public static AttributeData? Bound(AttributeSyntax syntax, ISymbol? owner)
             => owner?.GetAttributes().FirstOrDefault(a => a.ApplicationSyntaxReference is { } reference
                 && reference.SyntaxTree == syntax.SyntaxTree && reference.Span == syntax.Span);

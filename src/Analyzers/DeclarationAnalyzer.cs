@@ -44,7 +44,7 @@ namespace Declarative.Auth.Analyzers
             context.RegisterCompilationStartAction(static start =>
             {
                 var types = new KnownTypes(start.Compilation);
-                var catalog = ScopeText.Catalog(start.Compilation);
+                var catalog = PermissionScopes.Of(start.Compilation).Select(s => s.Scope).Distinct().ToImmutableArray();
                 var names = AttributeNameFilter.For(start.Compilation,
                     new[] { EndpointRules.RequiresKeyAttribute, PermissionScopes.AttributeName }, start.CancellationToken);
                 var state = new State(types, catalog, names);
@@ -63,31 +63,20 @@ namespace Declarative.Auth.Analyzers
         /// <summary>One key declaration, reduced to constants and where to report.</summary>
         private readonly record struct KeyDeclaration(int? KeyType, bool ScopeGiven, Optional<object?> Scope, SyntaxNode? ScopeSyntax, Location Whole, bool Fluent);
 
-        private sealed class State
+        private sealed class State(KnownTypes types, ImmutableArray<string> catalog, AttributeNameFilter names)
         {
-            private readonly KnownTypes _types;
-            private readonly ImmutableArray<string> _catalog;
-            private readonly ImmutableHashSet<string> _catalogSet;
-            private readonly AttributeNameFilter _names;
-
-            public State(KnownTypes types, ImmutableArray<string> catalog, AttributeNameFilter names)
-            {
-                _types = types;
-                _names = names;
-                _catalog = catalog;
-                _catalogSet = catalog.ToImmutableHashSet(StringComparer.Ordinal);
-            }
+            private readonly ImmutableHashSet<string> _catalogSet = catalog.ToImmutableHashSet(StringComparer.Ordinal);
 
             // ---- [RequiresKey(...)] and [assembly: PermissionScope(...)] ----
 
             public void AnalyzeAttribute(SyntaxNodeAnalysisContext context)
             {
                 var syntax = (AttributeSyntax)context.Node;
-                if (!_names.MayBe(syntax))
+                if (!names.MayBe(syntax))
                     return;
                 var model = context.SemanticModel;
                 var ct = context.CancellationToken;
-                var bound = AttributeNameFilter.Bound(syntax, model, ct);
+                var bound = AttributeNameFilter.Bound(syntax, AttributeNameFilter.Owner(syntax, model, ct));
                 var type = bound?.AttributeClass ?? (model.GetSymbolInfo(syntax, ct).Symbol as IMethodSymbol)?.ContainingType;
                 if (type is null)
                     return;
@@ -96,7 +85,7 @@ namespace Declarative.Auth.Analyzers
                     => bound is null ? model.GetConstantValue(expression, ct) : value is { Kind: not TypedConstantKind.Error } v ? new Optional<object?>(v.Value) : default;
                 var positional = syntax.ArgumentList?.Arguments.Where(a => a.NameEquals is null).ToList() ?? new List<AttributeArgumentSyntax>();
                 TypedConstant? First() => bound is { ConstructorArguments.Length: > 0 } ? bound.ConstructorArguments[0] : null;
-                if (SymbolEqualityComparer.Default.Equals(type, _types.RequiresKeyAttribute))
+                if (SymbolEqualityComparer.Default.Equals(type, types.RequiresKeyAttribute))
                 {
                     var scope = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Scope")?.Expression;
                     var keyType = positional.Count > 0 && Constant(positional[0].Expression, First()) is { HasValue: true, Value: int value } ? value : (int?)null;
@@ -118,7 +107,7 @@ namespace Declarative.Auth.Analyzers
             {
                 var creation = (IObjectCreationOperation)context.Operation;
                 // Attributes on symbols are object creations too (IAttributeOperation); AnalyzeAttribute has them.
-                if (!SymbolEqualityComparer.Default.Equals(creation.Type, _types.RequiresKeyAttribute) || creation.Syntax is AttributeSyntax)
+                if (!SymbolEqualityComparer.Default.Equals(creation.Type, types.RequiresKeyAttribute) || creation.Syntax is AttributeSyntax)
                     return;
                 var keyType = creation.Arguments.Length > 0 && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int value } ? value : (int?)null;
                 var scope = Declarations.ScopeAssigned(creation);
@@ -171,19 +160,12 @@ namespace Declarative.Auth.Analyzers
                 if (expected is null)
                     return;
                 var handler = Handler.Of(invocation, model, context.CancellationToken);
-                var found = new List<(int KeyType, Location Location)>();
-                if (handler.Method is not null)
-                    found.AddRange(AttributeKeyTypes(handler.Method, context.CancellationToken));
+                var found = handler.Method is null ? new List<(int KeyType, Location Location)>() : AttributeKeyTypes(handler.Method, context.CancellationToken).ToList();
                 if (found.Count == 0)
                 {
-                    foreach (var call in Operations.Downstream(invocation))
-                    {
-                        if (IsRequireKey(call.TargetMethod.ReducedFrom ?? call.TargetMethod) && KeyTypeOf(call) is { } type)
-                            found.Add((type.Value, type.Location));
-                    }
+                    found = Operations.Downstream(invocation).Where(c => IsRequireKey(c.TargetMethod.ReducedFrom ?? c.TargetMethod))
+                        .Select(KeyTypeOf).OfType<(int, Location)>().ToList();
                 }
-                if (found.Count == 0)
-                    return;
                 // The route is read only for a mismatch's message.
                 if (!found.Any(f => Mismatch(expected.Value, f.KeyType)))
                     return;
@@ -207,8 +189,6 @@ namespace Declarative.Auth.Analyzers
                 if (expected is null)
                     return;
                 var found = AttributeKeyTypes(method, context.CancellationToken).ToList();
-                if (found.Count == 0)
-                    return;
                 var display = verbs + " " + type.Name + "." + method.Name;
                 ReportMismatches(context.ReportDiagnostic, display, verbs!, expected.Value, found);
             }
@@ -225,16 +205,10 @@ namespace Declarative.Auth.Analyzers
             /// <summary>Read for GET/HEAD-only endpoints, Delete for DELETE-only ones, otherwise no expectation.</summary>
             private static int? ExpectedKeyType(string? httpMethods)
             {
-                if (httpMethods is null)
+                var methods = httpMethods?.Split(',').Select(m => m.Trim().ToUpperInvariant()).Where(m => m.Length > 0).ToArray();
+                if (methods is not { Length: > 0 })
                     return null;
-                var methods = httpMethods.Split(',').Select(m => m.Trim().ToUpperInvariant()).Where(m => m.Length > 0).ToArray();
-                if (methods.Length == 0)
-                    return null;
-                if (methods.All(m => m is "GET" or "HEAD"))
-                    return 0;
-                if (methods.All(m => m == "DELETE"))
-                    return 2;
-                return null;
+                return methods.All(m => m is "GET" or "HEAD") ? 0 : methods.All(m => m == "DELETE") ? 2 : null;
             }
 
             private static IEnumerable<(int KeyType, Location Location)> AttributeKeyTypes(IMethodSymbol method, System.Threading.CancellationToken ct)
@@ -283,7 +257,7 @@ namespace Declarative.Auth.Analyzers
                 }
                 if (!declaration.ScopeGiven || (scope.HasValue && scope.Value is null))
                 {
-                    var example = _catalog.Length > 0 ? _catalog[0] : "resource";
+                    var example = catalog.Length > 0 ? catalog[0] : "resource";
                     var write = declaration.Fluent
                         ? $"RequireKey(KeyType.{KeyTypeNames[keyType]}, \"{example}\")"
                         : $"[RequiresKey(KeyType.{KeyTypeNames[keyType]}, Scope = \"{example}\")]";
@@ -297,9 +271,9 @@ namespace Declarative.Auth.Analyzers
                     ReportMalformed(report, declaration.ScopeSyntax!, value);
                     return;
                 }
-                if (_catalog.Length == 0 || _catalogSet.Contains(value))
+                if (catalog.Length == 0 || _catalogSet.Contains(value))
                     return;
-                var suggestion = ScopeText.Closest(value, _catalog);
+                var suggestion = ScopeText.Closest(value, catalog);
                 var properties = ImmutableDictionary<string, string?>.Empty;
                 if (suggestion is not null)
                     properties = properties.Add(ScopeText.SuggestionProperty, suggestion);
@@ -307,7 +281,7 @@ namespace Declarative.Auth.Analyzers
                     ? $"did you mean '{suggestion}'?"
                     : $"use one of them, or declare it with [assembly: PermissionScope(\"{value}\", \"...\")]";
                 report(Diagnostic.Create(DiagnosticDescriptors.UnknownScope, declaration.ScopeSyntax!.GetLocation(), properties,
-                    value, ScopeText.List(_catalog), advice));
+                    value, ScopeText.List(catalog), advice));
             }
 
             private static void ReportMalformed(Action<Diagnostic> report, SyntaxNode syntax, string value)

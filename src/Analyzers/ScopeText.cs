@@ -3,11 +3,10 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
-using Microsoft.CodeAnalysis;
 
 namespace Declarative.Auth.Analyzers
 {
-    /// <summary>Scope rules (the runtime's <c>PermissionName.IsValidScope</c>), the catalog, and suggestions.</summary>
+    /// <summary>Scope repairs and suggestions (valid by the runtime's <c>PermissionName.IsValidScope</c>), and the catalog as messages list it.</summary>
     internal static class ScopeText
     {
         /// <summary>Diagnostic property: the scope a code fix writes instead.</summary>
@@ -33,10 +32,6 @@ namespace Declarative.Auth.Analyzers
                 result = result.Substring(0, 64);
             return result.Length == 0 ? whenEmpty : result;
         }
-
-        /// <summary>The scopes of every <c>[assembly: PermissionScope("…", "…")]</c> of the compilation, in declaration order.</summary>
-        public static ImmutableArray<string> Catalog(Compilation compilation)
-            => Analysis.PermissionScopes.Of(compilation).Select(s => s.Scope).Distinct().ToImmutableArray();
 
         /// <summary>The declared scope closest to <paramref name="scope"/> (edit distance ≤ 2 and less than half its length, or equal ignoring case), else null.</summary>
         public static string? Closest(string scope, IEnumerable<string> catalog)

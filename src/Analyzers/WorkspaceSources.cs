@@ -17,23 +17,17 @@ namespace Declarative.Auth.Analyzers
     /// route value <c>workspaceId</c>. Sources added another way (configuration, <c>Sources.Add</c>, a name that is not a
     /// constant) make the set <see cref="Complete"/> false: rules that need to know what is NOT checked then stay quiet.
     /// </summary>
-    internal sealed class WorkspaceSources
+    internal sealed class WorkspaceSources(ImmutableArray<(BindingSource Kind, string Name)> sources, bool complete)
     {
         /// <summary>The runtime's default route source name, and the name a route parameter holding a workspace usually has.</summary>
         public const string DefaultRouteName = "workspaceId";
 
         private static readonly string[] s_methods = { "FromHeader", "FromQuery", "FromRoute" };
 
-        private WorkspaceSources(ImmutableArray<(BindingSource Kind, string Name)> sources, bool complete)
-        {
-            Sources = sources;
-            Complete = complete;
-        }
-
-        public ImmutableArray<(BindingSource Kind, string Name)> Sources { get; }
+        public ImmutableArray<(BindingSource Kind, string Name)> Sources { get; } = sources;
 
         /// <summary>False when a source is configured in a way the build cannot read.</summary>
-        public bool Complete { get; }
+        public bool Complete { get; } = complete;
 
         public static readonly WorkspaceSources Defaults = new WorkspaceSources(
             ImmutableArray.Create((BindingSource.Header, "Workspace"), (BindingSource.Query, DefaultRouteName), (BindingSource.Route, DefaultRouteName)),
