@@ -101,15 +101,11 @@ namespace Declarative.Auth.Analyzers
                 .Concat(sources.Sources.Where(s => s.Kind == binding.Source))
                 .Select(s => ((BindingSource Kind, string Name)?)s).FirstOrDefault();
             var properties = ImmutableDictionary<string, string?>.Empty;
-            string advice;
+            var advice = "read HttpContext.GetWorkspace() instead";
             if (target is { } t)
             {
                 properties = properties.Add(SourceKindProperty, t.Kind.ToString()).Add(SourceNameProperty, t.Name);
                 advice = "bind it from " + WorkspaceSources.Describe(t.Kind, t.Name) + ", or read HttpContext.GetWorkspace()";
-            }
-            else
-            {
-                advice = "read HttpContext.GetWorkspace() instead";
             }
             report(Diagnostic.Create(DiagnosticDescriptors.WorkspaceFromUncheckedSource, location, properties,
                 binding.Parameter.Name, site.Display, WorkspaceSources.Describe(binding.Source, binding.Name), sources.Describe(), advice));
