@@ -111,17 +111,13 @@ namespace Declarative.Auth.Generator
                 : "new string[] { " + string.Join(", ", list.Select(Literal)) + " }";
         }
 
-        /// <summary>Text for an XML doc comment: escaped, on one line.</summary>
+        /// <summary>Text for an XML doc comment: on one line (no line break can end the comment), escaped.</summary>
         private static string XmlText(string value)
-            => Comment(value).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
-
-        /// <summary>Text for a line comment: no line breaks can escape it.</summary>
-        private static string Comment(string value)
         {
             var builder = new StringBuilder(value.Length);
             foreach (var c in value)
                 builder.Append(c is '\r' or '\n' or '\u2028' or '\u2029' or '\u0085' || char.IsControl(c) ? '?' : c);
-            return builder.ToString();
+            return builder.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").ToString();
         }
     }
 }
