@@ -34,6 +34,8 @@ namespace Declarative.Auth.Analyzers
         /// <summary>Diagnostic property: what the AllowAnonymous (additional location) is: attribute or call.</summary>
         public const string AnonymousKindProperty = "AnonymousKind";
 
+        private static readonly ImmutableHashSet<string> s_keyAttributes = EndpointRules.OtherKeyDeclarations.Add(EndpointRules.RequiresKeyAttribute);
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.ContradictoryDeclarations);
 
@@ -46,8 +48,7 @@ namespace Declarative.Auth.Analyzers
                 var types = new KnownTypes(start.Compilation);
                 if (types.RequiresKeyAttribute is null)
                     return;
-                var names = AttributeNameFilter.For(start.Compilation,
-                    EndpointRules.OtherKeyDeclarations.Add(EndpointRules.RequiresKeyAttribute), start.CancellationToken);
+                var names = AttributeNameFilter.For(start.Compilation, s_keyAttributes, start.CancellationToken);
                 start.RegisterSyntaxNodeAction(c => AnalyzeAttribute(c, names), SyntaxKind.Attribute);
                 if (types.HasRouting)
                     start.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
@@ -66,7 +67,7 @@ namespace Declarative.Auth.Analyzers
             var ct = context.CancellationToken;
             var symbol = AttributeNameFilter.Owner(syntax, model, ct);
             var type = AttributeNameFilter.Bound(syntax, symbol)?.AttributeClass ?? (model.GetSymbolInfo(syntax, ct).Symbol as IMethodSymbol)?.ContainingType;
-            if (type is null || !IsKeyAttribute(type) || symbol is null || AnonymousAttribute(symbol, ct) is not { } anonymous)
+            if (type is null || !s_keyAttributes.Contains(type.ToDisplayString()) || symbol is null || AnonymousAttribute(symbol, ct) is not { } anonymous)
                 return;
             var (where, effect) = symbol switch
             {
@@ -95,12 +96,6 @@ namespace Declarative.Auth.Analyzers
         };
 
         private static int Count(SyntaxList<AttributeListSyntax> lists) => lists.Sum(l => l.Attributes.Count);
-
-        private static bool IsKeyAttribute(INamedTypeSymbol type)
-        {
-            var name = type.ToDisplayString();
-            return name == EndpointRules.RequiresKeyAttribute || EndpointRules.OtherKeyDeclarations.Contains(name);
-        }
 
         // ---- one builder: RequireKey and AllowAnonymous on the same chain or local; handler attribute vs chain ----
 
