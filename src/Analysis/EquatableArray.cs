@@ -17,8 +17,6 @@ namespace Declarative.Auth.Analysis
 
         private readonly ImmutableArray<T> _items;
 
-        public EquatableArray(ImmutableArray<T> items) => _items = items;
-
         public EquatableArray(IEnumerable<T> items) => _items = ImmutableArray.CreateRange(items);
 
         public ImmutableArray<T> AsImmutableArray() => _items.IsDefault ? ImmutableArray<T>.Empty : _items;
