@@ -29,18 +29,10 @@ namespace Declarative.Auth.Generator
             var flags = (resolved.AnyKey ? DeclarationFlags.AnyKey : 0)
                         | (resolved.EventIngestion ? DeclarationFlags.EventIngestion : 0)
                         | (resolved.Workspace ? DeclarationFlags.Workspace : 0)
-                        | (resolved.Access == ResolvedAccess.OrganizationsKey ? DeclarationFlags.OrganizationsKey : 0)
                         | (resolved.OrAuthorization ? DeclarationFlags.OrAuthorization : 0)
                         | (resolved.WhereUndeclared ? DeclarationFlags.WhereUndeclared : 0);
-            var access = resolved.Access switch
-            {
-                ResolvedAccess.Key or ResolvedAccess.OrganizationsKey => Access.Key,
-                ResolvedAccess.Public => Access.Public,
-                ResolvedAccess.Authorize => Access.Authorize,
-                _ => Access.Undeclared,
-            };
-            var permissions = access == Access.Key ? resolved.Permissions.ToEquatableArray() : EquatableArray<string>.Empty;
-            return new EntryModel(endpoint.HttpMethods, endpoint.Route, endpoint.Pattern, endpoint.RouteKind, access, permissions, endpoint.Handler, sourceFile, endpoint.Line)
+            var permissions = resolved.Access == ResolvedAccess.Key ? resolved.Permissions.ToEquatableArray() : EquatableArray<string>.Empty;
+            return new EntryModel(endpoint.HttpMethods, endpoint.Route, endpoint.Pattern, endpoint.RouteKind, resolved.Access, permissions, endpoint.Handler, sourceFile, endpoint.Line)
             {
                 Flags = flags,
                 AuthorizationPolicy = resolved.AuthorizationPolicy,

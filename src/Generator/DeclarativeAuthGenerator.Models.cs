@@ -1,18 +1,10 @@
 // Pipeline models: value-equal records of strings, numbers, enums and EquatableArray, never a symbol,
 // syntax node, location or compilation, so the incremental driver can compare and cache them.
 using Declarative.Auth.Analysis;
+using Declarative.Auth.Rules;
 
 namespace Declarative.Auth.Generator
 {
-    /// <summary>Mirrors Declarative.Auth.EndpointAccess (the generator cannot reference the runtime).</summary>
-    internal enum Access
-    {
-        Undeclared = 0,
-        Key = 1,
-        Public = 2,
-        Authorize = 3,
-    }
-
     /// <summary>
     /// What an endpoint's metadata says besides its permissions (union over every level, as the runtime reads all
     /// metadata): which key kinds it accepts and whether it is workspace-scoped. Only the docs output uses these.
@@ -23,7 +15,6 @@ namespace Declarative.Auth.Generator
         None = 0,
         AnyKey = 1,
         EventIngestion = 2,
-        OrganizationsKey = 4,
         Workspace = 8,
 
         /// <summary>A key, or a caller the app's own authorization accepts ([OrAuthorization]).</summary>
@@ -52,13 +43,13 @@ namespace Declarative.Auth.Generator
     /// </summary>
     internal sealed record PermissionModel(string Value, string ConstantName, int Index, string? Description);
 
-    /// <summary>One row of the generated table, with the source file made project-relative.</summary>
+    /// <summary>One row of the generated table, with the source file made project-relative; its access names are the runtime's EndpointAccess names.</summary>
     internal sealed record EntryModel(
         EquatableArray<string> HttpMethods,
         string? Route,
         string? Pattern,
         RouteKind RouteKind,
-        Access Access,
+        ResolvedAccess Access,
         EquatableArray<string> Permissions,
         string Handler,
         string SourceFile,

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using Declarative.Auth.Rules;
 
 namespace Declarative.Auth.Generator
 {
@@ -37,11 +38,11 @@ namespace Declarative.Auth.Generator
         // ---- facts of an endpoint ----
 
         /// <summary>Declared endpoints go in the main table; undeclared ones in their own section.</summary>
-        private static bool IsDeclared(EntryModel e) => e.Access != Access.Undeclared || IsOrganizations(e);
+        private static bool IsDeclared(EntryModel e) => e.Access != ResolvedAccess.Undeclared;
 
-        private static bool IsOrganizations(EntryModel e) => (e.Flags & DeclarationFlags.OrganizationsKey) != 0;
+        private static bool IsOrganizations(EntryModel e) => e.Access == ResolvedAccess.OrganizationsKey;
 
-        private static bool IsPublic(EntryModel e) => e.Access == Access.Public && !IsOrganizations(e);
+        private static bool IsPublic(EntryModel e) => e.Access == ResolvedAccess.Public;
 
         /// <summary>The key kinds an endpoint accepts, as the runtime's EndpointPolicyBuilder decides.</summary>
         private static List<string> KeyKinds(EntryModel e)
@@ -52,7 +53,7 @@ namespace Declarative.Auth.Generator
                 kinds.Add("organizationsKey");
                 return kinds;
             }
-            if (e.Access != Access.Key)
+            if (e.Access != ResolvedAccess.Key)
                 return kinds;
             var ingestion = (e.Flags & DeclarationFlags.EventIngestion) != 0;
             // [EventIngestion] alone: event write keys only; with a permission or RequireAnyKey, API keys too.
@@ -66,20 +67,20 @@ namespace Declarative.Auth.Generator
         private static string Reference(EntryModel e)
             => (e.HttpMethods.Count == 0 ? "ANY" : string.Join(", ", e.HttpMethods)) + " " + (e.Route ?? e.Pattern ?? "?");
 
-        private static bool IsKeyOrAuthorization(EntryModel e) => e.Access == Access.Key && (e.Flags & DeclarationFlags.OrAuthorization) != 0;
+        private static bool IsKeyOrAuthorization(EntryModel e) => e.Access == ResolvedAccess.Key && (e.Flags & DeclarationFlags.OrAuthorization) != 0;
 
         private static string AccessName(EntryModel e) => IsOrganizations(e) ? "key" : e.Access switch
         {
-            Access.Key when IsKeyOrAuthorization(e) => "keyOrAuthorization",
-            Access.Key => "key",
-            Access.Public => "public",
-            Access.Authorize => "authorize",
+            ResolvedAccess.Key when IsKeyOrAuthorization(e) => "keyOrAuthorization",
+            ResolvedAccess.Key => "key",
+            ResolvedAccess.Public => "public",
+            ResolvedAccess.Authorize => "authorize",
             _ => "undeclared",
         };
 
         /// <summary>Permission → the declared endpoints needing it, in table order (one pass, not one per permission).</summary>
         private static ILookup<string, EntryModel> EndpointsNeeding(ManifestModel manifest)
-            => manifest.Endpoints.Where(e => IsDeclared(e) && e.Access == Access.Key)
+            => manifest.Endpoints.Where(e => e.Access == ResolvedAccess.Key)
                 .SelectMany(e => e.Permissions.Distinct().Select(p => (Permission: p, Endpoint: e)))
                 .ToLookup(x => x.Permission, x => x.Endpoint, System.StringComparer.Ordinal);
 

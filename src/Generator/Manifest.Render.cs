@@ -49,8 +49,7 @@ namespace Declarative.Auth.Generator
                     | ((entry.Flags & DeclarationFlags.EventIngestion) != 0 ? ManifestText.EventIngestion : 0)
                     | ((entry.Flags & DeclarationFlags.Workspace) != 0 ? ManifestText.Workspace : 0);
                 ManifestText.Append(rows, entry.HttpMethods, entry.Route, entry.Permissions,
-                    (entry.Flags & DeclarationFlags.OrganizationsKey) != 0 ? "OrganizationsKey" : entry.Access.ToString(),
-                    entry.Handler, entry.SourceFile, entry.Line, flags);
+                    entry.Access.ToString(), entry.Handler, entry.SourceFile, entry.Line, flags);
             }
             w.Append("            ").Append(Literal(rows.ToString())).Append(");\n");
             if (manifest.HasModuleInitializer)
