@@ -204,11 +204,6 @@ namespace Declarative.Auth.Analysis
                 silent = false;
 
             var selectors = new List<Selector>();
-            if (routeProviders.Count == 0 && !silent)
-            {
-                selectors.Add(new Selector(new Template(null, Known: true), Methods(attributes)));
-                return selectors;
-            }
             foreach (var provider in routeProviders)
             {
                 // The provider itself and the attributes no other route provider claims; an HTTP-method provider (HttpGet("x"))
@@ -218,11 +213,9 @@ namespace Declarative.Auth.Analysis
                     || (!routeProviders.Contains(a) && !(providerIsMethod && Implements(a.AttributeClass, HttpMethodProvider))));
                 selectors.Add(new Selector(TemplateOf(provider), Methods(filtered)));
             }
-            if (silent)
-            {
-                var filtered = attributes.Where(a => !routeProviders.Contains(a)).ToList();
-                selectors.Add(new Selector(new Template(null, Known: true), Methods(filtered)));
-            }
+            // No route provider, or a silent one ([HttpGet] without a template): one selector without a template.
+            if (silent || routeProviders.Count == 0)
+                selectors.Add(new Selector(new Template(null, Known: true), Methods(attributes.Where(a => !routeProviders.Contains(a)))));
             return selectors;
         }
 
