@@ -121,12 +121,10 @@ namespace Declarative.Auth.Analyzers
                 root = Operations.Unwrap(Operations.Receiver(call));
             }
             var later = Operations.Downstream(invocation).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)).ToList();
-            foreach (var call in later.Concat(earlier))
+            if (FirstAnonymous(later.Concat(earlier)) is { } onChain)
             {
-                if (DeclarationOf(call) != DeclarationKind.AllowAnonymous)
-                    continue;
-                Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call), "on the same builder",
-                    Effect(anonymousLater: later.Contains(call)), "call");
+                Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(onChain.Syntax), DescribeCall(onChain), "on the same builder",
+                    Effect(anonymousLater: later.Contains(onChain)), "call");
                 return;
             }
 
@@ -135,19 +133,12 @@ namespace Declarative.Auth.Analyzers
             var holder = (root as ILocalReferenceOperation)?.Local
                 ?? (Operations.Outermost(later.Count > 0 ? later[later.Count - 1] : invocation).Parent
                     is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null);
-            if (holder is not null)
+            if (holder is not null
+                && FirstAnonymous(UsesOf(holder, model, ct).SelectMany(other => Operations.Downstream(other).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)))) is { } onLocal)
             {
-                foreach (var other in UsesOf(holder, model, ct))
-                {
-                    foreach (var call in Operations.Downstream(other).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)))
-                    {
-                        if (DeclarationOf(call) != DeclarationKind.AllowAnonymous)
-                            continue;
-                        Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call),
-                            $"on the same builder '{holder.Name}'", Effect(anonymousLater: call.Syntax.SpanStart > invocation.Syntax.SpanStart), "call");
-                        return;
-                    }
-                }
+                Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(onLocal.Syntax), DescribeCall(onLocal),
+                    $"on the same builder '{holder.Name}'", Effect(anonymousLater: onLocal.Syntax.SpanStart > invocation.Syntax.SpanStart), "call");
+                return;
             }
 
             // The endpoint's own chain against its handler's own [AllowAnonymous]: the handler attribute wins.
@@ -200,6 +191,9 @@ namespace Declarative.Auth.Analyzers
                 _ => DeclarationKind.RequiresKey,
             }).FirstOrDefault();
         }
+
+        private static IInvocationOperation? FirstAnonymous(IEnumerable<IInvocationOperation> calls)
+            => calls.FirstOrDefault(c => DeclarationOf(c) == DeclarationKind.AllowAnonymous);
 
         private static string Effect(bool anonymousLater)
             => anonymousLater ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time";
