@@ -28,13 +28,9 @@ namespace Declarative.Auth.Generator
         private static EquatableArray<ScopeDescriptionModel> ScopeDescriptions(Compilation compilation, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (scope, description) in PermissionScopes.Of(compilation))
-            {
-                if (description is not null && !result.ContainsKey(scope))
-                    result.Add(scope, description);
-            }
-            return result.Select(p => new ScopeDescriptionModel(p.Key, p.Value)).ToEquatableArray();
+            return PermissionScopes.Of(compilation).Where(s => s.Description is not null)
+                .GroupBy(s => s.Scope, StringComparer.Ordinal).Select(g => new ScopeDescriptionModel(g.Key, g.First().Description!))
+                .OrderBy(d => d.Scope, StringComparer.Ordinal).ToEquatableArray();
         }
 
         public static ManifestModel? Build(
