@@ -45,11 +45,8 @@ namespace Declarative.Auth.Generator
             var rows = ManifestText.Begin();
             foreach (var entry in manifest.Endpoints)
             {
-                var flags = ((entry.Flags & DeclarationFlags.OrAuthorization) != 0 ? ManifestText.OrAuthorization : 0)
-                    | ((entry.Flags & DeclarationFlags.EventIngestion) != 0 ? ManifestText.EventIngestion : 0)
-                    | ((entry.Flags & DeclarationFlags.Workspace) != 0 ? ManifestText.Workspace : 0);
                 ManifestText.Append(rows, entry.HttpMethods, entry.Route, entry.Permissions,
-                    entry.Access.ToString(), entry.Handler, entry.SourceFile, entry.Line, flags);
+                    entry.Access.ToString(), entry.Handler, entry.SourceFile, entry.Line, (int)(entry.Flags & DeclarationFlags.InTable));
             }
             w.Append("            ").Append(Literal(rows.ToString())).Append(");\n");
             if (manifest.HasModuleInitializer)
