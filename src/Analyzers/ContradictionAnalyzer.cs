@@ -102,7 +102,7 @@ namespace Declarative.Auth.Analyzers
         private static void AnalyzeInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (DeclarationOf(invocation) != DeclarationKind.RequiresKey)
+            if (DeclarationOf(invocation) is null or DeclarationItemKind.AllowAnonymous or DeclarationItemKind.Authorize)
                 return;
             var model = invocation.SemanticModel;
             if (model is null)
@@ -179,21 +179,16 @@ namespace Declarative.Auth.Analyzers
             }
         }
 
-        /// <summary>The declaration a fluent call makes (read by <see cref="Declarations.AddFluent"/>): a key, AllowAnonymous, or Authorize.</summary>
-        private static DeclarationKind DeclarationOf(IInvocationOperation invocation)
+        /// <summary>The first declaration a fluent call makes (read by <see cref="Declarations.AddFluent"/>); null when none. Any but AllowAnonymous and Authorize is a key requirement.</summary>
+        private static DeclarationItemKind? DeclarationOf(IInvocationOperation invocation)
         {
             var level = new Declarations.Level();
             Declarations.AddFluent(invocation, level);
-            return level.Items.Where(i => Declarations.Declares(i.Kind)).Select(i => i.Kind switch
-            {
-                DeclarationItemKind.AllowAnonymous => DeclarationKind.AllowAnonymous,
-                DeclarationItemKind.Authorize => DeclarationKind.Authorize,
-                _ => DeclarationKind.RequiresKey,
-            }).FirstOrDefault();
+            return level.Items.Where(i => Declarations.Declares(i.Kind)).Select(i => (DeclarationItemKind?)i.Kind).FirstOrDefault();
         }
 
         private static IInvocationOperation? FirstAnonymous(IEnumerable<IInvocationOperation> calls)
-            => calls.FirstOrDefault(c => DeclarationOf(c) == DeclarationKind.AllowAnonymous);
+            => calls.FirstOrDefault(c => DeclarationOf(c) == DeclarationItemKind.AllowAnonymous);
 
         private static string Effect(bool anonymousLater)
             => anonymousLater ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time";
