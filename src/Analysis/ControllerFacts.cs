@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Declarative.Auth.Analysis
 {
@@ -109,15 +108,9 @@ namespace Declarative.Auth.Analysis
         }
 
         private static (string FilePath, int Line) Position(IMethodSymbol method, CancellationToken cancellationToken)
-        {
-            var definition = method.OriginalDefinition;
-            foreach (var reference in definition.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax syntax)
-                    return (syntax.SyntaxTree.FilePath, syntax.Identifier.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
-            }
-            return (string.Empty, 0);
-        }
+            => Handler.DeclaredName(method, cancellationToken) is { SourceTree: { } tree } name
+                ? (tree.FilePath, name.GetLineSpan().StartLinePosition.Line + 1)
+                : (string.Empty, 0);
 
         internal readonly record struct Template(string? Value, bool Known);
 
