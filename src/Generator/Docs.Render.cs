@@ -24,10 +24,7 @@ namespace Declarative.Auth.Generator
             w.Append("#nullable enable\n");
             w.Append("namespace Declarative.Auth.Generated\n");
             w.Append("{\n");
-            w.Append("    /// <summary>The permission docs of this assembly, written to permissions.json (and rendered to permissions.md) by the build.</summary>\n");
-            w.Append("    [global::System.CodeDom.Compiler.GeneratedCode(\"Declarative.Auth.Generator\", \"0.1.0\")]\n");
-            w.Append("    internal static class DeclarativeAuthDocs\n");
-            w.Append("    {\n");
+            ManifestRender.Class(w, "The permission docs of this assembly, written to permissions.json (and rendered to permissions.md) by the build.", "DeclarativeAuthDocs");
             w.Append("        /// <summary>permissions.json (schemaVersion ").Append(ManifestRender.Int(SchemaVersion)).Append(")</summary>\n");
             w.Append("        public const string Json = ").Append(ManifestRender.Literal(Json(manifest))).Append(";\n");
             w.Append("    }\n");
