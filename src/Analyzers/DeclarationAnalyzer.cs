@@ -60,8 +60,8 @@ namespace Declarative.Auth.Analyzers
             });
         }
 
-        /// <summary>One key declaration, reduced to constants and where to report.</summary>
-        private readonly record struct KeyDeclaration(int? KeyType, bool ScopeGiven, Optional<object?> Scope, SyntaxNode? ScopeSyntax, Location Whole, bool Fluent);
+        /// <summary>One key declaration, reduced to constants and where to report; <see cref="ScopeSyntax"/> is null when no scope is given.</summary>
+        private readonly record struct KeyDeclaration(int? KeyType, Optional<object?> Scope, SyntaxNode? ScopeSyntax, Location Whole, bool Fluent);
 
         private sealed class State(KnownTypes types, ImmutableArray<string> catalog, AttributeNameFilter names)
         {
@@ -91,7 +91,7 @@ namespace Declarative.Auth.Analyzers
                     var keyType = positional.Count > 0 && Constant(positional[0].Expression, First()) is { HasValue: true, Value: int value } ? value : (int?)null;
                     var named = bound?.NamedArguments.FirstOrDefault(n => n.Key == "Scope");
                     var constant = scope is null ? default : Constant(scope, named is { Key: not null } n ? n.Value : null);
-                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope, syntax.GetLocation(), Fluent: false));
+                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, constant, scope, syntax.GetLocation(), Fluent: false));
                 }
                 else if (type.ToDisplayString() == PermissionScopes.AttributeName && positional.Count > 0)
                 {
@@ -112,7 +112,7 @@ namespace Declarative.Auth.Analyzers
                 var keyType = creation.Arguments.Length > 0 && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int value } ? value : (int?)null;
                 var scope = Declarations.ScopeAssigned(creation);
                 var constant = scope is null ? default : Operations.Unwrap(scope).ConstantValue;
-                Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope?.Syntax, creation.Syntax.GetLocation(), Fluent: false));
+                Check(context.ReportDiagnostic, new KeyDeclaration(keyType, constant, scope?.Syntax, creation.Syntax.GetLocation(), Fluent: false));
             }
 
             // ---- RequireKey(type, scope); Map* endpoints: DAUTH006 and DAUTH008 ----
@@ -125,10 +125,9 @@ namespace Declarative.Auth.Analyzers
 
                 if (IsRequireKey(original))
                 {
-                    var scope = Operations.Argument(invocation, "scope");
-                    var given = scope is not null && scope.ArgumentKind != ArgumentKind.DefaultValue;
-                    var constant = given ? Operations.Unwrap(scope!.Value).ConstantValue : default;
-                    Check(context.ReportDiagnostic, new KeyDeclaration(KeyTypeOf(invocation)?.Value, given, constant, given ? scope!.Value.Syntax : null,
+                    var scope = Operations.Argument(invocation, "scope") is { ArgumentKind: not ArgumentKind.DefaultValue } given ? given.Value : null;
+                    var constant = scope is null ? default : Operations.Unwrap(scope).ConstantValue;
+                    Check(context.ReportDiagnostic, new KeyDeclaration(KeyTypeOf(invocation)?.Value, constant, scope?.Syntax,
                         Operations.NameLocation(invocation.Syntax), Fluent: true));
                     return;
                 }
@@ -255,7 +254,7 @@ namespace Declarative.Auth.Analyzers
                         report(Diagnostic.Create(DiagnosticDescriptors.AdminWithScope, declaration.ScopeSyntax!.GetLocation(), text));
                     return;
                 }
-                if (!declaration.ScopeGiven || (scope.HasValue && scope.Value is null))
+                if (declaration.ScopeSyntax is null || (scope.HasValue && scope.Value is null))
                 {
                     var example = catalog.Length > 0 ? catalog[0] : "resource";
                     var write = declaration.Fluent
