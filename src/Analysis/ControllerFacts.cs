@@ -40,11 +40,10 @@ namespace Declarative.Auth.Analysis
             {
                 // Class attributes, then the action's (MVC's endpoint metadata order); MapControllers() conventions join later.
                 var levels = new[] { classLevel, Declarations.OfMethod(action).ToModel(isMethod: true, DeclarationLevel.Action) }.ToEquatableArray();
-                var actionName = EndpointRules.ActionName(action);
                 var tokens = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
                 {
                     ["controller"] = controllerName,
-                    ["action"] = actionName,
+                    ["action"] = EndpointRules.ActionName(action),
                 };
                 if (area is not null)
                     tokens["area"] = area;
