@@ -65,8 +65,6 @@ namespace Declarative.Auth.Analyzers
 
         private sealed class State(KnownTypes types, ImmutableArray<string> catalog, AttributeNameFilter names)
         {
-            private readonly ImmutableHashSet<string> _catalogSet = catalog.ToImmutableHashSet(StringComparer.Ordinal);
-
             // ---- [RequiresKey(...)] and [assembly: PermissionScope(...)] ----
 
             public void AnalyzeAttribute(SyntaxNodeAnalysisContext context)
@@ -83,22 +81,20 @@ namespace Declarative.Auth.Analyzers
                 // Constants from the bound attribute when there is one; else from the syntax.
                 Optional<object?> Constant(ExpressionSyntax expression, TypedConstant? value)
                     => bound is null ? model.GetConstantValue(expression, ct) : value is { Kind: not TypedConstantKind.Error } v ? new Optional<object?>(v.Value) : default;
-                var positional = syntax.ArgumentList?.Arguments.Where(a => a.NameEquals is null).ToList() ?? new List<AttributeArgumentSyntax>();
-                TypedConstant? First() => bound is { ConstructorArguments.Length: > 0 } ? bound.ConstructorArguments[0] : null;
+                // The first positional argument (the key type, or the catalog's scope) and its constant.
+                var first = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals is null);
+                var firstConstant = first is null ? default : Constant(first.Expression, bound is { ConstructorArguments.Length: > 0 } ? bound.ConstructorArguments[0] : null);
                 if (SymbolEqualityComparer.Default.Equals(type, types.RequiresKeyAttribute))
                 {
                     var scope = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Scope")?.Expression;
-                    var keyType = positional.Count > 0 && Constant(positional[0].Expression, First()) is { HasValue: true, Value: int value } ? value : (int?)null;
+                    var keyType = firstConstant is { HasValue: true, Value: int value } ? value : (int?)null;
                     var named = bound?.NamedArguments.FirstOrDefault(n => n.Key == "Scope");
                     var constant = scope is null ? default : Constant(scope, named is { Key: not null } n ? n.Value : null);
                     Check(context.ReportDiagnostic, new KeyDeclaration(keyType, constant, scope, syntax.GetLocation(), Fluent: false));
                 }
-                else if (type.ToDisplayString() == PermissionScopes.AttributeName && positional.Count > 0)
-                {
-                    var first = positional[0];
-                    if (Constant(first.Expression, First()) is { HasValue: true, Value: var value } && !Rules.PermissionText.IsValidScope(value as string))
-                        ReportMalformed(context.ReportDiagnostic, first.Expression, value as string ?? string.Empty);
-                }
+                else if (type.ToDisplayString() == PermissionScopes.AttributeName && firstConstant is { HasValue: true, Value: var value }
+                         && !Rules.PermissionText.IsValidScope(value as string))
+                    ReportMalformed(context.ReportDiagnostic, first!.Expression, value as string ?? string.Empty);
             }
 
             // ---- new RequiresKeyAttribute(KeyType.X) { Scope = "..." } ----
@@ -270,7 +266,7 @@ namespace Declarative.Auth.Analyzers
                     ReportMalformed(report, declaration.ScopeSyntax!, value);
                     return;
                 }
-                if (catalog.Length == 0 || _catalogSet.Contains(value))
+                if (catalog.Length == 0 || catalog.Contains(value))
                     return;
                 var suggestion = ScopeText.Closest(value, catalog);
                 var properties = ImmutableDictionary<string, string?>.Empty;
