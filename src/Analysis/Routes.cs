@@ -41,9 +41,7 @@ namespace Declarative.Auth.Analysis
 
         private static string? Clean(string? result)
         {
-            if (result is null)
-                return null;
-            if (result == "//")
+            if (result is null or "//")
                 return result;
             var start = result.StartsWith("/", StringComparison.Ordinal) ? 1 : result.StartsWith("~/", StringComparison.Ordinal) ? 2 : 0;
             if (start == result.Length)

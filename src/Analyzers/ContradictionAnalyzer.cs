@@ -112,14 +112,8 @@ namespace Declarative.Auth.Analyzers
             var keyText = DescribeCall(invocation);
 
             // Calls on the same builder before this one (up the chain to the call that made the builder).
-            var earlier = new List<IInvocationOperation>();
-            var root = Operations.Unwrap(Operations.Receiver(invocation));
-            while (root is IInvocationOperation call && !Operations.IsMapGroup(call.TargetMethod)
-                   && !EndpointRules.IsMapEndpointMethod(call.TargetMethod) && Operations.IsPassThrough(call.TargetMethod))
-            {
-                earlier.Add(call);
-                root = Operations.Unwrap(Operations.Receiver(call));
-            }
+            var earlier = Upstream(Operations.Receiver(invocation)).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)).ToList();
+            var root = Operations.Unwrap(Operations.Receiver(earlier.Count > 0 ? earlier[earlier.Count - 1] : invocation));
             var later = Operations.Downstream(invocation).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)).ToList();
             if (FirstAnonymous(later.Concat(earlier)) is { } onChain)
             {
@@ -169,13 +163,18 @@ namespace Declarative.Auth.Analyzers
             // var group = app.MapGroup("/x").AllowAnonymous();  — the initializer's own chain
             if (declaring is VariableDeclaratorSyntax { Initializer: { } initializer }
                 && model.GetOperation(initializer.Value, ct) is { } value)
-            {
-                for (var current = Operations.Unwrap(value); current is IInvocationOperation call
-                     && !Operations.IsMapGroup(call.TargetMethod) && !EndpointRules.IsMapEndpointMethod(call.TargetMethod);)
-                {
+                foreach (var call in Upstream(value))
                     yield return call;
-                    current = Operations.Unwrap(Operations.Receiver(call));
-                }
+        }
+
+        /// <summary>The calls on one builder from <paramref name="operation"/> back to the call that made it (a MapGroup or Map* call, not included).</summary>
+        private static IEnumerable<IInvocationOperation> Upstream(IOperation? operation)
+        {
+            for (var current = Operations.Unwrap(operation); current is IInvocationOperation call
+                 && !Operations.IsMapGroup(call.TargetMethod) && !EndpointRules.IsMapEndpointMethod(call.TargetMethod);)
+            {
+                yield return call;
+                current = Operations.Unwrap(Operations.Receiver(call));
             }
         }
 
