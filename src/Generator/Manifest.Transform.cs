@@ -63,11 +63,7 @@ namespace Declarative.Auth.Generator
                 .ThenBy(e => e.Handler, StringComparer.Ordinal)
                 .ToEquatableArray();
 
-            var values = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var symbol in declared)
-                values.UnionWith(symbol.Permissions);
-            foreach (var entry in entries)
-                values.UnionWith(entry.Permissions);
+            var values = new SortedSet<string>(declared.SelectMany(s => s.Permissions).Concat(entries.SelectMany(e => e.Permissions)), StringComparer.Ordinal);
 
             var descriptions = info.ScopeDescriptions.ToDictionary(d => d.Scope, d => d.Description, StringComparer.Ordinal);
             var used = new HashSet<string>(s_reservedNames, StringComparer.Ordinal);
