@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using Declarative.Auth.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Declarative.Auth.Analysis
 {
@@ -41,11 +40,10 @@ namespace Declarative.Auth.Analysis
             {
                 // Class attributes, then the action's (MVC's endpoint metadata order); MapControllers() conventions join later.
                 var levels = new[] { classLevel, Declarations.OfMethod(action).ToModel(isMethod: true, DeclarationLevel.Action) }.ToEquatableArray();
-                var actionName = EndpointRules.ActionName(action);
                 var tokens = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
                 {
                     ["controller"] = controllerName,
-                    ["action"] = actionName,
+                    ["action"] = EndpointRules.ActionName(action),
                 };
                 if (area is not null)
                     tokens["area"] = area;
@@ -109,15 +107,9 @@ namespace Declarative.Auth.Analysis
         }
 
         private static (string FilePath, int Line) Position(IMethodSymbol method, CancellationToken cancellationToken)
-        {
-            var definition = method.OriginalDefinition;
-            foreach (var reference in definition.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax syntax)
-                    return (syntax.SyntaxTree.FilePath, syntax.Identifier.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
-            }
-            return (string.Empty, 0);
-        }
+            => Handler.DeclaredName(method, cancellationToken) is { SourceTree: { } tree } name
+                ? (tree.FilePath, name.GetLineSpan().StartLinePosition.Line + 1)
+                : (string.Empty, 0);
 
         internal readonly record struct Template(string? Value, bool Known);
 
@@ -204,11 +196,6 @@ namespace Declarative.Auth.Analysis
                 silent = false;
 
             var selectors = new List<Selector>();
-            if (routeProviders.Count == 0 && !silent)
-            {
-                selectors.Add(new Selector(new Template(null, Known: true), Methods(attributes)));
-                return selectors;
-            }
             foreach (var provider in routeProviders)
             {
                 // The provider itself and the attributes no other route provider claims; an HTTP-method provider (HttpGet("x"))
@@ -218,11 +205,9 @@ namespace Declarative.Auth.Analysis
                     || (!routeProviders.Contains(a) && !(providerIsMethod && Implements(a.AttributeClass, HttpMethodProvider))));
                 selectors.Add(new Selector(TemplateOf(provider), Methods(filtered)));
             }
-            if (silent)
-            {
-                var filtered = attributes.Where(a => !routeProviders.Contains(a)).ToList();
-                selectors.Add(new Selector(new Template(null, Known: true), Methods(filtered)));
-            }
+            // No route provider, or a silent one ([HttpGet] without a template): one selector without a template.
+            if (silent || routeProviders.Count == 0)
+                selectors.Add(new Selector(new Template(null, Known: true), Methods(attributes.Where(a => !routeProviders.Contains(a)))));
             return selectors;
         }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -56,19 +57,16 @@ namespace Declarative.Auth.Analysis
             // Anonymous methods (delegate { }) cannot carry attributes; only lambdas get the fix.
             if (Lambda is not null)
                 return Lambda is LambdaExpressionSyntax ? (Lambda.GetLocation(), TargetLambda) : null;
-            if (Method is null)
-                return null;
-            foreach (var reference in Method.OriginalDefinition.DeclaringSyntaxReferences)
-            {
-                switch (reference.GetSyntax(ct))
-                {
-                    case MethodDeclarationSyntax declaration:
-                        return (declaration.Identifier.GetLocation(), TargetMethod);
-                    case LocalFunctionStatementSyntax local:
-                        return (local.Identifier.GetLocation(), TargetMethod);
-                }
-            }
-            return null;
+            return Method is not null && DeclaredName(Method, ct) is { } name ? (name, TargetMethod) : null;
         }
+
+        /// <summary>The name in <paramref name="method"/>'s declaration (a method or local function); null when it has none in source.</summary>
+        public static Location? DeclaredName(IMethodSymbol method, CancellationToken ct)
+            => method.OriginalDefinition.DeclaringSyntaxReferences.Select(reference => reference.GetSyntax(ct) switch
+            {
+                MethodDeclarationSyntax declaration => declaration.Identifier.GetLocation(),
+                LocalFunctionStatementSyntax local => local.Identifier.GetLocation(),
+                _ => null,
+            }).FirstOrDefault(name => name is not null);
     }
 }

@@ -72,7 +72,7 @@ namespace Declarative.Auth.Analysis
                 foreach (var iface in type.AllInterfaces)
                 {
                     if (s_metadata.TryGetValue(iface.ToDisplayString(), out var source))
-                        return new ParameterBinding(parameter, source, NameOf(attribute) ?? parameter.Name);
+                        return new ParameterBinding(parameter, source, Operations.NamedArgument(attribute, "Name") is string { Length: > 0 } name ? name : parameter.Name);
                 }
             }
             var parameterType = parameter.Type;
@@ -89,8 +89,6 @@ namespace Declarative.Auth.Analysis
                 return new ParameterBinding(parameter, parameterType.TypeKind == TypeKind.Interface ? BindingSource.Services : BindingSource.Unknown, parameter.Name);
             return new ParameterBinding(parameter, BindingSource.Body, parameter.Name);
         }
-
-        private static string? NameOf(AttributeData attribute) => Operations.NamedArgument(attribute, "Name") is string { Length: > 0 } name ? name : null;
 
         /// <summary>A type minimal APIs and MVC bind from one string: primitives, string, enums, and types with a static TryParse.</summary>
         public static bool IsSimple(ITypeSymbol type)

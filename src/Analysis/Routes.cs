@@ -28,20 +28,10 @@ namespace Declarative.Auth.Analysis
 
         /// <summary>MVC's AttributeRouteModel.CombineTemplates: controller template + action template.</summary>
         public static string? CombineAttributeRoutes(string? controller, string? action)
-        {
-            string? result;
-            if (controller is null && action is null)
-                result = null;
-            else if (action is null)
-                result = controller;
-            else if (IsEmptyLeftSegment(controller) || IsOverridePattern(action))
-                result = action;
-            else if (controller!.EndsWith("/", StringComparison.Ordinal))
-                result = controller + action;
-            else
-                result = controller + "/" + action;
-            return Clean(result);
-        }
+            => Clean(action is null ? controller
+                : IsEmptyLeftSegment(controller) || IsOverridePattern(action) ? action
+                : controller!.EndsWith("/", StringComparison.Ordinal) ? controller + action
+                : controller + "/" + action);
 
         private static bool IsOverridePattern(string template)
             => template.StartsWith("~/", StringComparison.Ordinal) || template.StartsWith("/", StringComparison.Ordinal);
@@ -51,9 +41,7 @@ namespace Declarative.Auth.Analysis
 
         private static string? Clean(string? result)
         {
-            if (result is null)
-                return null;
-            if (result == "//")
+            if (result is null or "//")
                 return result;
             var start = result.StartsWith("/", StringComparison.Ordinal) ? 1 : result.StartsWith("~/", StringComparison.Ordinal) ? 2 : 0;
             if (start == result.Length)
@@ -83,9 +71,7 @@ namespace Declarative.Auth.Analysis
                 else if (c == '[')
                 {
                     var end = template.IndexOf(']', i + 1);
-                    if (end < 0)
-                        return null;
-                    if (!values.TryGetValue(template.Substring(i + 1, end - i - 1), out var value))
+                    if (end < 0 || !values.TryGetValue(template.Substring(i + 1, end - i - 1), out var value))
                         return null;
                     builder.Append(value);
                     i = end;

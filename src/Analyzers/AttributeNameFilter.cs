@@ -13,28 +13,22 @@ namespace Declarative.Auth.Analyzers
     /// they read. Our attribute classes are sealed, so the written name is the class name, unless a using alias
     /// renames it: then (in any file, since aliases may be global) every attribute is bound, as before.
     /// </summary>
-    internal sealed class AttributeNameFilter
+    internal sealed class AttributeNameFilter(HashSet<string> names, bool aliases)
     {
-        private readonly HashSet<string> _names;
-        private readonly bool _aliases;
-
-        private AttributeNameFilter(IEnumerable<string> metadataNames, bool aliases)
+        public static AttributeNameFilter For(Compilation compilation, IEnumerable<string> metadataNames, CancellationToken cancellationToken)
         {
-            _names = new HashSet<string>(System.StringComparer.Ordinal);
+            var names = new HashSet<string>(System.StringComparer.Ordinal);
             foreach (var metadataName in metadataNames)
             {
                 var name = metadataName.Substring(metadataName.LastIndexOf('.') + 1);
-                _names.Add(name);
+                names.Add(name);
                 if (name.EndsWith("Attribute", System.StringComparison.Ordinal))
-                    _names.Add(name.Substring(0, name.Length - "Attribute".Length));
+                    names.Add(name.Substring(0, name.Length - "Attribute".Length));
             }
-            _aliases = aliases;
+            return new AttributeNameFilter(names, HasUsingAliases(compilation, cancellationToken));
         }
 
-        public static AttributeNameFilter For(Compilation compilation, IEnumerable<string> metadataNames, CancellationToken cancellationToken)
-            => new AttributeNameFilter(metadataNames, HasUsingAliases(compilation, cancellationToken));
-
-        public bool MayBe(AttributeSyntax attribute) => _aliases || _names.Contains(RightmostName(attribute.Name));
+        public bool MayBe(AttributeSyntax attribute) => aliases || names.Contains(RightmostName(attribute.Name));
 
         /// <summary>
         /// The attribute as its owner's symbol holds it: bound once with the declaration and shared by every analyzer,

@@ -102,7 +102,7 @@ namespace Declarative.Auth.Analyzers
         private static void AnalyzeInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (DeclarationOf(invocation) != DeclarationKind.RequiresKey)
+            if (DeclarationOf(invocation) is null or DeclarationItemKind.AllowAnonymous or DeclarationItemKind.Authorize)
                 return;
             var model = invocation.SemanticModel;
             if (model is null)
@@ -112,21 +112,13 @@ namespace Declarative.Auth.Analyzers
             var keyText = DescribeCall(invocation);
 
             // Calls on the same builder before this one (up the chain to the call that made the builder).
-            var earlier = new List<IInvocationOperation>();
-            var root = Operations.Unwrap(Operations.Receiver(invocation));
-            while (root is IInvocationOperation call && !Operations.IsMapGroup(call.TargetMethod)
-                   && !EndpointRules.IsMapEndpointMethod(call.TargetMethod) && Operations.IsPassThrough(call.TargetMethod))
-            {
-                earlier.Add(call);
-                root = Operations.Unwrap(Operations.Receiver(call));
-            }
+            var earlier = Upstream(Operations.Receiver(invocation)).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)).ToList();
+            var root = Operations.Unwrap(Operations.Receiver(earlier.Count > 0 ? earlier[earlier.Count - 1] : invocation));
             var later = Operations.Downstream(invocation).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)).ToList();
-            foreach (var call in later.Concat(earlier))
+            if (FirstAnonymous(later.Concat(earlier)) is { } onChain)
             {
-                if (DeclarationOf(call) != DeclarationKind.AllowAnonymous)
-                    continue;
-                Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call), "on the same builder",
-                    Effect(anonymousLater: later.Contains(call)), "call");
+                Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(onChain.Syntax), DescribeCall(onChain), "on the same builder",
+                    Effect(anonymousLater: later.Contains(onChain)), "call");
                 return;
             }
 
@@ -135,19 +127,12 @@ namespace Declarative.Auth.Analyzers
             var holder = (root as ILocalReferenceOperation)?.Local
                 ?? (Operations.Outermost(later.Count > 0 ? later[later.Count - 1] : invocation).Parent
                     is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null);
-            if (holder is not null)
+            if (holder is not null
+                && FirstAnonymous(UsesOf(holder, model, ct).SelectMany(other => Operations.Downstream(other).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)))) is { } onLocal)
             {
-                foreach (var other in UsesOf(holder, model, ct))
-                {
-                    foreach (var call in Operations.Downstream(other).TakeWhile(c => Operations.IsPassThrough(c.TargetMethod)))
-                    {
-                        if (DeclarationOf(call) != DeclarationKind.AllowAnonymous)
-                            continue;
-                        Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(call.Syntax), DescribeCall(call),
-                            $"on the same builder '{holder.Name}'", Effect(anonymousLater: call.Syntax.SpanStart > invocation.Syntax.SpanStart), "call");
-                        return;
-                    }
-                }
+                Report(context.ReportDiagnostic, keyLocation, keyText, Operations.NameLocation(onLocal.Syntax), DescribeCall(onLocal),
+                    $"on the same builder '{holder.Name}'", Effect(anonymousLater: onLocal.Syntax.SpanStart > invocation.Syntax.SpanStart), "call");
+                return;
             }
 
             // The endpoint's own chain against its handler's own [AllowAnonymous]: the handler attribute wins.
@@ -178,28 +163,31 @@ namespace Declarative.Auth.Analyzers
             // var group = app.MapGroup("/x").AllowAnonymous();  — the initializer's own chain
             if (declaring is VariableDeclaratorSyntax { Initializer: { } initializer }
                 && model.GetOperation(initializer.Value, ct) is { } value)
-            {
-                for (var current = Operations.Unwrap(value); current is IInvocationOperation call
-                     && !Operations.IsMapGroup(call.TargetMethod) && !EndpointRules.IsMapEndpointMethod(call.TargetMethod);)
-                {
+                foreach (var call in Upstream(value))
                     yield return call;
-                    current = Operations.Unwrap(Operations.Receiver(call));
-                }
+        }
+
+        /// <summary>The calls on one builder from <paramref name="operation"/> back to the call that made it (a MapGroup or Map* call, not included).</summary>
+        private static IEnumerable<IInvocationOperation> Upstream(IOperation? operation)
+        {
+            for (var current = Operations.Unwrap(operation); current is IInvocationOperation call
+                 && !Operations.IsMapGroup(call.TargetMethod) && !EndpointRules.IsMapEndpointMethod(call.TargetMethod);)
+            {
+                yield return call;
+                current = Operations.Unwrap(Operations.Receiver(call));
             }
         }
 
-        /// <summary>The declaration a fluent call makes (read by <see cref="Declarations.AddFluent"/>): a key, AllowAnonymous, or Authorize.</summary>
-        private static DeclarationKind DeclarationOf(IInvocationOperation invocation)
+        /// <summary>The first declaration a fluent call makes (read by <see cref="Declarations.AddFluent"/>); null when none. Any but AllowAnonymous and Authorize is a key requirement.</summary>
+        private static DeclarationItemKind? DeclarationOf(IInvocationOperation invocation)
         {
             var level = new Declarations.Level();
             Declarations.AddFluent(invocation, level);
-            return level.Items.Where(i => Declarations.Declares(i.Kind)).Select(i => i.Kind switch
-            {
-                DeclarationItemKind.AllowAnonymous => DeclarationKind.AllowAnonymous,
-                DeclarationItemKind.Authorize => DeclarationKind.Authorize,
-                _ => DeclarationKind.RequiresKey,
-            }).FirstOrDefault();
+            return level.Items.Where(i => Declarations.Declares(i.Kind)).Select(i => (DeclarationItemKind?)i.Kind).FirstOrDefault();
         }
+
+        private static IInvocationOperation? FirstAnonymous(IEnumerable<IInvocationOperation> calls)
+            => calls.FirstOrDefault(c => DeclarationOf(c) == DeclarationItemKind.AllowAnonymous);
 
         private static string Effect(bool anonymousLater)
             => anonymousLater ? "the later AllowAnonymous applies at run time and the endpoint is public" : "the later key requirement applies at run time";

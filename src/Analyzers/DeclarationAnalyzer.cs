@@ -60,13 +60,11 @@ namespace Declarative.Auth.Analyzers
             });
         }
 
-        /// <summary>One key declaration, reduced to constants and where to report.</summary>
-        private readonly record struct KeyDeclaration(int? KeyType, bool ScopeGiven, Optional<object?> Scope, SyntaxNode? ScopeSyntax, Location Whole, bool Fluent);
+        /// <summary>One key declaration, reduced to constants and where to report; <see cref="ScopeSyntax"/> is null when no scope is given.</summary>
+        private readonly record struct KeyDeclaration(int? KeyType, Optional<object?> Scope, SyntaxNode? ScopeSyntax, Location Whole, bool Fluent);
 
         private sealed class State(KnownTypes types, ImmutableArray<string> catalog, AttributeNameFilter names)
         {
-            private readonly ImmutableHashSet<string> _catalogSet = catalog.ToImmutableHashSet(StringComparer.Ordinal);
-
             // ---- [RequiresKey(...)] and [assembly: PermissionScope(...)] ----
 
             public void AnalyzeAttribute(SyntaxNodeAnalysisContext context)
@@ -83,22 +81,20 @@ namespace Declarative.Auth.Analyzers
                 // Constants from the bound attribute when there is one; else from the syntax.
                 Optional<object?> Constant(ExpressionSyntax expression, TypedConstant? value)
                     => bound is null ? model.GetConstantValue(expression, ct) : value is { Kind: not TypedConstantKind.Error } v ? new Optional<object?>(v.Value) : default;
-                var positional = syntax.ArgumentList?.Arguments.Where(a => a.NameEquals is null).ToList() ?? new List<AttributeArgumentSyntax>();
-                TypedConstant? First() => bound is { ConstructorArguments.Length: > 0 } ? bound.ConstructorArguments[0] : null;
+                // The first positional argument (the key type, or the catalog's scope) and its constant.
+                var first = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals is null);
+                var firstConstant = first is null ? default : Constant(first.Expression, bound is { ConstructorArguments.Length: > 0 } ? bound.ConstructorArguments[0] : null);
                 if (SymbolEqualityComparer.Default.Equals(type, types.RequiresKeyAttribute))
                 {
                     var scope = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Scope")?.Expression;
-                    var keyType = positional.Count > 0 && Constant(positional[0].Expression, First()) is { HasValue: true, Value: int value } ? value : (int?)null;
+                    var keyType = firstConstant is { HasValue: true, Value: int value } ? value : (int?)null;
                     var named = bound?.NamedArguments.FirstOrDefault(n => n.Key == "Scope");
                     var constant = scope is null ? default : Constant(scope, named is { Key: not null } n ? n.Value : null);
-                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope, syntax.GetLocation(), Fluent: false));
+                    Check(context.ReportDiagnostic, new KeyDeclaration(keyType, constant, scope, syntax.GetLocation(), Fluent: false));
                 }
-                else if (type.ToDisplayString() == PermissionScopes.AttributeName && positional.Count > 0)
-                {
-                    var first = positional[0];
-                    if (Constant(first.Expression, First()) is { HasValue: true, Value: var value } && !Rules.PermissionText.IsValidScope(value as string))
-                        ReportMalformed(context.ReportDiagnostic, first.Expression, value as string ?? string.Empty);
-                }
+                else if (type.ToDisplayString() == PermissionScopes.AttributeName && firstConstant is { HasValue: true, Value: var value }
+                         && !Rules.PermissionText.IsValidScope(value as string))
+                    ReportMalformed(context.ReportDiagnostic, first!.Expression, value as string ?? string.Empty);
             }
 
             // ---- new RequiresKeyAttribute(KeyType.X) { Scope = "..." } ----
@@ -112,7 +108,7 @@ namespace Declarative.Auth.Analyzers
                 var keyType = creation.Arguments.Length > 0 && creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int value } ? value : (int?)null;
                 var scope = Declarations.ScopeAssigned(creation);
                 var constant = scope is null ? default : Operations.Unwrap(scope).ConstantValue;
-                Check(context.ReportDiagnostic, new KeyDeclaration(keyType, scope is not null, constant, scope?.Syntax, creation.Syntax.GetLocation(), Fluent: false));
+                Check(context.ReportDiagnostic, new KeyDeclaration(keyType, constant, scope?.Syntax, creation.Syntax.GetLocation(), Fluent: false));
             }
 
             // ---- RequireKey(type, scope); Map* endpoints: DAUTH006 and DAUTH008 ----
@@ -125,10 +121,9 @@ namespace Declarative.Auth.Analyzers
 
                 if (IsRequireKey(original))
                 {
-                    var scope = Operations.Argument(invocation, "scope");
-                    var given = scope is not null && scope.ArgumentKind != ArgumentKind.DefaultValue;
-                    var constant = given ? Operations.Unwrap(scope!.Value).ConstantValue : default;
-                    Check(context.ReportDiagnostic, new KeyDeclaration(KeyTypeOf(invocation)?.Value, given, constant, given ? scope!.Value.Syntax : null,
+                    var scope = Operations.Argument(invocation, "scope") is { ArgumentKind: not ArgumentKind.DefaultValue } given ? given.Value : null;
+                    var constant = scope is null ? default : Operations.Unwrap(scope).ConstantValue;
+                    Check(context.ReportDiagnostic, new KeyDeclaration(KeyTypeOf(invocation)?.Value, constant, scope?.Syntax,
                         Operations.NameLocation(invocation.Syntax), Fluent: true));
                     return;
                 }
@@ -255,7 +250,7 @@ namespace Declarative.Auth.Analyzers
                         report(Diagnostic.Create(DiagnosticDescriptors.AdminWithScope, declaration.ScopeSyntax!.GetLocation(), text));
                     return;
                 }
-                if (!declaration.ScopeGiven || (scope.HasValue && scope.Value is null))
+                if (declaration.ScopeSyntax is null || (scope.HasValue && scope.Value is null))
                 {
                     var example = catalog.Length > 0 ? catalog[0] : "resource";
                     var write = declaration.Fluent
@@ -271,7 +266,7 @@ namespace Declarative.Auth.Analyzers
                     ReportMalformed(report, declaration.ScopeSyntax!, value);
                     return;
                 }
-                if (catalog.Length == 0 || _catalogSet.Contains(value))
+                if (catalog.Length == 0 || catalog.Contains(value))
                     return;
                 var suggestion = ScopeText.Closest(value, catalog);
                 var properties = ImmutableDictionary<string, string?>.Empty;

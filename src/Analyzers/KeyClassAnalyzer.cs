@@ -99,14 +99,10 @@ namespace Declarative.Auth.Analyzers
         /// </summary>
         private static void Report(EndpointSite site, DiagnosticDescriptor descriptor, Location? declaration, Action<Diagnostic> report, params object[] arguments)
         {
-            if (declaration is null)
-            {
-                report(Diagnostic.Create(descriptor, site.Location, arguments));
-                return;
-            }
-            var properties = ImmutableDictionary<string, string?>.Empty.Add(RemovableProperty, "true");
+            var properties = declaration is null ? null : ImmutableDictionary<string, string?>.Empty.Add(RemovableProperty, "true");
             var onHandler = site.Invocation is not null;
-            report(Diagnostic.Create(descriptor, onHandler ? site.Location : declaration, new[] { declaration }, properties, arguments));
+            report(Diagnostic.Create(descriptor, onHandler || declaration is null ? site.Location : declaration,
+                declaration is null ? null : new[] { declaration }, properties, arguments));
         }
     }
 }

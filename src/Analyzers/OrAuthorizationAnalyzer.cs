@@ -19,8 +19,6 @@ namespace Declarative.Auth.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class OrAuthorizationAnalyzer : DiagnosticAnalyzer
     {
-        private const string AttributeName = "Declarative.Auth.OrAuthorizationAttribute";
-
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.OrAuthorizationWithoutKey);
 
@@ -35,7 +33,7 @@ namespace Declarative.Auth.Analyzers
         private static void AnalyzeMethod(SymbolAnalysisContext context)
         {
             var method = (IMethodSymbol)context.Symbol;
-            var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeName);
+            var attribute = method.GetAttributes().FirstOrDefault(a => EndpointRules.KindOf(a.AttributeClass) == DeclarationItemKind.OrAuthorization);
             if (attribute?.ApplicationSyntaxReference is not { } reference)
                 return;
             var levels = new List<DeclarationLevelItems>();

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Declarative.Auth.Analysis;
@@ -61,14 +60,10 @@ namespace Declarative.Auth.Analyzers
                 var parameter = RouteParameters.Names(route).FirstOrDefault(p => names.Contains(p, StringComparer.OrdinalIgnoreCase));
                 if (parameter is null)
                     return;
-                var properties = ImmutableDictionary<string, string?>.Empty;
-                var additional = new List<Location>();
-                if (site.FixTarget is { } target)
-                {
-                    additional.Add(target.Location);
-                    properties = properties.Add(TargetProperty, target.Kind);
-                }
-                report(Diagnostic.Create(DiagnosticDescriptors.WorkspaceRouteNotScoped, site.Location, additional, properties, site.Display, parameter));
+                var target = site.FixTarget;
+                var properties = target is null ? null : ImmutableDictionary<string, string?>.Empty.Add(TargetProperty, target.Value.Kind);
+                report(Diagnostic.Create(DiagnosticDescriptors.WorkspaceRouteNotScoped, site.Location, target is null ? null : new[] { target.Value.Location },
+                    properties, site.Display, parameter));
                 return;
             }
             if (site.Handler is null)

@@ -7,21 +7,23 @@ namespace Declarative.Auth.Generator
 {
     /// <summary>
     /// What an endpoint's metadata says besides its permissions (union over every level, as the runtime reads all
-    /// metadata): which key kinds it accepts and whether it is workspace-scoped. Only the docs output uses these.
+    /// metadata): which key kinds it accepts and whether it is workspace-scoped. The flags the runtime's table
+    /// carries have <see cref="ManifestText"/>'s values, so the row takes them as they are.
     /// </summary>
     [System.Flags]
     internal enum DeclarationFlags
     {
         None = 0,
-        AnyKey = 1,
-        EventIngestion = 2,
-        Workspace = 8,
 
         /// <summary>A key, or a caller the app's own authorization accepts ([OrAuthorization]).</summary>
-        OrAuthorization = 16,
+        OrAuthorization = ManifestText.OrAuthorization,
+        EventIngestion = ManifestText.EventIngestion,
+        Workspace = ManifestText.Workspace,
+        InTable = OrAuthorization | EventIngestion | Workspace,
+        AnyKey = 8,
 
         /// <summary>Decided by RequireKeyWhereUndeclared / AllowAnonymousWhereUndeclared.</summary>
-        WhereUndeclared = 32,
+        WhereUndeclared = 16,
     }
 
     /// <summary>The facts of the compilation the generator needs.</summary>
@@ -55,7 +57,7 @@ namespace Declarative.Auth.Generator
         string SourceFile,
         int Line)
     {
-        /// <summary>Key kinds, workspace scoping, [OrAuthorization] (the runtime table carries OrAuthorization only).</summary>
+        /// <summary>Key kinds, workspace scoping, [OrAuthorization] (the runtime table carries those in <see cref="DeclarationFlags.InTable"/>).</summary>
         public DeclarationFlags Flags { get; init; }
 
         /// <summary>With <see cref="DeclarationFlags.OrAuthorization"/>: the app's policy, null for its default policy.</summary>

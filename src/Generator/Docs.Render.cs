@@ -24,10 +24,7 @@ namespace Declarative.Auth.Generator
             w.Append("#nullable enable\n");
             w.Append("namespace Declarative.Auth.Generated\n");
             w.Append("{\n");
-            w.Append("    /// <summary>The permission docs of this assembly, written to permissions.json (and rendered to permissions.md) by the build.</summary>\n");
-            w.Append("    [global::System.CodeDom.Compiler.GeneratedCode(\"Declarative.Auth.Generator\", \"0.1.0\")]\n");
-            w.Append("    internal static class DeclarativeAuthDocs\n");
-            w.Append("    {\n");
+            ManifestRender.Class(w, "The permission docs of this assembly, written to permissions.json (and rendered to permissions.md) by the build.", "DeclarativeAuthDocs");
             w.Append("        /// <summary>permissions.json (schemaVersion ").Append(ManifestRender.Int(SchemaVersion)).Append(")</summary>\n");
             w.Append("        public const string Json = ").Append(ManifestRender.Literal(Json(manifest))).Append(";\n");
             w.Append("    }\n");
@@ -42,17 +39,12 @@ namespace Declarative.Auth.Generator
 
         private static bool IsOrganizations(EntryModel e) => e.Access == ResolvedAccess.OrganizationsKey;
 
-        private static bool IsPublic(EntryModel e) => e.Access == ResolvedAccess.Public;
-
         /// <summary>The key kinds an endpoint accepts, as the runtime's EndpointPolicyBuilder decides.</summary>
         private static List<string> KeyKinds(EntryModel e)
         {
-            var kinds = new List<string>();
             if (IsOrganizations(e))
-            {
-                kinds.Add("organizationsKey");
-                return kinds;
-            }
+                return new List<string> { "organizationsKey" };
+            var kinds = new List<string>();
             if (e.Access != ResolvedAccess.Key)
                 return kinds;
             var ingestion = (e.Flags & DeclarationFlags.EventIngestion) != 0;
@@ -131,7 +123,7 @@ namespace Declarative.Auth.Generator
                 w.Append("      \"permissions\": ").Append(JsonArray(e.Permissions)).Append(",\n");
                 w.Append("      \"keyKinds\": ").Append(JsonArray(KeyKinds(e))).Append(",\n");
                 w.Append("      \"workspaceScoped\": ").Append(Bool((e.Flags & DeclarationFlags.Workspace) != 0)).Append(",\n");
-                w.Append("      \"public\": ").Append(Bool(IsPublic(e))).Append(",\n");
+                w.Append("      \"public\": ").Append(Bool(e.Access == ResolvedAccess.Public)).Append(",\n");
                 w.Append("      \"disabledWithoutOrganizationsKey\": ").Append(Bool(IsOrganizations(e))).Append(",\n");
                 w.Append("      \"cors\": ").Append(Bool((e.Flags & DeclarationFlags.EventIngestion) != 0)).Append(",\n");
                 if (IsKeyOrAuthorization(e))

@@ -18,10 +18,7 @@ namespace Declarative.Auth.Generator
             w.Append("#nullable enable\n");
             w.Append("namespace Declarative.Auth.Generated\n");
             w.Append("{\n");
-            w.Append("    /// <summary>Every permission this assembly's declarations use; index = position in All (ordinal order).</summary>\n");
-            w.Append("    [global::System.CodeDom.Compiler.GeneratedCode(\"Declarative.Auth.Generator\", \"0.1.0\")]\n");
-            w.Append("    internal static class Permissions\n");
-            w.Append("    {\n");
+            Class(w, "Every permission this assembly's declarations use; index = position in All (ordinal order).", "Permissions");
             foreach (var permission in manifest.Permissions)
             {
                 w.Append("        /// <summary>").Append(XmlText(permission.Value)).Append(" (index ").Append(Int(permission.Index)).Append(").</summary>\n");
@@ -33,10 +30,7 @@ namespace Declarative.Auth.Generator
                 .Append(StringArray(manifest.Permissions.Select(p => p.Value))).Append(";\n");
             w.Append("    }\n");
             w.Append('\n');
-            w.Append("    /// <summary>The route → permission table the build saw.</summary>\n");
-            w.Append("    [global::System.CodeDom.Compiler.GeneratedCode(\"Declarative.Auth.Generator\", \"0.1.0\")]\n");
-            w.Append("    internal static class DeclarativeAuthManifest\n");
-            w.Append("    {\n");
+            Class(w, "The route → permission table the build saw.", "DeclarativeAuthManifest");
             w.Append("        public static global::Declarative.Auth.AuthManifest Instance { get; } = new global::Declarative.Auth.AuthManifest(\n");
             w.Append("            ").Append(Literal(manifest.AssemblyName)).Append(",\n");
             w.Append("            Permissions.All,\n");
@@ -45,11 +39,8 @@ namespace Declarative.Auth.Generator
             var rows = ManifestText.Begin();
             foreach (var entry in manifest.Endpoints)
             {
-                var flags = ((entry.Flags & DeclarationFlags.OrAuthorization) != 0 ? ManifestText.OrAuthorization : 0)
-                    | ((entry.Flags & DeclarationFlags.EventIngestion) != 0 ? ManifestText.EventIngestion : 0)
-                    | ((entry.Flags & DeclarationFlags.Workspace) != 0 ? ManifestText.Workspace : 0);
                 ManifestText.Append(rows, entry.HttpMethods, entry.Route, entry.Permissions,
-                    entry.Access.ToString(), entry.Handler, entry.SourceFile, entry.Line, flags);
+                    entry.Access.ToString(), entry.Handler, entry.SourceFile, entry.Line, (int)(entry.Flags & DeclarationFlags.InTable));
             }
             w.Append("            ").Append(Literal(rows.ToString())).Append(");\n");
             if (manifest.HasModuleInitializer)
@@ -64,6 +55,15 @@ namespace Declarative.Auth.Generator
             w.Append("    }\n");
             w.Append("}\n");
             return w.ToString();
+        }
+
+        /// <summary>Opens a generated static class in namespace Declarative.Auth.Generated, with its summary.</summary>
+        internal static void Class(StringBuilder w, string summary, string name)
+        {
+            w.Append("    /// <summary>").Append(summary).Append("</summary>\n");
+            w.Append("    [global::System.CodeDom.Compiler.GeneratedCode(\"Declarative.Auth.Generator\", \"0.1.0\")]\n");
+            w.Append("    internal static class ").Append(name).Append('\n');
+            w.Append("    {\n");
         }
 
         /// <summary>

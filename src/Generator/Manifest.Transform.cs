@@ -28,13 +28,9 @@ namespace Declarative.Auth.Generator
         private static EquatableArray<ScopeDescriptionModel> ScopeDescriptions(Compilation compilation, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (scope, description) in PermissionScopes.Of(compilation))
-            {
-                if (description is not null && !result.ContainsKey(scope))
-                    result.Add(scope, description);
-            }
-            return result.Select(p => new ScopeDescriptionModel(p.Key, p.Value)).ToEquatableArray();
+            return PermissionScopes.Of(compilation).Where(s => s.Description is not null)
+                .GroupBy(s => s.Scope, StringComparer.Ordinal).Select(g => new ScopeDescriptionModel(g.Key, g.First().Description!))
+                .OrderBy(d => d.Scope, StringComparer.Ordinal).ToEquatableArray();
         }
 
         public static ManifestModel? Build(
@@ -67,11 +63,7 @@ namespace Declarative.Auth.Generator
                 .ThenBy(e => e.Handler, StringComparer.Ordinal)
                 .ToEquatableArray();
 
-            var values = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var symbol in declared)
-                values.UnionWith(symbol.Permissions);
-            foreach (var entry in entries)
-                values.UnionWith(entry.Permissions);
+            var values = new SortedSet<string>(declared.SelectMany(s => s.Permissions).Concat(entries.SelectMany(e => e.Permissions)), StringComparer.Ordinal);
 
             var descriptions = info.ScopeDescriptions.ToDictionary(d => d.Scope, d => d.Description, StringComparer.Ordinal);
             var used = new HashSet<string>(s_reservedNames, StringComparer.Ordinal);

@@ -31,6 +31,5 @@ namespace Declarative.Auth.Generator
 
         public static ControllerConventionsModel? ControllerConventions(GeneratorSyntaxContext context, CancellationToken cancellationToken)
             => MinimalApiFacts.ControllerConventions((InvocationExpressionSyntax)context.Node, Callers.GeneratorModelFor(context.Node.SyntaxTree, context.SemanticModel.Compilation), cancellationToken);
-
     }
 }
