@@ -132,91 +132,91 @@ namespace Declarative.Auth.Analysis
         /// <summary>
         /// The table's rows of one Map call: its facts, once per distinct prefix and declaration its helper's callers
         /// pass in (ASP.NET Core maps it once per call). Inside a wrapper not named Map* (its calls are no Map* call the
-        /// table reads; DAUTH001 judges them at each call): the row of each call of the wrapper.
+        /// table reads): the row of each call of the wrapper.
         /// </summary>
         public static IEnumerable<EndpointModel> Rows(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
+            => Sited(Read(invocation, operation, model, cancellationToken), invocation, operation, model, cancellationToken).Select(r => r.Row).Distinct();
+
+        /// <summary>
+        /// <see cref="Rows"/> with the call of a helper each row is decided at (null: the Map call itself), where DAUTH001
+        /// reports an undeclared row. <paramref name="read"/>: the Map call's <see cref="Read"/>.
+        /// </summary>
+        public static IEnumerable<(EndpointModel Row, IInvocationOperation? Site)> Sited(EndpointModel? read, InvocationExpressionSyntax invocation,
+            IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
         {
-            if (Read(invocation, operation, model, cancellationToken) is { } row)
-                return WithCallers(row, invocation, model, cancellationToken);
+            if (read is not null)
+                return WithCallers(read, invocation, model, cancellationToken);
             if (WrapperOf(operation, model, cancellationToken) is not { } wrapper || wrapper.Name.StartsWith("Map", System.StringComparison.Ordinal)
                 || Callers.Of(wrapper, model, cancellationToken) is not { } sites)
-                return Enumerable.Empty<EndpointModel>();
+                return Enumerable.Empty<(EndpointModel, IInvocationOperation?)>();
             return sites.SelectMany(s => s.Call.Syntax is InvocationExpressionSyntax call && Wrapped(call, s.Call, s.Model, cancellationToken) is { } wrapped
-                ? WithCallers(wrapped, call, s.Model, cancellationToken)
-                : Enumerable.Empty<EndpointModel>());
+                ? WithCallers(wrapped, call, s.Model, cancellationToken).Select(r => (r.Row, (IInvocationOperation?)s.Call))
+                : Enumerable.Empty<(EndpointModel, IInvocationOperation?)>());
         }
 
         /// <summary>
-        /// A row mapped on a helper's parameter, once per distinct prefix and levels its callers pass in; on a group the
-        /// helper returns, once per caller with what that caller chains on the result; unchanged without callers.
+        /// A row as its method's callers map it, each with the call it is decided at: mapped on the method's parameter, once
+        /// per path of callers (their prefix and levels); on the endpoint builder or group the method returns, or with the
+        /// handler it is handed, once per call with what that call chains on the result or hands in; unchanged without callers.
         /// </summary>
-        private static IEnumerable<EndpointModel> WithCallers(EndpointModel row, SyntaxNode at, SemanticModel model, CancellationToken cancellationToken)
+        private static IEnumerable<(EndpointModel Row, IInvocationOperation? Site)> WithCallers(EndpointModel row, SyntaxNode at, SemanticModel model, CancellationToken cancellationToken)
         {
-            var helper = row.ReceiverParameter is { } key ? Callers.Enclosing(at, model, cancellationToken) : null;
+            var method = Callers.Enclosing(at, model, cancellationToken);
+            var helper = row.ReceiverParameter is null ? null : method;
             while (helper is not null && !Enumerable.Range(0, helper.Parameters.Length).Any(i => ParameterKey(helper, i) == row.ReceiverParameter))
                 helper = helper.ContainingSymbol as IMethodSymbol; // a local function mapping on its outer method's parameter
             // `MapThing(this IEndpointRouteBuilder b, Delegate h) => b.MapGet("/thing", h)` called as
-            // `app.MapThing(Handlers.Get).RequireKey(...)`: the builder it returns and the handler it is handed are the
-            // caller's, so each call declares its endpoint (DAUTH001 judges these calls the same way).
-            if (row.ReturnedGroupLevel is null && Callers.Enclosing(at, model, cancellationToken) is { } mapper
-                && model.GetOperation(at, cancellationToken) is IInvocationOperation map)
-            {
-                var returnsEndpoint = !mapper.ReturnsVoid && WrappedMap(mapper, model, new Declarations.Level(), cancellationToken)?.Syntax == at;
-                var handlerParameter = ParameterOf(HandlerArgument(map), mapper);
-                if ((returnsEndpoint || handlerParameter is not null) && Callers.Of(mapper, model, cancellationToken) is { Count: > 0 } calls)
-                {
-                    return calls.SelectMany(site =>
-                    {
-                        var declared = AtCall(row, site.Call, site.Model, returnsEndpoint, handlerParameter, cancellationToken);
-                        if (helper is null)
-                            return new[] { declared };
-                        return SymbolEqualityComparer.Default.Equals(helper, mapper)
-                            ? Callers.FromSite(site.Call, site.Model, helper.Parameters[Callers.Ordinal(row.ReceiverParameter!)], cancellationToken).Select(reach => Reached(declared, reach))
-                            : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(declared, reach));
-                    }).Distinct();
-                }
-            }
+            // `app.MapThing(Handlers.Get).RequireKey(...)`: the builder it returns and the handler it is handed are the caller's.
+            var map = method is not null && row.ReturnedGroupLevel is null ? model.GetOperation(at, cancellationToken) as IInvocationOperation : null;
+            var returnsEndpoint = map is not null && ReturnsEndpoint(method!, at, model, cancellationToken);
+            var handlerParameter = map is null ? null : ParameterOf(HandlerArgument(map), method!);
             // `var g = routes.MapGroup("/own"); g.MapGet(...); return g;` called as `app.MapOwnGroup().RequireKey(...)`: the
             // caller's chain declares that group (only it: what is mapped on `routes` itself stays as its callers declare it).
-            if (row.ReturnedGroupLevel is { } index && Callers.Enclosing(at, model, cancellationToken) is { } owner
-                && Callers.Of(owner, model, cancellationToken) is { Count: > 0 } sites)
+            if (method is not null && (returnsEndpoint || handlerParameter is not null || row.ReturnedGroupLevel is not null)
+                && Callers.Of(method, model, cancellationToken) is { Count: > 0 } calls)
             {
-                return sites.SelectMany(site =>
+                return calls.SelectMany(site =>
                 {
-                    var chained = FluentAfter((InvocationExpressionSyntax)site.Call.Syntax, site.Call.Type, site.Model, cancellationToken);
-                    var declared = row with
-                    {
-                        Levels = chained.Declares ? row.Levels.Take(index + 1).Append(chained.ToModel(isMethod: false, DeclarationLevel.Group)).Concat(row.Levels.Skip(index + 1)).ToEquatableArray() : row.Levels,
-                        ReturnedGroupLevel = null,
-                    };
+                    var declared = AtCall(row, site.Call, site.Model, returnsEndpoint, handlerParameter, cancellationToken);
                     if (helper is null)
-                        return new[] { declared };
-                    // Mapped on the owner's own parameter: the prefix and levels this very call passes in.
-                    return SymbolEqualityComparer.Default.Equals(helper, owner)
-                        ? Callers.FromSite(site.Call, site.Model, helper.Parameters[Callers.Ordinal(row.ReceiverParameter!)], cancellationToken).Select(reach => Reached(declared, reach))
-                        : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(declared, reach));
-                }).Distinct();
+                        return new[] { (declared, (IInvocationOperation?)site.Call) };
+                    // Mapped on the method's own parameter: the prefix and levels this very call passes in.
+                    var reaches = SymbolEqualityComparer.Default.Equals(helper, method)
+                        ? Callers.FromSite(site.Call, site.Model, helper.Parameters[Callers.Ordinal(row.ReceiverParameter!)], cancellationToken)
+                        : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken);
+                    return reaches.Select(reach => (Reached(declared, reach), (IInvocationOperation?)site.Call));
+                });
             }
             var plain = row with { ReturnedGroupLevel = null };
-            return helper is null ? new[] { plain } : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(plain, reach)).Distinct();
+            return helper is null ? new[] { (plain, (IInvocationOperation?)null) }
+                : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => (Reached(plain, reach), reach.Site));
         }
+
+        /// <summary>The endpoint builder of the Map call at <paramref name="map"/> is what <paramref name="method"/> returns (through fluent calls and locals).</summary>
+        internal static bool ReturnsEndpoint(IMethodSymbol method, SyntaxNode map, SemanticModel model, CancellationToken cancellationToken)
+            => !method.ReturnsVoid && WrappedMap(method, model, new Declarations.Level(), cancellationToken)?.Syntax == map;
 
         /// <summary>
         /// The row as one call of its helper maps it: what the call chains on the endpoint builder the helper returns joins
-        /// the endpoint's own level (it is the same builder), and a handler handed in replaces the helper's parameter.
+        /// the endpoint's own level (it is the same builder), on a group the helper returns that group's level, and a handler
+        /// handed in replaces the helper's parameter.
         /// </summary>
         private static EndpointModel AtCall(EndpointModel row, IInvocationOperation call, SemanticModel model, bool returnsEndpoint,
             IParameterSymbol? handlerParameter, CancellationToken cancellationToken)
         {
             var levels = row.Levels.AsImmutableArray().ToList();
-            if (returnsEndpoint && call.Syntax is InvocationExpressionSyntax node
-                && FluentAfter(node, call.Type, model, cancellationToken).ToModel(isMethod: false, DeclarationLevel.Endpoint) is { Items.Count: > 0 } chained)
+            var chained = returnsEndpoint || row.ReturnedGroupLevel is not null
+                ? FluentAfter((InvocationExpressionSyntax)call.Syntax, call.Type, model, cancellationToken)
+                : Declarations.Level.None;
+            if (row.ReturnedGroupLevel is { } index && chained.Declares)
+                levels.Insert(index + 1, chained.ToModel(isMethod: false, DeclarationLevel.Group));
+            if (returnsEndpoint && chained.ToModel(isMethod: false, DeclarationLevel.Endpoint) is { Items.Count: > 0 } endpointChain)
             {
                 var endpoint = levels.FindLastIndex(l => l.Where == DeclarationLevel.Endpoint);
                 if (endpoint < 0)
-                    levels.Add(chained);
+                    levels.Add(endpointChain);
                 else
-                    levels[endpoint] = levels[endpoint] with { Items = levels[endpoint].Items.Concat(chained.Items).ToEquatableArray() };
+                    levels[endpoint] = levels[endpoint] with { Items = levels[endpoint].Items.Concat(endpointChain.Items).ToEquatableArray() };
             }
             var handler = row.Handler;
             if (handlerParameter is not null && ArgumentFor(call, handlerParameter) is { } passed
@@ -230,7 +230,7 @@ namespace Declarative.Auth.Analysis
                     levels[at] = passedLevel;
                 handler = resolved.Name;
             }
-            return row with { Levels = levels.ToEquatableArray(), Handler = handler };
+            return row with { Levels = levels.ToEquatableArray(), Handler = handler, ReturnedGroupLevel = null };
         }
 
         /// <summary>The row with what one path of callers passes in for its builder parameter: their levels first, their prefix.</summary>

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using Declarative.Auth.Analysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -10,119 +13,77 @@ using static Declarative.Auth.Analysis.Operations;
 namespace Declarative.Auth.Analyzers
 {
     /// <summary>
-    /// DAUTH001 for an endpoint mapped inside a helper whose callers decide its declaration: one mapping on the builder
-    /// it is given (<c>g.MapGet(...)</c> in <c>MapAudit(this RouteGroupBuilder g)</c>, the call's facts in
-    /// <see cref="CallSiteModel"/>), one taking the handler (whose attributes declare it), or one returning the endpoint
-    /// or its group to the caller (declared by <c>.RequireKey(...)</c> on what it returns). Each call site is judged on
-    /// its own: silent when every one declares, one diagnostic at each call site that does not, with the caller's route.
-    /// A helper with no call site in the compilation (a library's public API) keeps the in-method verdict, and so does
-    /// one whose caller passes the app itself (only the helper can declare that endpoint).
+    /// DAUTH001 for an endpoint mapped inside a helper whose callers decide its declaration: the table's rows of the Map
+    /// call (<see cref="MinimalApiFacts.Sited"/>) each name the call of the helper they are decided at. An undeclared row
+    /// is reported at that call, with the caller's route, while the call is analyzed (so the host offers the fix in the
+    /// caller's file); at the Map call when no call decides it (a library's public API), or when the call passes the app
+    /// itself (only the helper can declare that endpoint).
     /// </summary>
     internal sealed partial class MinimalApiEndpoints
     {
-        /// <summary>
-        /// A call of a source helper: the undeclared endpoints it maps whose verdict is its callers', judged and reported
-        /// here, while this call's own code is analyzed (so the host offers the fix at this call, in this file).
-        /// </summary>
+        private readonly ConcurrentDictionary<SyntaxNode, IReadOnlyList<(EndpointModel Row, IInvocationOperation? Site)>> _rows =
+            new ConcurrentDictionary<SyntaxNode, IReadOnlyList<(EndpointModel, IInvocationOperation?)>>();
+
+        private readonly ConcurrentDictionary<IMethodSymbol, IReadOnlyList<IInvocationOperation>> _maps =
+            new ConcurrentDictionary<IMethodSymbol, IReadOnlyList<IInvocationOperation>>(SymbolEqualityComparer.Default);
+
+        /// <summary>A call of a source helper: the undeclared rows of the Map calls in its body that this call decides.</summary>
         private void AnalyzeCallSite(OperationAnalysisContext context, IInvocationOperation call, IMethodSymbol helper)
         {
             var ct = context.CancellationToken;
-            foreach (var reference in helper.DeclaringSyntaxReferences)
+            foreach (var map in MapsIn(helper, call.SemanticModel!, ct))
             {
-                var body = reference.GetSyntax(ct);
-                if (!_compilation.ContainsSyntaxTree(body.SyntaxTree))
-                    continue;
-                var model = Callers.ModelFor(body.SyntaxTree, call.SemanticModel!);
-                foreach (var syntax in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
-                {
-                    if (NameToken(syntax.Expression) is not { } name || !name.ValueText.StartsWith("Map", StringComparison.Ordinal)
-                        || model.GetOperation(syntax, ct) is not IInvocationOperation invocation
-                        || !SymbolEqualityComparer.Default.Equals(Callers.Enclosing(syntax, model, ct), helper)
-                        || FactsOf(invocation, model, ct) is not { } facts || Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation))
-                        continue;
-                    JudgeAtCallSites(context, invocation, facts, Analysis.Handler.Of(invocation, model, ct), at: call);
-                }
-            }
-        }
-
-        /// <summary>
-        /// True when the endpoint's verdict belongs to its helper's call sites; with <paramref name="at"/>, reports the
-        /// verdict at that one call site.
-        /// </summary>
-        private bool JudgeAtCallSites(OperationAnalysisContext context, IInvocationOperation invocation, EndpointModel facts, Handler handler, IInvocationOperation? at)
-        {
-            var ct = context.CancellationToken;
-            var model = invocation.SemanticModel!;
-            if (Callers.Enclosing(invocation.Syntax, model, ct) is not { } helper)
-                return false;
-            var builderKey = Enumerable.Range(0, helper.Parameters.Length).Select(i => MinimalApiFacts.ParameterKey(helper, i))
-                .FirstOrDefault(k => k == facts.ReceiverParameter);
-            var handlerParameter = ParameterOf(HandlerArgument(invocation), helper);
-            // The endpoint's builder, or the group it is mapped on, is what the helper returns (decided by MinimalApiFacts,
-            // as for the table's rows): what a caller chains on the result declares it.
-            var returned = !helper.ReturnsVoid && (FlowsToReturn(invocation) || facts.ReturnedGroupLevel is not null
-                || (builderKey is not null && MinimalApiFacts.ReturnsParameter(helper, Callers.Ordinal(builderKey), model, ct)));
-            if (builderKey is null && handlerParameter is null && !returned)
-                return false;
-            var sites = Callers.Of(helper, model, ct);
-            if (sites is null || sites.Count == 0)
-                return false;
-
-            var reportInside = false;
-            foreach (var (call, siteModel) in sites)
-            {
-                if (at is not null && call.Syntax != at.Syntax)
+                if (FactsOf(map, map.SemanticModel!, ct) is not { } facts || Declarations.Declares(facts.Levels) || FallbackTargetDeclared(map)
+                    || !RowsOf(map, facts, ct).Any(r => r.Site?.Syntax == call.Syntax && !Declarations.Declares(r.Row.Levels))
+                    || !AtSite(map, facts, call, ct, out var chain, out var builder))
                     continue;
                 // The fix puts the attribute on the handler: on one inside the helper only when the helper has this one
                 // caller in the same file (the host offers no fix for a diagnostic reported in another file).
-                var siteHandler = sites.Count == 1 && call.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree ? handler : default;
-                if (handlerParameter is not null && ArgumentFor(call, handlerParameter) is { } passed)
-                {
-                    var passedHandler = Analysis.Handler.Resolve(passed.Value, siteModel, ct);
-                    if (passedHandler.Method is { } passedMethod && Declarations.OfMethod(passedMethod).Items.Any(i => Declarations.Declares(i.Kind)))
-                        continue;
-                    if (call.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree)
-                        siteHandler = passedHandler;
-                }
-                var syntax = (InvocationExpressionSyntax)call.Syntax;
-                if (returned && MinimalApiFacts.FluentAfter(syntax, call.Type, siteModel, ct).Declares)
-                    continue;
-                var builder = builderKey is null ? null : helper.Parameters[Callers.Ordinal(builderKey)];
-                var site = builder is null ? null : MinimalApiFacts.CallSite(call, builder, siteModel, ct);
-                // Declared when every path of callers reaching this call declares (its own groups, or its callers' when it passes a parameter on).
-                if (site is not null && Callers.FromSite(call, siteModel, builder!, ct).All(r => Declarations.Declares(r.Levels)))
-                    continue;
-                var passedBuilder = builder is null ? null : ArgumentFor(call, builder);
-                if (!returned && handlerParameter is null && !IsGroup(passedBuilder is null ? null : Unwrap(passedBuilder.Value).Type))
-                {
-                    reportInside = true;
-                    continue;
-                }
-                if (at is null)
-                    continue;
-                var pattern = facts.Pattern ?? (StringParameterAt(invocation, call, helper) is { } given ? Routes.Rooted(given) : "/{?}");
+                var sameFile = call.Syntax.SyntaxTree == map.Syntax.SyntaxTree;
+                var handler = sameFile && Callers.Of(helper, map.SemanticModel!, ct) is { Count: 1 } ? Analysis.Handler.Of(map, map.SemanticModel!, ct) : default;
+                if (sameFile && ParameterOf(HandlerArgument(map), helper) is { } handlerParameter && ArgumentFor(call, handlerParameter) is { } passed)
+                    handler = Analysis.Handler.Resolve(passed.Value, call.SemanticModel!, ct);
+                var pattern = facts.Pattern ?? (StringParameterAt(map, call, helper) is { } given ? Routes.Rooted(given) : "/{?}");
+                var site = builder is null ? null : MinimalApiFacts.CallSite(call, builder, call.SemanticModel!, ct);
                 var route = site is { Known: true } || site is { PrefixConstant: true, ParentParameter: null } ? Routes.Rooted(Routes.CombineGroup(site.Prefix, pattern)) : pattern;
-                // The fix declares at this call: on what it returns when that is the endpoint's builder or group, else on the group it is given.
-                var chain = returned ? EndpointText.ChainOnResult
-                    : passedBuilder is not null && IsReceiverArgument(call, passedBuilder) && IsGroup(Unwrap(passedBuilder.Value).Type) ? EndpointText.ChainOnReceiver
-                    : null;
-                Report(context, NameLocation(call.Syntax), siteHandler, Methods(invocation, facts), route, chain: chain);
+                Report(context, NameLocation(call.Syntax), handler, Methods(map, facts), route, chain: chain);
             }
-            return !reportInside;
         }
 
-        /// <summary>The endpoint builder, through pass-through calls, is what its method returns.</summary>
-        private static bool FlowsToReturn(IOperation operation)
-        {
-            var last = operation;
-            foreach (var call in Downstream(operation))
+        /// <summary>The table's rows of a Map call with the call each is decided at (<see cref="MinimalApiFacts.Sited"/>), read once.</summary>
+        private IReadOnlyList<(EndpointModel Row, IInvocationOperation? Site)> RowsOf(IInvocationOperation map, EndpointModel facts, CancellationToken ct)
+            => _rows.GetOrAdd(map.Syntax, _ =>
             {
-                if (!IsPassThrough(call.TargetMethod))
-                    return false;
-                last = call;
-            }
-            last = Outermost(last);
-            return last.Parent is IReturnOperation returned && ReferenceEquals(returned.ReturnedValue, last);
+                var read = EndpointIndex.For(_compilation).Facts(map, map.SemanticModel!, ct);
+                var rows = MinimalApiFacts.Sited(read, (InvocationExpressionSyntax)map.Syntax, map, map.SemanticModel!, ct).ToList();
+                // A wrapper nothing here calls has no row (ASP.NET Core maps nothing): its Map call is judged as written.
+                return rows.Count > 0 ? rows : new List<(EndpointModel, IInvocationOperation?)> { (facts, null) };
+            });
+
+        /// <summary>The Map* calls in a source method's body (its local functions and lambdas included), read once per method.</summary>
+        private IReadOnlyList<IInvocationOperation> MapsIn(IMethodSymbol helper, SemanticModel model, CancellationToken ct)
+            => _maps.GetOrAdd(helper, _ => helper.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).Where(body => _compilation.ContainsSyntaxTree(body.SyntaxTree))
+                .SelectMany(body => body.DescendantNodes().OfType<InvocationExpressionSyntax>()
+                    .Where(s => NameToken(s.Expression) is { } name && name.ValueText.StartsWith("Map", StringComparison.Ordinal))
+                    .Select(s => Callers.ModelFor(body.SyntaxTree, model).GetOperation(s, ct)).OfType<IInvocationOperation>())
+                .ToList());
+
+        /// <summary>
+        /// How <paramref name="site"/>, a call of the helper mapping <paramref name="map"/>, declares the endpoint: on what it
+        /// returns when that is the endpoint's builder or group, else on the group it passes (<paramref name="chain"/>: on the
+        /// group it is called on), or by the handler it hands in. False when it can do none of these (it passes the app itself).
+        /// </summary>
+        private static bool AtSite(IInvocationOperation map, EndpointModel facts, IInvocationOperation site, CancellationToken ct,
+            out string? chain, out IParameterSymbol? builder)
+        {
+            var helper = (site.TargetMethod.ReducedFrom ?? site.TargetMethod).OriginalDefinition;
+            builder = helper.Parameters.FirstOrDefault(p => MinimalApiFacts.ParameterKey(helper, p.Ordinal) == facts.ReceiverParameter);
+            var returned = facts.ReturnedGroupLevel is not null || MinimalApiFacts.ReturnsEndpoint(helper, map.Syntax, map.SemanticModel!, ct)
+                || (builder is not null && MinimalApiFacts.ReturnsParameter(helper, builder.Ordinal, site.SemanticModel!, ct));
+            var passed = builder is null ? null : ArgumentFor(site, builder);
+            var group = passed is not null && IsGroup(Unwrap(passed.Value).Type);
+            chain = returned ? EndpointText.ChainOnResult : group && IsReceiverArgument(site, passed!) ? EndpointText.ChainOnReceiver : null;
+            return returned || group || ParameterOf(HandlerArgument(map), helper) is not null;
         }
 
         /// <summary>The caller's constant for the route pattern when the helper passes its own parameter on.</summary>

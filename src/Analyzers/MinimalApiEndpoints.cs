@@ -12,10 +12,9 @@ using static Declarative.Auth.Analysis.Operations;
 namespace Declarative.Auth.Analyzers
 {
     /// <summary>
-    /// DAUTH001 for minimal APIs, a view of <see cref="MinimalApiFacts"/> (the facts the generator's table is built
-    /// from): an endpoint is declared when one of its levels (groups, handler, hub, its own chain) declares.
-    /// An endpoint mapped in a helper whose callers decide (on a builder it is given, with a handler it is given, or
-    /// returned to the caller) is judged at each call site (MinimalApiEndpoints.CallSites.cs).
+    /// DAUTH001 for minimal APIs, a view of the generator's table (<see cref="MinimalApiFacts.Rows"/>): an endpoint is
+    /// declared when one of its row's levels (groups, handler, hub, its own chain, its callers') declares. A row decided
+    /// at a call of the helper mapping it is reported at that call (MinimalApiEndpoints.CallSites.cs).
     /// </summary>
     internal sealed partial class MinimalApiEndpoints
     {
@@ -43,16 +42,14 @@ namespace Declarative.Auth.Analyzers
                 AnalyzeCallSite(context, invocation, method.OriginalDefinition);
             if (!map && !library && !other && !method.Name.StartsWith("Map", StringComparison.Ordinal))
                 return;
-            if (FactsOf(invocation, model, ct) is not { } facts)
+            if (FactsOf(invocation, model, ct) is not { } facts || Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation))
                 return;
-            if (Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation))
-                return;
-            var handler = Analysis.Handler.Of(invocation, model, ct);
-            if (JudgeAtCallSites(context, invocation, facts, handler, at: null))
+            // Judged here unless every undeclared row is decided at a call of its helper that can declare it (reported there).
+            if (!RowsOf(invocation, facts, ct).Any(r => !Declarations.Declares(r.Row.Levels) && (r.Site is null || !AtSite(invocation, facts, r.Site, ct, out _, out _))))
                 return;
             // Not a Map* of ASP.NET Core (a wrapper's call, MapHub, a library's producer): what it returns can be declared.
             var chain = !map && invocation.Type is { } returned && EndpointRules.Implements(returned, "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder") ? EndpointText.ChainOnResult : null;
-            Report(context, NameLocation(syntax), handler, Methods(invocation, facts), facts.Route ?? facts.Pattern ?? "/{?}",
+            Report(context, NameLocation(syntax), Analysis.Handler.Of(invocation, model, ct), Methods(invocation, facts), facts.Route ?? facts.Pattern ?? "/{?}",
                 library ? method.Name : null, library && StringArgument(invocation, "pattern") is null, chain);
         }
 
