@@ -99,33 +99,12 @@ namespace Declarative.Auth.Analysis
 
         /// <summary>The Map call a source wrapper method returns (through fluent calls), with what those calls declare.</summary>
         private static IInvocationOperation? WrappedMap(IMethodSymbol method, SemanticModel model, Declarations.Level level, CancellationToken cancellationToken)
-        {
-            var current = Unwrap(ReturnedBuilder(method, model, cancellationToken));
-            for (var depth = 0; depth < MaxDepth && current is not null; depth++)
-            {
-                // `var endpoint = b.MapGet(p, h); ... return endpoint;`: the local's initializer, and what is declared on it.
-                if (current is ILocalReferenceOperation { Local: var local } && current.SemanticModel is { } own
-                    && InitializerOf(local, own, cancellationToken) is { } initializer)
-                {
-                    UsesOf(local, own, cancellationToken)?.ReplayInto(level);
-                    current = Unwrap(initializer);
-                    continue;
-                }
-                if (current is not IInvocationOperation call)
-                    return null;
-                if (EndpointRules.IsMapEndpointMethod(call.TargetMethod))
-                    return call;
-                Declarations.AddFluent(call, level);
-                current = Unwrap(Receiver(call));
-            }
-            return null;
-        }
+            => Returned(method, model, level, cancellationToken) is IInvocationOperation call && EndpointRules.IsMapEndpointMethod(call.TargetMethod) ? call : null;
 
         /// <summary>The source wrapper whose returned builder is this Map call's, its pattern a parameter of it; null otherwise.</summary>
         private static IMethodSymbol? WrapperOf(IInvocationOperation map, SemanticModel model, CancellationToken cancellationToken)
             => Unwrap(Argument(map, "pattern")?.Value) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol wrapper }
-               && wrapper.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !wrapper.ReturnsVoid
-               && WrappedMap(wrapper, model, new Declarations.Level(), cancellationToken) is { } found && found.Syntax == map.Syntax
+               && wrapper.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && ReturnsEndpoint(wrapper, map.Syntax, model, cancellationToken)
                 ? wrapper
                 : null;
 
@@ -194,7 +173,7 @@ namespace Declarative.Auth.Analysis
 
         /// <summary>The endpoint builder of the Map call at <paramref name="map"/> is what <paramref name="method"/> returns (through fluent calls and locals).</summary>
         internal static bool ReturnsEndpoint(IMethodSymbol method, SyntaxNode map, SemanticModel model, CancellationToken cancellationToken)
-            => !method.ReturnsVoid && WrappedMap(method, model, new Declarations.Level(), cancellationToken)?.Syntax == map;
+            => WrappedMap(method, model, new Declarations.Level(), cancellationToken)?.Syntax == map;
 
         /// <summary>
         /// The row as one call of its helper maps it: what the call chains on the endpoint builder the helper returns joins
@@ -269,7 +248,7 @@ namespace Declarative.Auth.Analysis
             if (Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
                 && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
                 handlerValue = boundHandler;
-            CollectFluentUpwards(invocation, operation.Type, model, endpointLevel, cancellationToken);
+            FluentAfter(invocation, operation.Type, model, cancellationToken, endpointLevel);
             return Endpoint(httpMethods, pattern, ResolveGroups(Receiver(map), model, cancellationToken, bindings), Handler.Resolve(handlerValue, model, cancellationToken),
                 Declarations.Level.None, endpointLevel, invocation);
         }
@@ -322,14 +301,15 @@ namespace Declarative.Auth.Analysis
         }
 
         /// <summary>
-        /// Fluent calls made on <paramref name="start"/>'s result: <c>.RequireKey(...)</c>, <c>.AllowAnonymous()</c>,
-        /// ... as long as each call returns the same builder type; when the chain ends as a local's initializer,
-        /// the calls made on that local later count too.
+        /// What the fluent calls made on <paramref name="call"/>'s result declare (added to <paramref name="level"/> when given):
+        /// <c>.RequireKey(...)</c>, <c>.AllowAnonymous()</c>, ... as long as each call returns the same builder type; when the
+        /// chain ends as a local's initializer, the calls made on that local later count too.
         /// </summary>
-        private static void CollectFluentUpwards(ExpressionSyntax start, ITypeSymbol? builderType, SemanticModel model,
-            Declarations.Level level, CancellationToken cancellationToken)
+        public static Declarations.Level FluentAfter(InvocationExpressionSyntax call, ITypeSymbol? builderType, SemanticModel model, CancellationToken cancellationToken,
+            Declarations.Level? level = null)
         {
-            var top = WalkUp(start, builderType, model, level, cancellationToken);
+            level ??= new Declarations.Level();
+            var top = WalkUp(call, builderType, model, level, cancellationToken);
             // `var endpoint = app.MapGet(...)`, or `RouteHandlerBuilder assigned; assigned = app.MapGet(...); assigned.RequireAuthorization();`
             var local = top.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } ? model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol
                 : top.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } assignment && assignment.Right == top
@@ -337,13 +317,6 @@ namespace Declarative.Auth.Analysis
                 : null;
             if (local is not null)
                 UsesOf(local, model, cancellationToken)?.ReplayInto(level);
-        }
-
-        /// <summary>What the fluent calls on a call's result (and on a local it initializes) declare.</summary>
-        public static Declarations.Level FluentAfter(InvocationExpressionSyntax call, ITypeSymbol? builderType, SemanticModel model, CancellationToken cancellationToken)
-        {
-            var level = new Declarations.Level();
-            CollectFluentUpwards(call, builderType, model, level, cancellationToken);
             return level;
         }
 
@@ -589,19 +562,8 @@ namespace Declarative.Auth.Analysis
             var cache = s_returned.GetValue(model, static _ => new ConcurrentDictionary<SyntaxNode, bool>());
             if (cache.TryGetValue(mapGroup.Syntax, out var known))
                 return known;
-            var returned = false;
-            if (Callers.Enclosing(mapGroup.Syntax, model, cancellationToken) is { ReturnsVoid: false } method && IsRouteBuilder(method.ReturnType)
-                && ReturnedBuilder(method, model, cancellationToken) is { } value)
-            {
-                var origin = Origin(value, out _);
-                for (var depth = 0; depth < MaxDepth && origin is ILocalReferenceOperation { Local: var local }; depth++)
-                {
-                    if (UsesOf(local, model, cancellationToken) is not { Reassigned: false } || InitializerOf(local, model, cancellationToken) is not { } initializer)
-                        break;
-                    origin = Origin(initializer, out _);
-                }
-                returned = origin?.Syntax == mapGroup.Syntax;
-            }
+            var returned = Callers.Enclosing(mapGroup.Syntax, model, cancellationToken) is { } method && IsRouteBuilder(method.ReturnType)
+                && Returned(method, model, new Declarations.Level(), cancellationToken)?.Syntax == mapGroup.Syntax;
             return cache.GetOrAdd(mapGroup.Syntax, returned);
         }
 
@@ -663,7 +625,9 @@ namespace Declarative.Auth.Analysis
             {
                 if (value is null || own.GetOperation(value, cancellationToken) is not { } operation)
                     return null;
-                var origin = Origin(operation, out var declared);
+                var level = new Declarations.Level();
+                var origin = Origin(operation, level, throughLocals: false, cancellationToken);
+                var declared = string.Join(";", level.Items.Select(i => i.Kind + "=" + i.Value));
                 (ISymbol? Symbol, SyntaxNode? Node, string Declared) key = (origin switch
                 {
                     IParameterReferenceOperation p => p.Parameter,
@@ -679,28 +643,42 @@ namespace Declarative.Auth.Analysis
             return first;
         }
 
-        /// <summary>A builder under the fluent calls that return it (what they declare, as text, in <paramref name="declared"/>).</summary>
-        private static IOperation? Origin(IOperation builder, out string declared)
+        /// <summary>
+        /// Where a builder was made (a parameter, a Map or MapGroup call...): under the fluent calls that return it and, with
+        /// <paramref name="throughLocals"/>, through locals assigned once; what those declare is added to <paramref name="level"/>.
+        /// </summary>
+        private static IOperation? Origin(IOperation? builder, Declarations.Level level, bool throughLocals, CancellationToken cancellationToken)
         {
-            var level = new Declarations.Level();
             var current = Unwrap(builder);
-            for (var depth = 0; depth < MaxDepth && current is IInvocationOperation call && !IsMapGroup(call.TargetMethod)
-                                && Receiver(call) is { } next && SymbolEqualityComparer.Default.Equals(call.Type, next.Type); depth++)
+            for (var depth = 0; depth < MaxDepth; depth++)
             {
+                // `var endpoint = b.MapGet(p, h); ... return endpoint;`: the local's initializer, and what is declared on it.
+                if (throughLocals && current is ILocalReferenceOperation { Local: var local } && current.SemanticModel is { } own
+                    && UsesOf(local, own, cancellationToken) is { Reassigned: false } uses && InitializerOf(local, own, cancellationToken) is { } initializer)
+                {
+                    uses.ReplayInto(level);
+                    current = Unwrap(initializer);
+                    continue;
+                }
+                if (current is not IInvocationOperation call || IsMapGroup(call.TargetMethod) || Receiver(call) is not { } next
+                    || !SymbolEqualityComparer.Default.Equals(call.Type, next.Type))
+                    break;
                 Declarations.AddFluent(call, level);
                 current = Unwrap(next);
             }
-            declared = string.Join(";", level.Items.Select(i => i.Kind + "=" + i.Value));
             return current;
         }
+
+        /// <summary>Where the builder a source method returns on every path was made (<see cref="Origin"/>); null when it returns none.</summary>
+        private static IOperation? Returned(IMethodSymbol method, SemanticModel model, Declarations.Level level, CancellationToken cancellationToken)
+            => method.ReturnsVoid ? null : Origin(ReturnedBuilder(method, model, cancellationToken), level, throughLocals: true, cancellationToken);
 
         /// <summary>
         /// The method hands back the builder its parameter <paramref name="ordinal"/> was given (on every return), so what
         /// a caller chains on the result declares that builder (<c>app.MapGroup("/r").MapReports().RequireKey(...)</c>).
         /// </summary>
         internal static bool ReturnsParameter(IMethodSymbol method, int ordinal, SemanticModel model, CancellationToken cancellationToken)
-            => !method.ReturnsVoid && ReturnedBuilder(method, model, cancellationToken) is { } returned
-               && ParameterOf(Origin(returned, out _), method)?.Ordinal == ordinal;
+            => ParameterOf(Returned(method, model, new Declarations.Level(), cancellationToken), method)?.Ordinal == ordinal;
 
         /// <summary><c>app.UseEndpoints(endpoints => ...)</c>: the callback's builder is the application's.</summary>
         private static bool IsUseEndpointsCallback(IParameterSymbol parameter, CancellationToken cancellationToken)
