@@ -23,20 +23,28 @@ namespace Declarative.Auth.Analysis
         public static EndpointModel? Read(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken,
             bool callSitesAreRows = true)
         {
-            var method = operation.TargetMethod.ReducedFrom ?? operation.TargetMethod;
             // MapHub, MapHealthChecks, MapFallbackTo*, and libraries' Map* (MapIdentityApi, MapStaticAssets...): one row each.
-            var producer = !EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
-            if (producer && !EndpointRules.IsOtherEndpointMethod(operation.TargetMethod) && !EndpointRules.IsLibraryProducer(operation.TargetMethod))
-                return Wrapped(invocation, operation, model, cancellationToken);
-            var receiver = Receiver(operation);
-            // Inside a wrapper (`static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder b, Delegate h, string p)
-            // => b.MapPost(p, h)...`) the pattern is the wrapper's parameter: each call site is the row (see Wrapped).
-            if (!producer && callSitesAreRows && WrapperOf(operation, model, cancellationToken) is not null)
+            var map = EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
+            if (!map && !EndpointRules.IsOtherEndpointMethod(operation.TargetMethod) && !EndpointRules.IsLibraryProducer(operation.TargetMethod))
                 return null;
+            // Inside a wrapper (`static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder b, Delegate h, string p)
+            // => b.MapPost(p, h)...`) the pattern is the wrapper's parameter: each call of it is a row (see Wrapped).
+            if (map && callSitesAreRows && WrapperOf(operation, model, cancellationToken) is not null)
+                return null;
+            return Of(operation, model, invocation, FluentAfter(invocation, operation.Type, model, cancellationToken), null, cancellationToken);
+        }
 
+        /// <summary>
+        /// A Map call's facts, at <paramref name="at"/> with <paramref name="endpointLevel"/> as its own chain; in a wrapper, as
+        /// one call of the wrapper maps it (<paramref name="bindings"/>: the wrapper's parameters → that call's arguments).
+        /// </summary>
+        private static EndpointModel Of(IInvocationOperation operation, SemanticModel model, InvocationExpressionSyntax at, Declarations.Level endpointLevel,
+            Dictionary<IParameterSymbol, IOperation>? bindings, CancellationToken cancellationToken)
+        {
+            var method = operation.TargetMethod.ReducedFrom ?? operation.TargetMethod;
+            var producer = !EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
             // Pattern: null when not a constant.
-            var pattern = Argument(operation, "pattern") is { } patternArgument
-                ? patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null
+            var pattern = Argument(operation, "pattern") is { } patternArgument ? ConstantString(patternArgument.Value, bindings)
                 : method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
                 : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
                 : null;
@@ -44,7 +52,6 @@ namespace Declarative.Auth.Analysis
                 : method.Name == "MapHub" && pattern is not null ? ProducerExpansion.Hub
                 : ProducerExpansion.None;
 
-            // HTTP methods.
             // MapFallbackToFile's endpoint carries HttpMethodMetadata(GET, HEAD) (StaticFilesEndpointRouteBuilderExtensions).
             var httpMethods = method.Name == "MapFallbackToFile" ? new[] { "GET", "HEAD" }
                 : producer ? System.Array.Empty<string>() : EndpointRules.MapMethods[method.Name] is { } implied
@@ -52,13 +59,16 @@ namespace Declarative.Auth.Analysis
                 : method.Name == "MapMethods" && HttpMethodsArgument(operation) is { } given ? given.Distinct().OrderBy(m => m, System.StringComparer.Ordinal).ToArray()
                 : System.Array.Empty<string>();
 
-            var handler = producer ? new Handler(method.Name, null) : Handler.Of(operation, model, cancellationToken);
+            var handlerValue = HandlerArgument(operation);
+            if (bindings is not null && Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
+                && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
+                handlerValue = boundHandler;
+            var handler = producer ? new Handler(method.Name, null) : Handler.Resolve(handlerValue, model, cancellationToken);
             // MapHub<THub> copies the hub class's attributes to its endpoints, ahead of the caller's conventions.
             var hubLevel = method.Name == "MapHub" && operation.TargetMethod.TypeArguments.FirstOrDefault() is INamedTypeSymbol hub
                 ? Declarations.OfClass(hub)
                 : Declarations.Level.None;
-            var endpointLevel = FluentAfter(invocation, operation.Type, model, cancellationToken);
-            return Endpoint(httpMethods, pattern, ResolveGroups(receiver, model, cancellationToken), handler, hubLevel, endpointLevel, invocation)
+            return Endpoint(httpMethods, pattern, ResolveGroups(Receiver(operation), model, cancellationToken, bindings), handler, hubLevel, endpointLevel, at)
                 with { Expansion = expansion };
         }
 
@@ -110,8 +120,7 @@ namespace Declarative.Auth.Analysis
 
         /// <summary>
         /// The table's rows of one Map call: its facts, once per distinct prefix and declaration its helper's callers
-        /// pass in (ASP.NET Core maps it once per call). Inside a wrapper not named Map* (its calls are no Map* call the
-        /// table reads): the row of each call of the wrapper.
+        /// pass in (ASP.NET Core maps it once per call). Inside a wrapper: the row of each call of the wrapper.
         /// </summary>
         public static IEnumerable<EndpointModel> Rows(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
             => Sited(Read(invocation, operation, model, cancellationToken), invocation, operation, model, cancellationToken).Select(r => r.Row).Distinct();
@@ -125,12 +134,10 @@ namespace Declarative.Auth.Analysis
         {
             if (read is not null)
                 return WithCallers(read, invocation, model, cancellationToken);
-            if (WrapperOf(operation, model, cancellationToken) is not { } wrapper || wrapper.Name.StartsWith("Map", System.StringComparison.Ordinal)
-                || Callers.Of(wrapper, model, cancellationToken) is not { } sites)
+            if (WrapperOf(operation, model, cancellationToken) is not { } wrapper || Callers.Of(wrapper, model, cancellationToken) is not { } sites)
                 return Enumerable.Empty<(EndpointModel, IInvocationOperation?)>();
-            return sites.SelectMany(s => s.Call.Syntax is InvocationExpressionSyntax call && Wrapped(call, s.Call, s.Model, cancellationToken) is { } wrapped
-                ? WithCallers(wrapped, call, s.Model, cancellationToken).Select(r => (r.Row, (IInvocationOperation?)s.Call))
-                : Enumerable.Empty<(EndpointModel, IInvocationOperation?)>());
+            return sites.SelectMany(s => WithCallers(Wrapped(operation, wrapper, s.Call, s.Model, cancellationToken), s.Call.Syntax, s.Model, cancellationToken)
+                .Select(r => (r.Row, (IInvocationOperation?)s.Call)));
         }
 
         /// <summary>
@@ -224,33 +231,15 @@ namespace Declarative.Auth.Analysis
 
         /// <summary>
         /// A call of a source wrapper returning a Map call's builder: the row of the endpoint it maps, with the call's
-        /// arguments for the wrapper's parameters (pattern, handler, builder) and the call's own fluent declarations.
+        /// arguments for the wrapper's parameters (pattern, handler, builder), at the call, with the call's own fluent declarations.
         /// </summary>
-        private static EndpointModel? Wrapped(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
+        private static EndpointModel Wrapped(IInvocationOperation map, IMethodSymbol wrapper, IInvocationOperation call, SemanticModel model, CancellationToken cancellationToken)
         {
-            var wrapper = (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).OriginalDefinition;
-            // A method handing back a route builder (app.MapArea(), a group helper) cannot return an endpoint's builder:
-            // no need to bind its body to find out (most Map* calls the candidate filter passes are these).
-            if (wrapper.DeclaringSyntaxReferences.IsEmpty || wrapper.ReturnsVoid || operation.Type is null || IsRouteBuilder(operation.Type))
-                return null;
             var endpointLevel = new Declarations.Level();
-            // Only when the pattern is the wrapper's parameter: otherwise the Map call inside is the row (call sites give its prefix).
-            if (WrappedMap(wrapper, model, endpointLevel, cancellationToken) is not { } map
-                || ParameterOf(Argument(map, "pattern")?.Value, wrapper) is null)
-                return null;
-            var bindings = Bind(operation, new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default));
-            var mapMethod = map.TargetMethod.ReducedFrom ?? map.TargetMethod;
-            var pattern = ConstantString(Argument(map, "pattern")?.Value, bindings);
-            var httpMethods = EndpointRules.MapMethods.TryGetValue(mapMethod.Name, out var implied) && implied is not null
-                ? new[] { implied }
-                : System.Array.Empty<string>();
-            var handlerValue = HandlerArgument(map);
-            if (Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
-                && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
-                handlerValue = boundHandler;
-            FluentAfter(invocation, operation.Type, model, cancellationToken, endpointLevel);
-            return Endpoint(httpMethods, pattern, ResolveGroups(Receiver(map), model, cancellationToken, bindings), Handler.Resolve(handlerValue, model, cancellationToken),
-                Declarations.Level.None, endpointLevel, invocation);
+            WrappedMap(wrapper, model, endpointLevel, cancellationToken);
+            var syntax = (InvocationExpressionSyntax)call.Syntax;
+            return Of(map, model, syntax, FluentAfter(syntax, call.Type, model, cancellationToken, endpointLevel),
+                Bind(call, new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default)), cancellationToken);
         }
 
         private static bool IsIdentityApi(IMethodSymbol method)
@@ -582,14 +571,14 @@ namespace Declarative.Auth.Analysis
         }
 
         /// <summary>A constant string, through helper parameters bound to constant arguments; null otherwise.</summary>
-        private static string? ConstantString(IOperation? value, Dictionary<IParameterSymbol, IOperation> bindings)
+        private static string? ConstantString(IOperation? value, Dictionary<IParameterSymbol, IOperation>? bindings)
         {
             for (var depth = 0; depth < MaxDepth && value is not null; depth++)
             {
                 value = Unwrap(value);
                 if (value?.ConstantValue is { HasValue: true, Value: string text })
                     return text;
-                if (value is not IParameterReferenceOperation reference
+                if (value is not IParameterReferenceOperation reference || bindings is null
                     || !bindings.TryGetValue(reference.Parameter.OriginalDefinition, out value))
                     return null;
             }

@@ -37,12 +37,11 @@ namespace Declarative.Auth.Analyzers
                     || !RowsOf(map, facts, ct).Any(r => r.Site?.Syntax == call.Syntax && !Declarations.Declares(r.Row.Levels))
                     || !AtSite(map, facts, call, ct, out var chain, out var builder))
                     continue;
-                // The fix puts the attribute on the handler: on one inside the helper only when the helper has this one
-                // caller in the same file (the host offers no fix for a diagnostic reported in another file).
-                var sameFile = call.Syntax.SyntaxTree == map.Syntax.SyntaxTree;
-                var handler = sameFile && Callers.Of(helper, map.SemanticModel!, ct) is { Count: 1 } ? Analysis.Handler.Of(map, map.SemanticModel!, ct) : default;
-                if (sameFile && ParameterOf(HandlerArgument(map), helper) is { } handlerParameter && ArgumentFor(call, handlerParameter) is { } passed)
-                    handler = Analysis.Handler.Resolve(passed.Value, call.SemanticModel!, ct);
+                // The fix puts the attribute on the handler this call hands in; on one inside the helper only when the helper has
+                // this one caller in the same file (the host offers no fix for a diagnostic reported in another file).
+                var handler = ParameterOf(HandlerArgument(map), helper) is { } handlerParameter && ArgumentFor(call, handlerParameter) is { } passed
+                    ? Analysis.Handler.Resolve(passed.Value, call.SemanticModel!, ct)
+                    : call.Syntax.SyntaxTree == map.Syntax.SyntaxTree && Callers.Of(helper, map.SemanticModel!, ct) is { Count: 1 } ? Analysis.Handler.Of(map, map.SemanticModel!, ct) : default;
                 var pattern = facts.Pattern ?? (StringParameterAt(map, call, helper) is { } given ? Routes.Rooted(given) : "/{?}");
                 var site = builder is null ? null : MinimalApiFacts.CallSite(call, builder, call.SemanticModel!, ct);
                 var route = site is { Known: true } || site is { PrefixConstant: true, ParentParameter: null } ? Routes.Rooted(Routes.CombineGroup(site.Prefix, pattern)) : pattern;

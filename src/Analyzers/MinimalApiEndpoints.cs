@@ -34,7 +34,6 @@ namespace Declarative.Auth.Analyzers
             var map = EndpointRules.IsMapEndpointMethod(method);
             var other = !map && EndpointRules.IsOtherEndpointMethod(method);
             var library = !map && !other && EndpointRules.IsLibraryProducer(method);
-            // A source wrapper returning a Map call's builder is judged at each of its calls (its facts are that call's row).
             if (!map && !library && !other && method.DeclaringSyntaxReferences.IsEmpty)
                 return;
             var ct = context.CancellationToken;
@@ -53,23 +52,10 @@ namespace Declarative.Auth.Analyzers
                 library ? method.Name : null, library && StringArgument(invocation, "pattern") is null, chain);
         }
 
-        /// <summary>
-        /// The facts of an endpoint-producing call, once per call (a helper's endpoints are read again from each of its
-        /// calls): null when it is no endpoint, or when, inside a wrapper named Map* that has calls, those calls are the rows.
-        /// </summary>
+        /// <summary>The facts of an endpoint-producing call as written (in a wrapper too), read once; null when it is no endpoint.</summary>
         private EndpointModel? FactsOf(IInvocationOperation invocation, SemanticModel model, CancellationToken ct)
-            => _facts.GetOrAdd(invocation.Syntax, _ =>
-            {
-                var syntax = (InvocationExpressionSyntax)invocation.Syntax;
-                if (EndpointIndex.For(_compilation).Facts(invocation, model, ct) is { } facts)
-                    return facts;
-                // Inside a wrapper, its call sites are the rows (named Map*, as the generator reads them); one nothing here
-                // calls (a library's API) is judged here.
-                if (!EndpointRules.IsMapEndpointMethod(invocation.TargetMethod) || Callers.Enclosing(syntax, model, ct) is not { } wrapper
-                    || (wrapper.Name.StartsWith("Map", StringComparison.Ordinal) && Callers.Of(wrapper, model, ct) is not { Count: 0 }))
-                    return null;
-                return MinimalApiFacts.Read(syntax, invocation, model, ct, callSitesAreRows: false);
-            });
+            => _facts.GetOrAdd(invocation.Syntax, _ => EndpointIndex.For(_compilation).Facts(invocation, model, ct)
+                ?? MinimalApiFacts.Read((InvocationExpressionSyntax)invocation.Syntax, invocation, model, ct, callSitesAreRows: false));
 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?> _facts =
             new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?>();
