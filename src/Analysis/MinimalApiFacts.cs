@@ -196,24 +196,17 @@ namespace Declarative.Auth.Analysis
                 : Declarations.Level.None;
             if (row.ReturnedGroupLevel is { } index && chained.Declares)
                 levels.Insert(index + 1, chained.ToModel(isMethod: false, DeclarationLevel.Group));
+            // Every row has its handler's level and its endpoint's own (Endpoint).
             if (returnsEndpoint && chained.ToModel(isMethod: false, DeclarationLevel.Endpoint) is { Items.Count: > 0 } endpointChain)
             {
                 var endpoint = levels.FindLastIndex(l => l.Where == DeclarationLevel.Endpoint);
-                if (endpoint < 0)
-                    levels.Add(endpointChain);
-                else
-                    levels[endpoint] = levels[endpoint] with { Items = levels[endpoint].Items.Concat(endpointChain.Items).ToEquatableArray() };
+                levels[endpoint] = levels[endpoint] with { Items = levels[endpoint].Items.Concat(endpointChain.Items).ToEquatableArray() };
             }
             var handler = row.Handler;
             if (handlerParameter is not null && ArgumentFor(call, handlerParameter) is { } passed
                 && Handler.Resolve(passed.Value, model, cancellationToken) is { Method: { } method } resolved)
             {
-                var at = levels.FindIndex(l => l.Where == DeclarationLevel.Handler);
-                var passedLevel = Declarations.OfMethod(method).ToModel(isMethod: true, DeclarationLevel.Handler);
-                if (at < 0)
-                    levels.Add(passedLevel);
-                else
-                    levels[at] = passedLevel;
+                levels[levels.FindIndex(l => l.Where == DeclarationLevel.Handler)] = Declarations.OfMethod(method).ToModel(isMethod: true, DeclarationLevel.Handler);
                 handler = resolved.Name;
             }
             return row with { Levels = levels.ToEquatableArray(), Handler = handler, ReturnedGroupLevel = null };
