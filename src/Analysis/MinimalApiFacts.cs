@@ -107,10 +107,6 @@ namespace Declarative.Auth.Analysis
             };
         }
 
-        /// <summary>The Map call a source wrapper method returns (through fluent calls), with what those calls declare.</summary>
-        private static IInvocationOperation? WrappedMap(IMethodSymbol method, SemanticModel model, Declarations.Level level, CancellationToken cancellationToken)
-            => Returned(method, model, level, cancellationToken) is IInvocationOperation call && EndpointRules.IsMapEndpointMethod(call.TargetMethod) ? call : null;
-
         /// <summary>The source wrapper whose returned builder is this Map call's, its pattern a parameter of it; null otherwise.</summary>
         private static IMethodSymbol? WrapperOf(IInvocationOperation map, SemanticModel model, CancellationToken cancellationToken)
             => Unwrap(Argument(map, "pattern")?.Value) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol wrapper }
@@ -180,7 +176,8 @@ namespace Declarative.Auth.Analysis
 
         /// <summary>The endpoint builder of the Map call at <paramref name="map"/> is what <paramref name="method"/> returns (through fluent calls and locals).</summary>
         internal static bool ReturnsEndpoint(IMethodSymbol method, SyntaxNode map, SemanticModel model, CancellationToken cancellationToken)
-            => WrappedMap(method, model, new Declarations.Level(), cancellationToken)?.Syntax == map;
+            => Returned(method, model, new Declarations.Level(), cancellationToken) is IInvocationOperation call
+               && EndpointRules.IsMapEndpointMethod(call.TargetMethod) && call.Syntax == map;
 
         /// <summary>
         /// The row as one call of its helper maps it: what the call chains on the endpoint builder the helper returns joins
@@ -229,7 +226,7 @@ namespace Declarative.Auth.Analysis
         private static EndpointModel Wrapped(IInvocationOperation map, IMethodSymbol wrapper, IInvocationOperation call, SemanticModel model, CancellationToken cancellationToken)
         {
             var endpointLevel = new Declarations.Level();
-            WrappedMap(wrapper, model, endpointLevel, cancellationToken);
+            Returned(wrapper, model, endpointLevel, cancellationToken); // what the wrapper declares on the builder it returns
             var syntax = (InvocationExpressionSyntax)call.Syntax;
             return Of(map, model, syntax, FluentAfter(syntax, call.Type, model, cancellationToken, endpointLevel),
                 Bind(call, new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default)), cancellationToken);
