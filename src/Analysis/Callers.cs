@@ -19,8 +19,11 @@ namespace Declarative.Auth.Analysis
     {
         private const int MaxDepth = 16;
 
-        /// <summary>What reaches a parameter along one path of calls: the full prefix (null when not known) and the levels, outer → inner.</summary>
-        internal sealed record Reach(string? Prefix, IReadOnlyList<LevelModel> Levels);
+        /// <summary>
+        /// What reaches a parameter along one path of calls: the full prefix (null when not known), the levels (outer → inner)
+        /// and the path's call of the helper itself (where DAUTH001 reports it); null when no call is known.
+        /// </summary>
+        internal sealed record Reach(string? Prefix, IReadOnlyList<LevelModel> Levels, IInvocationOperation? Site = null);
 
         /// <summary>The source method (or local function) a node sits in, through lambdas; null outside one.</summary>
         public static IMethodSymbol? Enclosing(SyntaxNode node, SemanticModel model, CancellationToken ct)
@@ -67,16 +70,16 @@ namespace Declarative.Auth.Analysis
         {
             var site = MinimalApiFacts.CallSite(call, parameter, model, ct);
             if (site is null)
-                return new[] { new Reach(null, Array.Empty<LevelModel>()) };
+                return new[] { new Reach(null, Array.Empty<LevelModel>(), call) };
             if (site.Known)
-                return new[] { new Reach(site.Prefix, site.Levels) };
+                return new[] { new Reach(site.Prefix, site.Levels, call) };
             if (site.ParentParameter is { } parent && Enclosing(call.Syntax, model, ct) is { } caller)
             {
                 return Reaching(caller, parent, model, ct).Select(outer => new Reach(
                     outer.Prefix is null || !site.PrefixConstant ? null : Routes.CombineGroup(outer.Prefix, site.Prefix),
-                    outer.Levels.Concat(site.Levels).ToList()));
+                    outer.Levels.Concat(site.Levels).ToList(), call));
             }
-            return new[] { new Reach(null, site.Levels) };
+            return new[] { new Reach(null, site.Levels, call) };
         }
 
         public static int Ordinal(string parameterKey)

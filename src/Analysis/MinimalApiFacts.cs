@@ -23,20 +23,28 @@ namespace Declarative.Auth.Analysis
         public static EndpointModel? Read(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken,
             bool callSitesAreRows = true)
         {
-            var method = operation.TargetMethod.ReducedFrom ?? operation.TargetMethod;
             // MapHub, MapHealthChecks, MapFallbackTo*, and libraries' Map* (MapIdentityApi, MapStaticAssets...): one row each.
-            var producer = !EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
-            if (producer && !EndpointRules.IsOtherEndpointMethod(operation.TargetMethod) && !EndpointRules.IsLibraryProducer(operation.TargetMethod))
-                return Wrapped(invocation, operation, model, cancellationToken);
-            var receiver = Receiver(operation);
-            // Inside a wrapper (`static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder b, Delegate h, string p)
-            // => b.MapPost(p, h)...`) the pattern is the wrapper's parameter: each call site is the row (see Wrapped).
-            if (!producer && callSitesAreRows && WrapperOf(operation, model, cancellationToken) is not null)
+            var map = EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
+            if (!map && !EndpointRules.IsOtherEndpointMethod(operation.TargetMethod) && !EndpointRules.IsLibraryProducer(operation.TargetMethod))
                 return null;
+            // Inside a wrapper (`static RouteHandlerBuilder MapPostNamed(this IEndpointRouteBuilder b, Delegate h, string p)
+            // => b.MapPost(p, h)...`) the pattern is the wrapper's parameter: each call of it is a row (see Wrapped).
+            if (map && callSitesAreRows && WrapperOf(operation, model, cancellationToken) is not null)
+                return null;
+            return Of(operation, model, invocation, FluentAfter(invocation, operation.Type, model, cancellationToken), null, cancellationToken);
+        }
 
+        /// <summary>
+        /// A Map call's facts, at <paramref name="at"/> with <paramref name="endpointLevel"/> as its own chain; in a wrapper, as
+        /// one call of the wrapper maps it (<paramref name="bindings"/>: the wrapper's parameters → that call's arguments).
+        /// </summary>
+        private static EndpointModel Of(IInvocationOperation operation, SemanticModel model, InvocationExpressionSyntax at, Declarations.Level endpointLevel,
+            Dictionary<IParameterSymbol, IOperation>? bindings, CancellationToken cancellationToken)
+        {
+            var method = operation.TargetMethod.ReducedFrom ?? operation.TargetMethod;
+            var producer = !EndpointRules.IsMapEndpointMethod(operation.TargetMethod);
             // Pattern: null when not a constant.
-            var pattern = Argument(operation, "pattern") is { } patternArgument
-                ? patternArgument.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null
+            var pattern = Argument(operation, "pattern") is { } patternArgument ? ConstantString(patternArgument.Value, bindings)
                 : method.Name.StartsWith("MapFallback", System.StringComparison.Ordinal) ? FallbackPattern
                 : IsIdentityApi(method) ? string.Empty // its endpoints sit right under the caller's prefix
                 : null;
@@ -44,7 +52,6 @@ namespace Declarative.Auth.Analysis
                 : method.Name == "MapHub" && pattern is not null ? ProducerExpansion.Hub
                 : ProducerExpansion.None;
 
-            // HTTP methods.
             // MapFallbackToFile's endpoint carries HttpMethodMetadata(GET, HEAD) (StaticFilesEndpointRouteBuilderExtensions).
             var httpMethods = method.Name == "MapFallbackToFile" ? new[] { "GET", "HEAD" }
                 : producer ? System.Array.Empty<string>() : EndpointRules.MapMethods[method.Name] is { } implied
@@ -52,13 +59,16 @@ namespace Declarative.Auth.Analysis
                 : method.Name == "MapMethods" && HttpMethodsArgument(operation) is { } given ? given.Distinct().OrderBy(m => m, System.StringComparer.Ordinal).ToArray()
                 : System.Array.Empty<string>();
 
-            var handler = producer ? new Handler(method.Name, null) : Handler.Of(operation, model, cancellationToken);
+            var handlerValue = HandlerArgument(operation);
+            if (bindings is not null && Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
+                && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
+                handlerValue = boundHandler;
+            var handler = producer ? new Handler(method.Name, null) : Handler.Resolve(handlerValue, model, cancellationToken);
             // MapHub<THub> copies the hub class's attributes to its endpoints, ahead of the caller's conventions.
             var hubLevel = method.Name == "MapHub" && operation.TargetMethod.TypeArguments.FirstOrDefault() is INamedTypeSymbol hub
                 ? Declarations.OfClass(hub)
                 : Declarations.Level.None;
-            var endpointLevel = FluentAfter(invocation, operation.Type, model, cancellationToken);
-            return Endpoint(httpMethods, pattern, ResolveGroups(receiver, model, cancellationToken), handler, hubLevel, endpointLevel, invocation)
+            return Endpoint(httpMethods, pattern, ResolveGroups(Receiver(operation), model, cancellationToken, bindings), handler, hubLevel, endpointLevel, at)
                 with { Expansion = expansion };
         }
 
@@ -97,140 +107,106 @@ namespace Declarative.Auth.Analysis
             };
         }
 
-        /// <summary>The Map call a source wrapper method returns (through fluent calls), with what those calls declare.</summary>
-        private static IInvocationOperation? WrappedMap(IMethodSymbol method, SemanticModel model, Declarations.Level level, CancellationToken cancellationToken)
-        {
-            var current = Unwrap(ReturnedBuilder(method, model, cancellationToken));
-            for (var depth = 0; depth < MaxDepth && current is not null; depth++)
-            {
-                // `var endpoint = b.MapGet(p, h); ... return endpoint;`: the local's initializer, and what is declared on it.
-                if (current is ILocalReferenceOperation { Local: var local } && current.SemanticModel is { } own
-                    && InitializerOf(local, own, cancellationToken) is { } initializer)
-                {
-                    UsesOf(local, own, cancellationToken)?.ReplayInto(level);
-                    current = Unwrap(initializer);
-                    continue;
-                }
-                if (current is not IInvocationOperation call)
-                    return null;
-                if (EndpointRules.IsMapEndpointMethod(call.TargetMethod))
-                    return call;
-                Declarations.AddFluent(call, level);
-                current = Unwrap(Receiver(call));
-            }
-            return null;
-        }
-
         /// <summary>The source wrapper whose returned builder is this Map call's, its pattern a parameter of it; null otherwise.</summary>
         private static IMethodSymbol? WrapperOf(IInvocationOperation map, SemanticModel model, CancellationToken cancellationToken)
             => Unwrap(Argument(map, "pattern")?.Value) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol wrapper }
-               && wrapper.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && !wrapper.ReturnsVoid
-               && WrappedMap(wrapper, model, new Declarations.Level(), cancellationToken) is { } found && found.Syntax == map.Syntax
+               && wrapper.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction && ReturnsEndpoint(wrapper, map.Syntax, model, cancellationToken)
                 ? wrapper
                 : null;
 
         /// <summary>
         /// The table's rows of one Map call: its facts, once per distinct prefix and declaration its helper's callers
-        /// pass in (ASP.NET Core maps it once per call). Inside a wrapper not named Map* (its calls are no Map* call the
-        /// table reads; DAUTH001 judges them at each call): the row of each call of the wrapper.
+        /// pass in (ASP.NET Core maps it once per call). Inside a wrapper: the row of each call of the wrapper.
         /// </summary>
         public static IEnumerable<EndpointModel> Rows(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
+            => Sited(Read(invocation, operation, model, cancellationToken), invocation, operation, model, cancellationToken).Select(r => r.Row).Distinct();
+
+        /// <summary>
+        /// <see cref="Rows"/> with the call of a helper each row is decided at (null: the Map call itself), where DAUTH001
+        /// reports an undeclared row. <paramref name="read"/>: the Map call's <see cref="Read"/>.
+        /// </summary>
+        public static IEnumerable<(EndpointModel Row, IInvocationOperation? Site)> Sited(EndpointModel? read, InvocationExpressionSyntax invocation,
+            IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
         {
-            if (Read(invocation, operation, model, cancellationToken) is { } row)
-                return WithCallers(row, invocation, model, cancellationToken);
-            if (WrapperOf(operation, model, cancellationToken) is not { } wrapper || wrapper.Name.StartsWith("Map", System.StringComparison.Ordinal)
-                || Callers.Of(wrapper, model, cancellationToken) is not { } sites)
-                return Enumerable.Empty<EndpointModel>();
-            return sites.SelectMany(s => s.Call.Syntax is InvocationExpressionSyntax call && Wrapped(call, s.Call, s.Model, cancellationToken) is { } wrapped
-                ? WithCallers(wrapped, call, s.Model, cancellationToken)
-                : Enumerable.Empty<EndpointModel>());
+            if (read is not null)
+                return WithCallers(read, invocation, model, cancellationToken);
+            if (WrapperOf(operation, model, cancellationToken) is not { } wrapper || Callers.Of(wrapper, model, cancellationToken) is not { } sites)
+                return Enumerable.Empty<(EndpointModel, IInvocationOperation?)>();
+            return sites.SelectMany(s => WithCallers(Wrapped(operation, wrapper, s.Call, s.Model, cancellationToken), s.Call.Syntax, s.Model, cancellationToken)
+                .Select(r => (r.Row, (IInvocationOperation?)s.Call)));
         }
 
         /// <summary>
-        /// A row mapped on a helper's parameter, once per distinct prefix and levels its callers pass in; on a group the
-        /// helper returns, once per caller with what that caller chains on the result; unchanged without callers.
+        /// A row as its method's callers map it, each with the call it is decided at: mapped on the method's parameter, once
+        /// per path of callers (their prefix and levels); on the endpoint builder or group the method returns, or with the
+        /// handler it is handed, once per call with what that call chains on the result or hands in; unchanged without callers.
         /// </summary>
-        private static IEnumerable<EndpointModel> WithCallers(EndpointModel row, SyntaxNode at, SemanticModel model, CancellationToken cancellationToken)
+        private static IEnumerable<(EndpointModel Row, IInvocationOperation? Site)> WithCallers(EndpointModel row, SyntaxNode at, SemanticModel model, CancellationToken cancellationToken)
         {
-            var helper = row.ReceiverParameter is { } key ? Callers.Enclosing(at, model, cancellationToken) : null;
+            var method = Callers.Enclosing(at, model, cancellationToken);
+            var helper = row.ReceiverParameter is null ? null : method;
             while (helper is not null && !Enumerable.Range(0, helper.Parameters.Length).Any(i => ParameterKey(helper, i) == row.ReceiverParameter))
                 helper = helper.ContainingSymbol as IMethodSymbol; // a local function mapping on its outer method's parameter
             // `MapThing(this IEndpointRouteBuilder b, Delegate h) => b.MapGet("/thing", h)` called as
-            // `app.MapThing(Handlers.Get).RequireKey(...)`: the builder it returns and the handler it is handed are the
-            // caller's, so each call declares its endpoint (DAUTH001 judges these calls the same way).
-            if (row.ReturnedGroupLevel is null && Callers.Enclosing(at, model, cancellationToken) is { } mapper
-                && model.GetOperation(at, cancellationToken) is IInvocationOperation map)
-            {
-                var returnsEndpoint = !mapper.ReturnsVoid && WrappedMap(mapper, model, new Declarations.Level(), cancellationToken)?.Syntax == at;
-                var handlerParameter = ParameterOf(HandlerArgument(map), mapper);
-                if ((returnsEndpoint || handlerParameter is not null) && Callers.Of(mapper, model, cancellationToken) is { Count: > 0 } calls)
-                {
-                    return calls.SelectMany(site =>
-                    {
-                        var declared = AtCall(row, site.Call, site.Model, returnsEndpoint, handlerParameter, cancellationToken);
-                        if (helper is null)
-                            return new[] { declared };
-                        return SymbolEqualityComparer.Default.Equals(helper, mapper)
-                            ? Callers.FromSite(site.Call, site.Model, helper.Parameters[Callers.Ordinal(row.ReceiverParameter!)], cancellationToken).Select(reach => Reached(declared, reach))
-                            : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(declared, reach));
-                    }).Distinct();
-                }
-            }
+            // `app.MapThing(Handlers.Get).RequireKey(...)`: the builder it returns and the handler it is handed are the caller's.
+            var map = method is not null && row.ReturnedGroupLevel is null ? model.GetOperation(at, cancellationToken) as IInvocationOperation : null;
+            var returnsEndpoint = map is not null && ReturnsEndpoint(method!, at, model, cancellationToken);
+            var handlerParameter = map is null ? null : ParameterOf(HandlerArgument(map), method!);
             // `var g = routes.MapGroup("/own"); g.MapGet(...); return g;` called as `app.MapOwnGroup().RequireKey(...)`: the
             // caller's chain declares that group (only it: what is mapped on `routes` itself stays as its callers declare it).
-            if (row.ReturnedGroupLevel is { } index && Callers.Enclosing(at, model, cancellationToken) is { } owner
-                && Callers.Of(owner, model, cancellationToken) is { Count: > 0 } sites)
+            if (method is not null && (returnsEndpoint || handlerParameter is not null || row.ReturnedGroupLevel is not null)
+                && Callers.Of(method, model, cancellationToken) is { Count: > 0 } calls)
             {
-                return sites.SelectMany(site =>
+                return calls.SelectMany(site =>
                 {
-                    var chained = FluentAfter((InvocationExpressionSyntax)site.Call.Syntax, site.Call.Type, site.Model, cancellationToken);
-                    var declared = row with
-                    {
-                        Levels = chained.Declares ? row.Levels.Take(index + 1).Append(chained.ToModel(isMethod: false, DeclarationLevel.Group)).Concat(row.Levels.Skip(index + 1)).ToEquatableArray() : row.Levels,
-                        ReturnedGroupLevel = null,
-                    };
+                    var declared = AtCall(row, site.Call, site.Model, returnsEndpoint, handlerParameter, cancellationToken);
                     if (helper is null)
-                        return new[] { declared };
-                    // Mapped on the owner's own parameter: the prefix and levels this very call passes in.
-                    return SymbolEqualityComparer.Default.Equals(helper, owner)
-                        ? Callers.FromSite(site.Call, site.Model, helper.Parameters[Callers.Ordinal(row.ReceiverParameter!)], cancellationToken).Select(reach => Reached(declared, reach))
-                        : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(declared, reach));
-                }).Distinct();
+                        return new[] { (declared, (IInvocationOperation?)site.Call) };
+                    // Mapped on the method's own parameter: the prefix and levels this very call passes in.
+                    var reaches = SymbolEqualityComparer.Default.Equals(helper, method)
+                        ? Callers.FromSite(site.Call, site.Model, helper.Parameters[Callers.Ordinal(row.ReceiverParameter!)], cancellationToken)
+                        : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken);
+                    return reaches.Select(reach => (Reached(declared, reach), (IInvocationOperation?)site.Call));
+                });
             }
             var plain = row with { ReturnedGroupLevel = null };
-            return helper is null ? new[] { plain } : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => Reached(plain, reach)).Distinct();
+            return helper is null ? new[] { (plain, (IInvocationOperation?)null) }
+                : Callers.Reaching(helper, row.ReceiverParameter!, model, cancellationToken).Select(reach => (Reached(plain, reach), reach.Site));
         }
+
+        /// <summary>The endpoint builder of the Map call at <paramref name="map"/> is what <paramref name="method"/> returns (through fluent calls and locals).</summary>
+        internal static bool ReturnsEndpoint(IMethodSymbol method, SyntaxNode map, SemanticModel model, CancellationToken cancellationToken)
+            => Returned(method, model, new Declarations.Level(), cancellationToken) is IInvocationOperation call
+               && EndpointRules.IsMapEndpointMethod(call.TargetMethod) && call.Syntax == map;
 
         /// <summary>
         /// The row as one call of its helper maps it: what the call chains on the endpoint builder the helper returns joins
-        /// the endpoint's own level (it is the same builder), and a handler handed in replaces the helper's parameter.
+        /// the endpoint's own level (it is the same builder), on a group the helper returns that group's level, and a handler
+        /// handed in replaces the helper's parameter.
         /// </summary>
         private static EndpointModel AtCall(EndpointModel row, IInvocationOperation call, SemanticModel model, bool returnsEndpoint,
             IParameterSymbol? handlerParameter, CancellationToken cancellationToken)
         {
             var levels = row.Levels.AsImmutableArray().ToList();
-            if (returnsEndpoint && call.Syntax is InvocationExpressionSyntax node
-                && FluentAfter(node, call.Type, model, cancellationToken).ToModel(isMethod: false, DeclarationLevel.Endpoint) is { Items.Count: > 0 } chained)
+            var chained = returnsEndpoint || row.ReturnedGroupLevel is not null
+                ? FluentAfter((InvocationExpressionSyntax)call.Syntax, call.Type, model, cancellationToken)
+                : Declarations.Level.None;
+            if (row.ReturnedGroupLevel is { } index && chained.Declares)
+                levels.Insert(index + 1, chained.ToModel(isMethod: false, DeclarationLevel.Group));
+            // Every row has its handler's level and its endpoint's own (Endpoint).
+            if (returnsEndpoint && chained.ToModel(isMethod: false, DeclarationLevel.Endpoint) is { Items.Count: > 0 } endpointChain)
             {
                 var endpoint = levels.FindLastIndex(l => l.Where == DeclarationLevel.Endpoint);
-                if (endpoint < 0)
-                    levels.Add(chained);
-                else
-                    levels[endpoint] = levels[endpoint] with { Items = levels[endpoint].Items.Concat(chained.Items).ToEquatableArray() };
+                levels[endpoint] = levels[endpoint] with { Items = levels[endpoint].Items.Concat(endpointChain.Items).ToEquatableArray() };
             }
             var handler = row.Handler;
             if (handlerParameter is not null && ArgumentFor(call, handlerParameter) is { } passed
                 && Handler.Resolve(passed.Value, model, cancellationToken) is { Method: { } method } resolved)
             {
-                var at = levels.FindIndex(l => l.Where == DeclarationLevel.Handler);
-                var passedLevel = Declarations.OfMethod(method).ToModel(isMethod: true, DeclarationLevel.Handler);
-                if (at < 0)
-                    levels.Add(passedLevel);
-                else
-                    levels[at] = passedLevel;
+                levels[levels.FindIndex(l => l.Where == DeclarationLevel.Handler)] = Declarations.OfMethod(method).ToModel(isMethod: true, DeclarationLevel.Handler);
                 handler = resolved.Name;
             }
-            return row with { Levels = levels.ToEquatableArray(), Handler = handler };
+            return row with { Levels = levels.ToEquatableArray(), Handler = handler, ReturnedGroupLevel = null };
         }
 
         /// <summary>The row with what one path of callers passes in for its builder parameter: their levels first, their prefix.</summary>
@@ -245,33 +221,15 @@ namespace Declarative.Auth.Analysis
 
         /// <summary>
         /// A call of a source wrapper returning a Map call's builder: the row of the endpoint it maps, with the call's
-        /// arguments for the wrapper's parameters (pattern, handler, builder) and the call's own fluent declarations.
+        /// arguments for the wrapper's parameters (pattern, handler, builder), at the call, with the call's own fluent declarations.
         /// </summary>
-        private static EndpointModel? Wrapped(InvocationExpressionSyntax invocation, IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
+        private static EndpointModel Wrapped(IInvocationOperation map, IMethodSymbol wrapper, IInvocationOperation call, SemanticModel model, CancellationToken cancellationToken)
         {
-            var wrapper = (operation.TargetMethod.ReducedFrom ?? operation.TargetMethod).OriginalDefinition;
-            // A method handing back a route builder (app.MapArea(), a group helper) cannot return an endpoint's builder:
-            // no need to bind its body to find out (most Map* calls the candidate filter passes are these).
-            if (wrapper.DeclaringSyntaxReferences.IsEmpty || wrapper.ReturnsVoid || operation.Type is null || IsRouteBuilder(operation.Type))
-                return null;
             var endpointLevel = new Declarations.Level();
-            // Only when the pattern is the wrapper's parameter: otherwise the Map call inside is the row (call sites give its prefix).
-            if (WrappedMap(wrapper, model, endpointLevel, cancellationToken) is not { } map
-                || ParameterOf(Argument(map, "pattern")?.Value, wrapper) is null)
-                return null;
-            var bindings = Bind(operation, new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default));
-            var mapMethod = map.TargetMethod.ReducedFrom ?? map.TargetMethod;
-            var pattern = ConstantString(Argument(map, "pattern")?.Value, bindings);
-            var httpMethods = EndpointRules.MapMethods.TryGetValue(mapMethod.Name, out var implied) && implied is not null
-                ? new[] { implied }
-                : System.Array.Empty<string>();
-            var handlerValue = HandlerArgument(map);
-            if (Unwrap(handlerValue) is IParameterReferenceOperation handlerParameter
-                && bindings.TryGetValue(handlerParameter.Parameter.OriginalDefinition, out var boundHandler))
-                handlerValue = boundHandler;
-            CollectFluentUpwards(invocation, operation.Type, model, endpointLevel, cancellationToken);
-            return Endpoint(httpMethods, pattern, ResolveGroups(Receiver(map), model, cancellationToken, bindings), Handler.Resolve(handlerValue, model, cancellationToken),
-                Declarations.Level.None, endpointLevel, invocation);
+            Returned(wrapper, model, endpointLevel, cancellationToken); // what the wrapper declares on the builder it returns
+            var syntax = (InvocationExpressionSyntax)call.Syntax;
+            return Of(map, model, syntax, FluentAfter(syntax, call.Type, model, cancellationToken, endpointLevel),
+                Bind(call, new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default)), cancellationToken);
         }
 
         private static bool IsIdentityApi(IMethodSymbol method)
@@ -322,14 +280,15 @@ namespace Declarative.Auth.Analysis
         }
 
         /// <summary>
-        /// Fluent calls made on <paramref name="start"/>'s result: <c>.RequireKey(...)</c>, <c>.AllowAnonymous()</c>,
-        /// ... as long as each call returns the same builder type; when the chain ends as a local's initializer,
-        /// the calls made on that local later count too.
+        /// What the fluent calls made on <paramref name="call"/>'s result declare (added to <paramref name="level"/> when given):
+        /// <c>.RequireKey(...)</c>, <c>.AllowAnonymous()</c>, ... as long as each call returns the same builder type; when the
+        /// chain ends as a local's initializer, the calls made on that local later count too.
         /// </summary>
-        private static void CollectFluentUpwards(ExpressionSyntax start, ITypeSymbol? builderType, SemanticModel model,
-            Declarations.Level level, CancellationToken cancellationToken)
+        public static Declarations.Level FluentAfter(InvocationExpressionSyntax call, ITypeSymbol? builderType, SemanticModel model, CancellationToken cancellationToken,
+            Declarations.Level? level = null)
         {
-            var top = WalkUp(start, builderType, model, level, cancellationToken);
+            level ??= new Declarations.Level();
+            var top = WalkUp(call, builderType, model, level, cancellationToken);
             // `var endpoint = app.MapGet(...)`, or `RouteHandlerBuilder assigned; assigned = app.MapGet(...); assigned.RequireAuthorization();`
             var local = top.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } ? model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol
                 : top.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } assignment && assignment.Right == top
@@ -337,13 +296,6 @@ namespace Declarative.Auth.Analysis
                 : null;
             if (local is not null)
                 UsesOf(local, model, cancellationToken)?.ReplayInto(level);
-        }
-
-        /// <summary>What the fluent calls on a call's result (and on a local it initializes) declare.</summary>
-        public static Declarations.Level FluentAfter(InvocationExpressionSyntax call, ITypeSymbol? builderType, SemanticModel model, CancellationToken cancellationToken)
-        {
-            var level = new Declarations.Level();
-            CollectFluentUpwards(call, builderType, model, level, cancellationToken);
             return level;
         }
 
@@ -589,19 +541,8 @@ namespace Declarative.Auth.Analysis
             var cache = s_returned.GetValue(model, static _ => new ConcurrentDictionary<SyntaxNode, bool>());
             if (cache.TryGetValue(mapGroup.Syntax, out var known))
                 return known;
-            var returned = false;
-            if (Callers.Enclosing(mapGroup.Syntax, model, cancellationToken) is { ReturnsVoid: false } method && IsRouteBuilder(method.ReturnType)
-                && ReturnedBuilder(method, model, cancellationToken) is { } value)
-            {
-                var origin = Origin(value, out _);
-                for (var depth = 0; depth < MaxDepth && origin is ILocalReferenceOperation { Local: var local }; depth++)
-                {
-                    if (UsesOf(local, model, cancellationToken) is not { Reassigned: false } || InitializerOf(local, model, cancellationToken) is not { } initializer)
-                        break;
-                    origin = Origin(initializer, out _);
-                }
-                returned = origin?.Syntax == mapGroup.Syntax;
-            }
+            var returned = Callers.Enclosing(mapGroup.Syntax, model, cancellationToken) is { } method && IsRouteBuilder(method.ReturnType)
+                && Returned(method, model, new Declarations.Level(), cancellationToken)?.Syntax == mapGroup.Syntax;
             return cache.GetOrAdd(mapGroup.Syntax, returned);
         }
 
@@ -620,14 +561,14 @@ namespace Declarative.Auth.Analysis
         }
 
         /// <summary>A constant string, through helper parameters bound to constant arguments; null otherwise.</summary>
-        private static string? ConstantString(IOperation? value, Dictionary<IParameterSymbol, IOperation> bindings)
+        private static string? ConstantString(IOperation? value, Dictionary<IParameterSymbol, IOperation>? bindings)
         {
             for (var depth = 0; depth < MaxDepth && value is not null; depth++)
             {
                 value = Unwrap(value);
                 if (value?.ConstantValue is { HasValue: true, Value: string text })
                     return text;
-                if (value is not IParameterReferenceOperation reference
+                if (value is not IParameterReferenceOperation reference || bindings is null
                     || !bindings.TryGetValue(reference.Parameter.OriginalDefinition, out value))
                     return null;
             }
@@ -663,7 +604,9 @@ namespace Declarative.Auth.Analysis
             {
                 if (value is null || own.GetOperation(value, cancellationToken) is not { } operation)
                     return null;
-                var origin = Origin(operation, out var declared);
+                var level = new Declarations.Level();
+                var origin = Origin(operation, level, throughLocals: false, cancellationToken);
+                var declared = string.Join(";", level.Items.Select(i => i.Kind + "=" + i.Value));
                 (ISymbol? Symbol, SyntaxNode? Node, string Declared) key = (origin switch
                 {
                     IParameterReferenceOperation p => p.Parameter,
@@ -679,28 +622,42 @@ namespace Declarative.Auth.Analysis
             return first;
         }
 
-        /// <summary>A builder under the fluent calls that return it (what they declare, as text, in <paramref name="declared"/>).</summary>
-        private static IOperation? Origin(IOperation builder, out string declared)
+        /// <summary>
+        /// Where a builder was made (a parameter, a Map or MapGroup call...): under the fluent calls that return it and, with
+        /// <paramref name="throughLocals"/>, through locals assigned once; what those declare is added to <paramref name="level"/>.
+        /// </summary>
+        private static IOperation? Origin(IOperation? builder, Declarations.Level level, bool throughLocals, CancellationToken cancellationToken)
         {
-            var level = new Declarations.Level();
             var current = Unwrap(builder);
-            for (var depth = 0; depth < MaxDepth && current is IInvocationOperation call && !IsMapGroup(call.TargetMethod)
-                                && Receiver(call) is { } next && SymbolEqualityComparer.Default.Equals(call.Type, next.Type); depth++)
+            for (var depth = 0; depth < MaxDepth; depth++)
             {
+                // `var endpoint = b.MapGet(p, h); ... return endpoint;`: the local's initializer, and what is declared on it.
+                if (throughLocals && current is ILocalReferenceOperation { Local: var local } && current.SemanticModel is { } own
+                    && UsesOf(local, own, cancellationToken) is { Reassigned: false } uses && InitializerOf(local, own, cancellationToken) is { } initializer)
+                {
+                    uses.ReplayInto(level);
+                    current = Unwrap(initializer);
+                    continue;
+                }
+                if (current is not IInvocationOperation call || IsMapGroup(call.TargetMethod) || Receiver(call) is not { } next
+                    || !SymbolEqualityComparer.Default.Equals(call.Type, next.Type))
+                    break;
                 Declarations.AddFluent(call, level);
                 current = Unwrap(next);
             }
-            declared = string.Join(";", level.Items.Select(i => i.Kind + "=" + i.Value));
             return current;
         }
+
+        /// <summary>Where the builder a source method returns on every path was made (<see cref="Origin"/>); null when it returns none.</summary>
+        private static IOperation? Returned(IMethodSymbol method, SemanticModel model, Declarations.Level level, CancellationToken cancellationToken)
+            => method.ReturnsVoid ? null : Origin(ReturnedBuilder(method, model, cancellationToken), level, throughLocals: true, cancellationToken);
 
         /// <summary>
         /// The method hands back the builder its parameter <paramref name="ordinal"/> was given (on every return), so what
         /// a caller chains on the result declares that builder (<c>app.MapGroup("/r").MapReports().RequireKey(...)</c>).
         /// </summary>
         internal static bool ReturnsParameter(IMethodSymbol method, int ordinal, SemanticModel model, CancellationToken cancellationToken)
-            => !method.ReturnsVoid && ReturnedBuilder(method, model, cancellationToken) is { } returned
-               && ParameterOf(Origin(returned, out _), method)?.Ordinal == ordinal;
+            => ParameterOf(Returned(method, model, new Declarations.Level(), cancellationToken), method)?.Ordinal == ordinal;
 
         /// <summary><c>app.UseEndpoints(endpoints => ...)</c>: the callback's builder is the application's.</summary>
         private static bool IsUseEndpointsCallback(IParameterSymbol parameter, CancellationToken cancellationToken)

@@ -80,15 +80,6 @@ namespace Declarative.Auth.Analyzers
         }
 
         private static bool IsVersionSegment(string segment)
-        {
-            if (segment.Length < 2 || (segment[0] != 'v' && segment[0] != 'V') || !char.IsDigit(segment[1]))
-                return false;
-            for (var i = 1; i < segment.Length; i++)
-            {
-                if (!char.IsDigit(segment[i]) && segment[i] != '.')
-                    return false;
-            }
-            return true;
-        }
+            => segment.Length >= 2 && segment[0] is 'v' or 'V' && char.IsDigit(segment[1]) && segment.Skip(1).All(c => char.IsDigit(c) || c == '.');
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Declarative.Auth.Analysis;
@@ -12,12 +14,13 @@ using static Declarative.Auth.Analysis.Operations;
 namespace Declarative.Auth.Analyzers
 {
     /// <summary>
-    /// DAUTH001 for minimal APIs, a view of <see cref="MinimalApiFacts"/> (the facts the generator's table is built
-    /// from): an endpoint is declared when one of its levels (groups, handler, hub, its own chain) declares.
-    /// An endpoint mapped in a helper whose callers decide (on a builder it is given, with a handler it is given, or
-    /// returned to the caller) is judged at each call site (MinimalApiEndpoints.CallSites.cs).
+    /// DAUTH001 for minimal APIs, a view of the generator's table (<see cref="MinimalApiFacts.Sited"/>): an endpoint is
+    /// declared when one of its row's levels (groups, handler, hub, its own chain, its callers') declares. Each row names
+    /// the call of the helper mapping it that decides it; an undeclared one is reported at that call, with the caller's
+    /// route, while the call is analyzed (so the host offers the fix in the caller's file); at the Map call when no call
+    /// decides it (a library's public API), or when the call passes the app itself (only the helper can declare that endpoint).
     /// </summary>
-    internal sealed partial class MinimalApiEndpoints
+    internal sealed class MinimalApiEndpoints
     {
         private readonly Compilation _compilation;
 
@@ -35,47 +38,98 @@ namespace Declarative.Auth.Analyzers
             var map = EndpointRules.IsMapEndpointMethod(method);
             var other = !map && EndpointRules.IsOtherEndpointMethod(method);
             var library = !map && !other && EndpointRules.IsLibraryProducer(method);
-            // A source wrapper returning a Map call's builder is judged at each of its calls (its facts are that call's row).
-            if (!map && !library && !other && method.DeclaringSyntaxReferences.IsEmpty)
-                return;
             var ct = context.CancellationToken;
             if (!map && !method.DeclaringSyntaxReferences.IsEmpty)
                 AnalyzeCallSite(context, invocation, method.OriginalDefinition);
-            if (!map && !library && !other && !method.Name.StartsWith("Map", StringComparison.Ordinal))
+            if (!map && !library && !other)
                 return;
-            if (FactsOf(invocation, model, ct) is not { } facts)
+            if (FactsOf(invocation, model, ct) is not { } facts || Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation, ct))
                 return;
-            if (Declarations.Declares(facts.Levels) || FallbackTargetDeclared(invocation))
+            // Judged here unless every undeclared row is decided at a call of its helper that can declare it (reported there).
+            if (!RowsOf(invocation, facts, ct).Any(r => !Declarations.Declares(r.Row.Levels) && (r.Site is null || !AtSite(invocation, facts, r.Site, ct, out _, out _))))
                 return;
-            var handler = Analysis.Handler.Of(invocation, model, ct);
-            if (JudgeAtCallSites(context, invocation, facts, handler, at: null))
-                return;
-            // Not a Map* of ASP.NET Core (a wrapper's call, MapHub, a library's producer): what it returns can be declared.
+            // Not a Map* of ASP.NET Core (MapHub, a library's producer): what it returns can be declared.
             var chain = !map && invocation.Type is { } returned && EndpointRules.Implements(returned, "Microsoft.AspNetCore.Builder.IEndpointConventionBuilder") ? EndpointText.ChainOnResult : null;
-            Report(context, NameLocation(syntax), handler, Methods(invocation, facts), facts.Route ?? facts.Pattern ?? "/{?}",
+            Report(context, NameLocation(syntax), Analysis.Handler.Of(invocation, model, ct), Methods(invocation, facts), facts.Route ?? facts.Pattern ?? "/{?}",
                 library ? method.Name : null, library && StringArgument(invocation, "pattern") is null, chain);
         }
 
-        /// <summary>
-        /// The facts of an endpoint-producing call, once per call (a helper's endpoints are read again from each of its
-        /// calls): null when it is no endpoint, or when, inside a wrapper named Map* that has calls, those calls are the rows.
-        /// </summary>
-        private EndpointModel? FactsOf(IInvocationOperation invocation, SemanticModel model, CancellationToken ct)
-            => _facts.GetOrAdd(invocation.Syntax, _ =>
+        private readonly ConcurrentDictionary<SyntaxNode, IReadOnlyList<(EndpointModel Row, IInvocationOperation? Site)>> _rows =
+            new ConcurrentDictionary<SyntaxNode, IReadOnlyList<(EndpointModel, IInvocationOperation?)>>();
+
+        private readonly ConcurrentDictionary<IMethodSymbol, IReadOnlyList<IInvocationOperation>> _maps =
+            new ConcurrentDictionary<IMethodSymbol, IReadOnlyList<IInvocationOperation>>(SymbolEqualityComparer.Default);
+
+        /// <summary>A call of a source helper: the undeclared rows of the Map calls in its body that this call decides.</summary>
+        private void AnalyzeCallSite(OperationAnalysisContext context, IInvocationOperation call, IMethodSymbol helper)
+        {
+            var ct = context.CancellationToken;
+            foreach (var map in MapsIn(helper, call.SemanticModel!, ct))
             {
-                var syntax = (InvocationExpressionSyntax)invocation.Syntax;
-                if (EndpointIndex.For(_compilation).Facts(invocation, model, ct) is { } facts)
-                    return facts;
-                // Inside a wrapper, its call sites are the rows (named Map*, as the generator reads them); one nothing here
-                // calls (a library's API) is judged here.
-                if (!EndpointRules.IsMapEndpointMethod(invocation.TargetMethod) || Callers.Enclosing(syntax, model, ct) is not { } wrapper
-                    || (wrapper.Name.StartsWith("Map", StringComparison.Ordinal) && Callers.Of(wrapper, model, ct) is not { Count: 0 }))
-                    return null;
-                return MinimalApiFacts.Read(syntax, invocation, model, ct, callSitesAreRows: false);
+                if (FactsOf(map, map.SemanticModel!, ct) is not { } facts || Declarations.Declares(facts.Levels) || FallbackTargetDeclared(map, ct)
+                    || !RowsOf(map, facts, ct).Any(r => r.Site?.Syntax == call.Syntax && !Declarations.Declares(r.Row.Levels))
+                    || !AtSite(map, facts, call, ct, out var chain, out var builder))
+                    continue;
+                // The fix puts the attribute on the handler this call hands in; on one inside the helper only when the helper has
+                // this one caller in the same file (the host offers no fix for a diagnostic reported in another file).
+                var handler = ParameterOf(HandlerArgument(map), helper) is { } handlerParameter && ArgumentFor(call, handlerParameter) is { } passed
+                    ? Analysis.Handler.Resolve(passed.Value, call.SemanticModel!, ct)
+                    : call.Syntax.SyntaxTree == map.Syntax.SyntaxTree && Callers.Of(helper, map.SemanticModel!, ct) is { Count: 1 } ? Analysis.Handler.Of(map, map.SemanticModel!, ct) : default;
+                var pattern = facts.Pattern ?? (StringParameterAt(map, call, helper) is { } given ? Routes.Rooted(given) : "/{?}");
+                var site = builder is null ? null : MinimalApiFacts.CallSite(call, builder, call.SemanticModel!, ct);
+                var route = site is { Known: true } || site is { PrefixConstant: true, ParentParameter: null } ? Routes.Rooted(Routes.CombineGroup(site.Prefix, pattern)) : pattern;
+                Report(context, NameLocation(call.Syntax), handler, Methods(map, facts), route, chain: chain);
+            }
+        }
+
+        /// <summary>The table's rows of a Map call with the call each is decided at (<see cref="MinimalApiFacts.Sited"/>), read once.</summary>
+        private IReadOnlyList<(EndpointModel Row, IInvocationOperation? Site)> RowsOf(IInvocationOperation map, EndpointModel facts, CancellationToken ct)
+            => _rows.GetOrAdd(map.Syntax, _ =>
+            {
+                var read = EndpointIndex.For(_compilation).Facts(map, map.SemanticModel!, ct);
+                var rows = MinimalApiFacts.Sited(read, (InvocationExpressionSyntax)map.Syntax, map, map.SemanticModel!, ct).ToList();
+                // A wrapper nothing here calls has no row (ASP.NET Core maps nothing): its Map call is judged as written.
+                return rows.Count > 0 ? rows : new List<(EndpointModel, IInvocationOperation?)> { (facts, null) };
             });
 
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?> _facts =
-            new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, EndpointModel?>();
+        /// <summary>The Map* calls in a source method's body (its local functions and lambdas included), read once per method.</summary>
+        private IReadOnlyList<IInvocationOperation> MapsIn(IMethodSymbol helper, SemanticModel model, CancellationToken ct)
+            => _maps.GetOrAdd(helper, _ => helper.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).Where(body => _compilation.ContainsSyntaxTree(body.SyntaxTree))
+                .SelectMany(body => body.DescendantNodes().OfType<InvocationExpressionSyntax>()
+                    .Where(s => NameToken(s.Expression) is { } name && name.ValueText.StartsWith("Map", StringComparison.Ordinal))
+                    .Select(s => Callers.ModelFor(body.SyntaxTree, model).GetOperation(s, ct)).OfType<IInvocationOperation>())
+                .ToList());
+
+        /// <summary>
+        /// How <paramref name="site"/>, a call of the helper mapping <paramref name="map"/>, declares the endpoint: on what it
+        /// returns when that is the endpoint's builder or group, else on the group it passes (<paramref name="chain"/>: on the
+        /// group it is called on), or by the handler it hands in. False when it can do none of these (it passes the app itself).
+        /// </summary>
+        private static bool AtSite(IInvocationOperation map, EndpointModel facts, IInvocationOperation site, CancellationToken ct,
+            out string? chain, out IParameterSymbol? builder)
+        {
+            var helper = (site.TargetMethod.ReducedFrom ?? site.TargetMethod).OriginalDefinition;
+            builder = helper.Parameters.FirstOrDefault(p => MinimalApiFacts.ParameterKey(helper, p.Ordinal) == facts.ReceiverParameter);
+            var returned = facts.ReturnedGroupLevel is not null || MinimalApiFacts.ReturnsEndpoint(helper, map.Syntax, map.SemanticModel!, ct)
+                || (builder is not null && MinimalApiFacts.ReturnsParameter(helper, builder.Ordinal, site.SemanticModel!, ct));
+            var passed = builder is null ? null : ArgumentFor(site, builder);
+            var group = passed is not null && IsGroup(Unwrap(passed.Value).Type);
+            chain = returned ? EndpointText.ChainOnResult : group && IsReceiverArgument(site, passed!) ? EndpointText.ChainOnReceiver : null;
+            return returned || group || ParameterOf(HandlerArgument(map), helper) is not null;
+        }
+
+        /// <summary>The caller's constant for the route pattern when the helper passes its own parameter on.</summary>
+        private static string? StringParameterAt(IInvocationOperation invocation, IInvocationOperation call, IMethodSymbol helper)
+            => ParameterOf(Argument(invocation, "pattern")?.Value, helper) is { } parameter
+               && ArgumentFor(call, parameter)?.Value.ConstantValue is { HasValue: true, Value: string text } ? text : null;
+
+        /// <summary>The facts of an endpoint-producing call as written (in a wrapper too), read once; null when it is no endpoint.</summary>
+        private EndpointModel? FactsOf(IInvocationOperation invocation, SemanticModel model, CancellationToken ct)
+            => _facts.GetOrAdd(invocation.Syntax, _ => EndpointIndex.For(_compilation).Facts(invocation, model, ct)
+                ?? MinimalApiFacts.Read((InvocationExpressionSyntax)invocation.Syntax, invocation, model, ct, callSitesAreRows: false));
+
+        private readonly ConcurrentDictionary<SyntaxNode, EndpointModel?> _facts =
+            new ConcurrentDictionary<SyntaxNode, EndpointModel?>();
 
         private static string Methods(IInvocationOperation invocation, EndpointModel? facts)
             => facts is { HttpMethods.Count: > 0 } ? string.Join(",", facts.HttpMethods)
@@ -97,33 +151,20 @@ namespace Declarative.Auth.Analyzers
         }
 
         /// <summary>
-        /// <c>MapFallbackToController(action, controller)</c> reaches an action: its (or its controller's)
-        /// declaration counts, as MVC adds them to the fallback endpoint's metadata.
+        /// <c>MapFallbackToController(action, controller)</c> reaches an action: its (or its controller's) declaration counts,
+        /// read from the controller's endpoints as the table reads them (<see cref="ControllerFacts"/>).
         /// </summary>
-        private bool FallbackTargetDeclared(IInvocationOperation invocation)
+        private bool FallbackTargetDeclared(IInvocationOperation invocation, CancellationToken ct)
         {
             var name = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name;
-            if (name is not ("MapFallbackToController" or "MapFallbackToAreaController"))
+            if (name is not ("MapFallbackToController" or "MapFallbackToAreaController")
+                || StringArgument(invocation, "action") is not { } action || StringArgument(invocation, "controller") is not { } controller)
                 return false;
-            var action = StringArgument(invocation, "action");
-            var controller = StringArgument(invocation, "controller");
-            if (action is null || controller is null)
-                return false;
-            foreach (var symbol in _compilation.GetSymbolsWithName(n => string.Equals(n, controller + "Controller", StringComparison.OrdinalIgnoreCase)
-                                                                    || string.Equals(n, controller, StringComparison.OrdinalIgnoreCase), SymbolFilter.Type))
-            {
-                if (symbol is not INamedTypeSymbol type || !EndpointRules.IsController(type))
-                    continue;
-                if (EndpointRules.DeclarationOf(type) != DeclarationKind.None)
-                    return true;
-                for (var current = type; current is not null; current = current.BaseType)
-                {
-                    if (current.GetMembers().OfType<IMethodSymbol>().Any(m => string.Equals(m.Name, action, StringComparison.OrdinalIgnoreCase)
-                            && EndpointRules.DeclarationOf(m) != DeclarationKind.None))
-                        return true;
-                }
-            }
-            return false;
+            return _compilation.GetSymbolsWithName(n => string.Equals(n, controller + "Controller", StringComparison.OrdinalIgnoreCase)
+                                                         || string.Equals(n, controller, StringComparison.OrdinalIgnoreCase), SymbolFilter.Type)
+                .OfType<INamedTypeSymbol>().Where(EndpointRules.IsController)
+                .Any(type => EndpointIndex.For(_compilation).Controller(type, ct)
+                    .Any(e => string.Equals(e.Action.Name, action, StringComparison.OrdinalIgnoreCase) && Declarations.Declares(e.Endpoint.Levels)));
         }
     }
 }

@@ -38,8 +38,6 @@ namespace Declarative.Auth.Analyzers
             });
         }
 
-        private static readonly string[] s_conventionalRoutes = { "MapControllerRoute", "MapAreaControllerRoute", "MapDefaultControllerRoute" };
-
         /// <summary>
         /// DAUTH001 for controllers, a view of <see cref="ControllerFacts"/>. A controller (MVC's rule) is declared as a
         /// whole by an auth attribute on it or on any base class; otherwise each action (MVC's rule, inherited actions
@@ -66,7 +64,7 @@ namespace Declarative.Auth.Analyzers
                 var endpoint = site.Facts;
                 // No attribute route: reached only through conventional routes, which are covered when every one of them declares.
                 if (Declarations.Declares(endpoint.Levels) || (endpoint.RouteKind == RouteKind.Conventional
-                    && index.Conventions(ct).Where(c => Array.IndexOf(s_conventionalRoutes, c.Method) >= 0).ToList() is { Count: > 0 } routes
+                    && index.Conventions(ct).Where(c => c.Method != EndpointRules.MapControllersMethod).ToList() is { Count: > 0 } routes
                     && routes.All(c => Declarations.Declares(c.Conventions.Levels))))
                     continue;
                 var httpMethods = endpoint.HttpMethods.Count == 0 ? EndpointText.AnyMethod : string.Join(",", endpoint.HttpMethods);

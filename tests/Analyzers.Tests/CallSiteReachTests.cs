@@ -99,4 +99,50 @@ public class CallSiteReachTests
         ],
         Msg("GET /v2/things", "Read", "things"),
         Msg("GET /things", "Read", "things"));
+
+    // DAUTH001 reads the table's rows: a local function mapping on its helper's group is declared by the helper's callers
+    // (it fired inside the local function, where no caller can fix it, while the table said declared).
+    [Fact]
+    public Task A_local_function_mapping_on_its_helpers_group_is_judged_at_the_helpers_calls()
+        => Verify.FilesAsync([
+            ("Program.cs", """
+                var app = WebApplication.Create(args);
+                app.MapGroup("/inner").RequireKey(KeyType.Read, "inner").MapInner();
+                app.MapGroup("/bare-inner").{|DAUTH001:MapInner|}();
+                app.Run();
+                """),
+            ("Inner.cs", """
+                static class InnerEndpoints
+                {
+                    public static void MapInner(this RouteGroupBuilder group)
+                    {
+                        Inner();
+                        void Inner() => group.MapGet("/i", () => "ok");
+                    }
+                }
+                """),
+        ],
+        Msg("GET /bare-inner/i", "Read", "bare-inner"));
+
+    // The endpoint's builder returned through a local is what the caller declares, as the table reads it (DAUTH001 fired
+    // inside the helper).
+    [Fact]
+    public Task A_helper_returning_its_endpoint_through_a_local_is_declared_by_what_the_caller_chains()
+        => Verify.FilesAsync([
+            ("Program.cs", """
+                var app = WebApplication.Create(args);
+                app.MapFixedLocal().RequireAuthorization();
+                app.Run();
+                """),
+            ("Fixed.cs", """
+                static class Fixed
+                {
+                    public static RouteHandlerBuilder MapFixedLocal(this IEndpointRouteBuilder b)
+                    {
+                        var endpoint = b.MapGet("/fixed-local", () => "ok");
+                        return endpoint.WithName("fixed-local");
+                    }
+                }
+                """),
+        ]);
 }

@@ -15,6 +15,8 @@ public static class ExtensionShapes
         app.MapGroup("/bare-audit").MapAudit(); //@ GET /bare-audit/audit/log
         app.MapOwnGroup().RequireKey(KeyType.Read, "own"); //@ GET /own/o
         app.MapOwnGroupBeside().RequireKey(KeyType.Read, "own"); //@ GET /own-beside/o; GET /beside-own
+        app.MapGroup("/inner").RequireKey(KeyType.Read, "inner").MapInner(); //@ GET /inner/i
+        app.MapGroup("/bare-inner").MapInner(); //@ GET /bare-inner/i
 
         var admin = AdminGroup(app);
         admin.MapGet("/stats", () => "ok"); //= GET /helper/stats => key[admin]
@@ -65,6 +67,13 @@ public static class ExtensionShapes
     {
         routes.MapGet("/audit/log", () => "ok"); //= GET /audited/audit/log => key[read:audit]; GET /open-audit/audit/log => public; GET /bare-audit/audit/log => undeclared
         return routes;
+    }
+
+    // Maps in a local function on the group its helper is given: the helper's callers declare it.
+    public static void MapInner(this RouteGroupBuilder group)
+    {
+        Inner();
+        void Inner() => group.MapGet("/i", () => "ok"); //= GET /inner/i => key[read:inner]; GET /bare-inner/i => undeclared
     }
 
     private static RouteGroupBuilder AdminGroup(IEndpointRouteBuilder routes, string prefix = "/helper")

@@ -20,6 +20,7 @@ public static class WrapperShapes
         // The route is the helper's own; the caller declares what it returns, or hands it a declared handler.
         app.MapFixed().RequireKey(KeyType.Read, "fixed"); //= GET /w/fixed => key[read:fixed]
         app.MapFixedHandler(FixedHandlers.Declared); //= GET /w/fixed-handler => key[read:fixed-handler]
+        app.MapFixedLocal().RequireKey(KeyType.Read, "fixed-local"); //= GET /w/fixed-local => key[read:fixed-local]
 
         var v1 = app.MapGroup("/wv1").RequireKey(KeyType.Read, "versioned");
         v1.MapGetV1("/items", () => "ok"); //= GET /wv1/items => key[read:versioned]
@@ -48,6 +49,13 @@ public static class WrapperShapes
 
     public static RouteHandlerBuilder MapFixedHandler(this IEndpointRouteBuilder builder, Delegate handler)
         => builder.MapGet("/w/fixed-handler", handler); //@ GET /w/fixed-handler
+
+    // The endpoint's builder handed back through a local: the caller's chain declares it all the same.
+    public static RouteHandlerBuilder MapFixedLocal(this IEndpointRouteBuilder builder)
+    {
+        var endpoint = builder.MapGet("/w/fixed-local", () => "ok"); //@ GET /w/fixed-local
+        return endpoint.WithName("fixed-local");
+    }
 
     public static RouteHandlerBuilder MapGetV1(this RouteGroupBuilder group, string pattern, Delegate handler)
         => group.MapGet(pattern, handler).WithTags("v1"); //@ GET /wv1/items; GET /wv1/items-public
